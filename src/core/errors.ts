@@ -1,0 +1,60 @@
+/**
+ * Stable string codes carried by every {@link LatchkeyError}. Callers branch on `code`,
+ * never on the message.
+ */
+export type LatchkeyErrorCode =
+  | 'account_exists'
+  | 'store_error'
+  | 'user_not_found'
+  | 'oauth_request'
+  | 'oauth_callback'
+  | 'oauth_response'
+  | 'invalid_state'
+  | 'reauthorization_required'
+  | 'rate_limited'
+  | 'native_code'
+  | 'config';
+
+/**
+ * Base class of every error latchkey throws across its public API (misuse of the API throws
+ * `TypeError` instead). Messages never contain a token, code, verifier or client secret.
+ */
+export class LatchkeyError extends Error {
+  readonly code: LatchkeyErrorCode;
+
+  constructor(code: LatchkeyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LatchkeyError';
+    this.code = code;
+  }
+}
+
+/**
+ * The provider account (provider, issuer, provider user id) is already linked to a user.
+ * The loser of two concurrent first sign-ins of the same person receives this.
+ */
+export class AccountExistsError extends LatchkeyError {
+  readonly providerId: string;
+
+  constructor(providerId: string, options?: { cause?: unknown }) {
+    super('account_exists', `An account for provider "${providerId}" already exists`, options);
+    this.name = 'AccountExistsError';
+    this.providerId = providerId;
+  }
+}
+
+/**
+ * The store (database, cache) failed. The driver's error is kept as `cause`; the operation
+ * wrote nothing (transactions roll back) and may be retried.
+ */
+export class StoreError extends LatchkeyError {
+  constructor(operation: string, options?: { cause?: unknown }) {
+    super('store_error', `The store failed during ${operation}`, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Throws a `TypeError` naming the argument; used for API misuse, never for untrusted input. */
+export function invalidArgument(name: string, expectation: string): never {
+  throw new TypeError(`latchkey: "${name}" ${expectation}`);
+}

@@ -1,0 +1,472 @@
+import type { AccountRow, SessionRow, Store, UserRow } from '../store.ts';
+import { Cookie } from './cookies.ts';
+import { invalidArgument } from './errors.ts';
+import { randomString } from './random.ts';
+import { getHeader, readBearerToken, type HeadersLike } from './request.ts';
+import { readCookie } from './cookies.ts';
+import { generateToken, parseToken, verifySecret } from './session-token.ts';
+import type {
+  Account,
+  AccountKey,
+  RegisteredSessionAttributes,
+  RegisteredUserAttributes,
+  Session,
+  SessionValidationResult,
+  User,
+} from './types.ts';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const MAX_ATTRIBUTES_BYTES = 64 * 1024;
+
+/** Session lifetime policy. All durations are milliseconds. */
+export interface SessionOptions {
+  /** A session unused for this long expires. Default 14 days. */
+  idleTimeout?: number;
+  /** A session expires this long after sign-in, however active. Default 90 days. */
+  absoluteTimeout?: number;
+  /** Renewal writes at most once per this interval (and updates last-seen). Default 1 hour. */
+  renewInterval?: number;
+}
+
+/** Session cookie policy. */
+export interface CookieOptions {
+  /** Cookie name; served as `__Host-<name>` over https. Default `latchkey_session`. */
+  name?: string;
+  /**
+   * Allow a plain (not Secure, not `__Host-`) cookie when — and only when — the request URL is
+   * `http://localhost`, `http://127.0.0.1` or `http://[::1]`. For local development. Default false.
+   */
+  insecureLocalhost?: boolean;
+  sameSite?: 'lax' | 'strict';
+}
+
+export interface LatchkeyConfig {
+  store: Store;
+  session?: SessionOptions;
+  cookie?: CookieOptions;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface CreateUserInput<UA extends object> {
+  attributes: UA;
+  /** The first provider account, written in the same transaction. */
+  account?: AccountKey;
+}
+
+export interface CreateSessionInput<SA extends object> {
+  userId: string;
+  attributes?: SA;
+}
+
+/** A session just created, with its token: the only time the token is ever available. */
+export interface CreatedSession<SA extends object> {
+  session: Session<SA>;
+  token: string;
+}
+
+/** The request-scoped helper of seed 000 (`auth.handleRequest(c)`). */
+export interface AuthRequest<UA extends object, SA extends object> {
+  /** Validates the session cookie. */
+  validate(): Promise<SessionValidationResult<UA, SA> | null>;
+  /** Validates an `Authorization: Bearer` token. */
+  validateBearerToken(): Promise<SessionValidationResult<UA, SA> | null>;
+}
+
+function checkId(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
+    invalidArgument(name, 'must be a non-empty string of at most 255 characters');
+  }
+}
+
+function serializeAttributes(name: string, value: unknown): string {
+  if (value === undefined) return '{}';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalidArgument(name, 'must be a plain object');
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    invalidArgument(name, 'must be JSON-serialisable');
+  }
+  if (json.length > MAX_ATTRIBUTES_BYTES) invalidArgument(name, 'must serialise to at most 64 KiB');
+  return json;
+}
+
+function isLoopbackHttp(url: string | URL | undefined): boolean {
+  if (url === undefined) return false;
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    return false;
+  }
+  return (
+    parsed.protocol === 'http:' &&
+    (parsed.hostname === 'localhost' ||
+      parsed.hostname === '127.0.0.1' ||
+      parsed.hostname === '[::1]')
+  );
+}
+
+/**
+ * latchkey's core: users, provider accounts and server-side sessions over a {@link Store}.
+ * Knows nothing of HTTP frameworks or OAuth.
+ */
+export class Latchkey<
+  UA extends object = RegisteredUserAttributes,
+  SA extends object = RegisteredSessionAttributes,
+> {
+  readonly store: Store;
+  readonly idleTimeout: number;
+  readonly absoluteTimeout: number;
+  readonly renewInterval: number;
+  readonly cookieName: string;
+  readonly #insecureLocalhost: boolean;
+  readonly #sameSite: 'lax' | 'strict';
+  readonly #now: () => number;
+
+  constructor(config: LatchkeyConfig) {
+    if (!config || typeof config.store !== 'object') invalidArgument('store', 'is required');
+    this.store = config.store;
+    this.idleTimeout = config.session?.idleTimeout ?? 14 * DAY;
+    this.absoluteTimeout = config.session?.absoluteTimeout ?? 90 * DAY;
+    this.renewInterval = config.session?.renewInterval ?? 60 * MINUTE;
+    if (!(this.idleTimeout > 0) || !(this.absoluteTimeout >= this.idleTimeout)) {
+      invalidArgument('session', 'needs 0 < idleTimeout <= absoluteTimeout');
+    }
+    if (!(this.renewInterval >= 0) || this.renewInterval >= this.idleTimeout) {
+      invalidArgument('session.renewInterval', 'must be shorter than idleTimeout');
+    }
+    this.cookieName = config.cookie?.name ?? 'latchkey_session';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(this.cookieName)) {
+      invalidArgument('cookie.name', 'must be 1-64 letters, digits, _ or -');
+    }
+    this.#insecureLocalhost = config.cookie?.insecureLocalhost ?? false;
+    this.#sameSite = config.cookie?.sameSite ?? 'lax';
+    this.#now = config.now ?? Date.now;
+  }
+
+  /** The current time as the core sees it (the configured clock). */
+  now(): number {
+    return this.#now();
+  }
+
+  // ---- users and accounts ------------------------------------------------------------------
+
+  /**
+   * Creates a user, and its first provider account in the same transaction when given.
+   * @throws AccountExistsError when the account is already linked (also to a concurrent creation).
+   * @throws StoreError when the store fails; nothing is written.
+   */
+  async createUser(input: CreateUserInput<UA>): Promise<User<UA>> {
+    const { user, account } = this.#prepareUser(input);
+    await this.store.createUser(user, account);
+    return toUser<UA>(user);
+  }
+
+  /**
+   * Creates a user, its provider account and a first session in one transaction — what a first
+   * sign-in does, so that a failure at any step leaves no partial rows.
+   */
+  async createUserWithSession(
+    input: CreateUserInput<UA> & { account: AccountKey; sessionAttributes?: SA },
+  ): Promise<{ user: User<UA> } & CreatedSession<SA>> {
+    const { user, account } = this.#prepareUser(input);
+    const { row, token } = this.#prepareSession(user.id, input.sessionAttributes);
+    await this.store.createUser(user, account, row);
+    return { user: toUser<UA>(user), session: toSession<SA>(row, false), token };
+  }
+
+  #prepareUser(input: CreateUserInput<UA>): { user: UserRow; account: AccountRow | undefined } {
+    if (!input || typeof input !== 'object') invalidArgument('input', 'must be an object');
+    const now = this.#now();
+    const user: UserRow = {
+      id: randomString(15),
+      attributes: serializeAttributes('attributes', input.attributes),
+      createdAt: now,
+    };
+    const account = input.account ? toAccountRow(user.id, input.account, now) : undefined;
+    return { user, account };
+  }
+
+  /** The user with this id, or `null`. */
+  async getUser(userId: string): Promise<User<UA> | null> {
+    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) return null;
+    const row = await this.store.getUser(userId);
+    return row ? toUser<UA>(row) : null;
+  }
+
+  /** The user linked to this provider account (seed 001's `getUserByProviderId`), or `null`. */
+  async getUserByAccount(key: AccountKey): Promise<User<UA> | null> {
+    checkAccountKey(key);
+    const row = await this.store.getUserByAccount(
+      key.providerId,
+      key.issuer ?? '',
+      key.providerUserId,
+    );
+    return row ? toUser<UA>(row) : null;
+  }
+
+  /** Replaces the user's attributes and returns the updated user, or `null` when no such user. */
+  async updateUserAttributes(userId: string, attributes: UA): Promise<User<UA> | null> {
+    checkId('userId', userId);
+    const json = serializeAttributes('attributes', attributes);
+    if (!(await this.store.updateUserAttributes(userId, json))) return null;
+    return this.getUser(userId);
+  }
+
+  /** Deletes a user with all its accounts and sessions. */
+  async deleteUser(userId: string): Promise<void> {
+    checkId('userId', userId);
+    await this.store.deleteUser(userId);
+  }
+
+  /**
+   * Links another provider account to an existing user.
+   * @throws AccountExistsError when that account is linked already (to anyone).
+   */
+  async linkAccount(userId: string, key: AccountKey): Promise<Account> {
+    checkId('userId', userId);
+    const row = toAccountRow(userId, key, this.#now());
+    await this.store.linkAccount(row);
+    return toAccount(row);
+  }
+
+  /** Unlinks a provider account; `false` when it was not linked. */
+  async unlinkAccount(key: AccountKey): Promise<boolean> {
+    checkAccountKey(key);
+    return this.store.unlinkAccount(key.providerId, key.issuer ?? '', key.providerUserId);
+  }
+
+  /** The account, or `null`. */
+  async getAccount(key: AccountKey): Promise<Account | null> {
+    checkAccountKey(key);
+    const row = await this.store.getAccount(key.providerId, key.issuer ?? '', key.providerUserId);
+    return row ? toAccount(row) : null;
+  }
+
+  /** The user's linked provider accounts, oldest first. */
+  async getUserAccounts(userId: string): Promise<Account[]> {
+    checkId('userId', userId);
+    return (await this.store.getUserAccounts(userId)).map(toAccount);
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  /**
+   * Creates a session and returns it with its token — the only time the token exists in clear.
+   * @throws LatchkeyError `user_not_found` when the user does not exist.
+   */
+  async createSession(input: CreateSessionInput<SA>): Promise<CreatedSession<SA>> {
+    if (!input || typeof input !== 'object') invalidArgument('input', 'must be an object');
+    checkId('userId', input.userId);
+    const { row, token } = this.#prepareSession(input.userId, input.attributes);
+    await this.store.createSession(row);
+    return { session: toSession<SA>(row, false), token };
+  }
+
+  #prepareSession(userId: string, attributes: SA | undefined): { row: SessionRow; token: string } {
+    const now = this.#now();
+    const { token, id, secretHash } = generateToken('session');
+    const row: SessionRow = {
+      id,
+      userId,
+      secretHash,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: Math.min(now + this.idleTimeout, now + this.absoluteTimeout),
+      absoluteExpiresAt: now + this.absoluteTimeout,
+      attributes: serializeAttributes('attributes', attributes),
+    };
+    return { row, token };
+  }
+
+  /**
+   * Validates a session token: `{ session, user }`, or `null` when the token is missing,
+   * malformed, unknown, expired or has the wrong secret. Renews the idle expiry at most once per
+   * `renewInterval`, never past the absolute expiry, and then sets `session.fresh`.
+   * @throws StoreError only when the store fails.
+   */
+  async validateSession(
+    token: string | null | undefined,
+  ): Promise<SessionValidationResult<UA, SA> | null> {
+    const parts = parseToken('session', token);
+    if (parts === null) return null;
+    let found = this.store.getSessionAndUser(parts.id);
+    if (found instanceof Promise) found = await found;
+    if (found === null) return null;
+    const { session, user } = found;
+    if (!verifySecret(parts.secret, session.secretHash)) return null;
+    const now = this.#now();
+    if (now >= session.expiresAt || now >= session.absoluteExpiresAt) {
+      await this.store.deleteSession(session.id);
+      return null;
+    }
+    let fresh = false;
+    if (now - session.lastSeenAt >= this.renewInterval) {
+      const expiresAt = Math.min(now + this.idleTimeout, session.absoluteExpiresAt);
+      await this.store.updateSessionExpiry(session.id, expiresAt, now);
+      session.expiresAt = expiresAt;
+      session.lastSeenAt = now;
+      fresh = true;
+    }
+    return { session: toSession<SA>(session, fresh), user: toUser<UA>(user) };
+  }
+
+  /** Signs one session out. Unknown ids are ignored. */
+  async invalidateSession(sessionId: string): Promise<void> {
+    if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 255) return;
+    await this.store.deleteSession(sessionId);
+  }
+
+  /** Signs a user out everywhere, or everywhere but `options.except` (the current session id). */
+  async invalidateUserSessions(userId: string, options?: { except?: string }): Promise<void> {
+    checkId('userId', userId);
+    await this.store.deleteUserSessions(userId, options?.except);
+  }
+
+  /** The user's live sessions, newest first. */
+  async getUserSessions(userId: string): Promise<Session<SA>[]> {
+    checkId('userId', userId);
+    const now = this.#now();
+    return (await this.store.getUserSessions(userId))
+      .filter((s) => s.expiresAt > now && s.absoluteExpiresAt > now)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((s) => toSession<SA>(s, false));
+  }
+
+  /** Deletes expired sessions and temporary records; returns how many sessions were purged. */
+  async deleteExpiredSessions(): Promise<number> {
+    return this.store.deleteExpired(this.#now());
+  }
+
+  // ---- requests and cookies ------------------------------------------------------------------
+
+  /** Whether cookies for this request URL may be the insecure localhost variant. */
+  #insecure(url: string | URL | undefined): boolean {
+    return this.#insecureLocalhost && isLoopbackHttp(url);
+  }
+
+  /** The session cookie's name for a request URL (`__Host-` prefixed unless insecure localhost). */
+  sessionCookieName(url?: string | URL): string {
+    return this.#insecure(url) ? this.cookieName : `__Host-${this.cookieName}`;
+  }
+
+  /** A `Set-Cookie` for the session, expiring with its idle expiry. */
+  createSessionCookie(
+    token: string,
+    session: Pick<Session<SA>, 'expiresAt'>,
+    url?: string | URL,
+  ): Cookie {
+    const secure = !this.#insecure(url);
+    return new Cookie(this.sessionCookieName(url), token, {
+      secure,
+      httpOnly: true,
+      sameSite: this.#sameSite,
+      path: '/',
+      expires: session.expiresAt.getTime(),
+    });
+  }
+
+  /** A `Set-Cookie` that deletes the session cookie. */
+  createBlankSessionCookie(url?: string | URL): Cookie {
+    return new Cookie(this.sessionCookieName(url), '', {
+      secure: !this.#insecure(url),
+      httpOnly: true,
+      sameSite: this.#sameSite,
+      path: '/',
+      expires: 0,
+    });
+  }
+
+  /** Reads the session token from a `Cookie` header. */
+  readSessionCookie(cookieHeader: string | null | undefined, url?: string | URL): string | null {
+    return readCookie(cookieHeader, this.sessionCookieName(url));
+  }
+
+  /** Reads the session token from an `Authorization: Bearer` header. */
+  readBearerToken(authorizationHeader: string | null | undefined): string | null {
+    return readBearerToken(authorizationHeader);
+  }
+
+  /**
+   * A request-scoped helper (seed 000's `auth.handleRequest(c)`): `validate()` reads the cookie,
+   * `validateBearerToken()` the `Authorization` header. Pass a fetch `Request` (or any object
+   * with `headers`, plus `url` so localhost development cookies are recognised).
+   */
+  handleRequest(request: HeadersLike & { url?: string }): AuthRequest<UA, SA> {
+    const url = 'url' in request ? request.url : undefined;
+    return {
+      validate: () =>
+        this.validateSession(this.readSessionCookie(getHeader(request, 'cookie'), url)),
+      validateBearerToken: () =>
+        this.validateSession(readBearerToken(getHeader(request, 'authorization'))),
+    };
+  }
+}
+
+/** Creates latchkey's core over a store. */
+export function createLatchkey<
+  UA extends object = RegisteredUserAttributes,
+  SA extends object = RegisteredSessionAttributes,
+>(config: LatchkeyConfig): Latchkey<UA, SA> {
+  return new Latchkey<UA, SA>(config);
+}
+
+function checkAccountKey(key: AccountKey): void {
+  if (!key || typeof key !== 'object') invalidArgument('account', 'must be an object');
+  checkId('providerId', key.providerId);
+  checkId('providerUserId', key.providerUserId);
+  if (key.issuer !== undefined && typeof key.issuer !== 'string') {
+    invalidArgument('issuer', 'must be a string');
+  }
+}
+
+function toAccountRow(userId: string, key: AccountKey, now: number): AccountRow {
+  checkAccountKey(key);
+  return {
+    userId,
+    providerId: key.providerId,
+    issuer: key.issuer ?? '',
+    providerUserId: key.providerUserId,
+    createdAt: now,
+    tokens: null,
+    tokensVersion: 0,
+    needsReauth: false,
+  };
+}
+
+function toUser<UA extends object>(row: UserRow): User<UA> {
+  return {
+    id: row.id,
+    attributes: JSON.parse(row.attributes) as UA,
+    createdAt: new Date(row.createdAt),
+  };
+}
+
+function toSession<SA extends object>(row: SessionRow, fresh: boolean): Session<SA> {
+  return {
+    id: row.id,
+    userId: row.userId,
+    attributes: JSON.parse(row.attributes) as SA,
+    createdAt: new Date(row.createdAt),
+    lastSeenAt: new Date(row.lastSeenAt),
+    expiresAt: new Date(row.expiresAt),
+    absoluteExpiresAt: new Date(row.absoluteExpiresAt),
+    fresh,
+  };
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    userId: row.userId,
+    providerId: row.providerId,
+    issuer: row.issuer,
+    providerUserId: row.providerUserId,
+    createdAt: new Date(row.createdAt),
+    needsReauth: row.needsReauth,
+  };
+}

@@ -1,0 +1,77 @@
+// The contract between the flow engine / routes and each provider. A provider is data plus
+// small functions over the generic OAuth 2.0 / OIDC client (oauth4webapi underneath).
+
+/** Tokens from a token endpoint response. */
+export interface OAuthTokens {
+  accessToken: string;
+  tokenType: string;
+  refreshToken: string | null;
+  /** Computed from `expires_in` against the response's `Date` header where present. */
+  accessTokenExpiresAt: Date | null;
+  /** From `refresh_token_expires_in` (GitHub Apps) where present. */
+  refreshTokenExpiresAt: Date | null;
+  /** Granted scopes (GitHub's comma-separated list is split too). */
+  scopes: string[];
+  idToken: string | null;
+  /** Validated ID token claims (OIDC), or `null`. */
+  idTokenClaims: Record<string, unknown> | null;
+}
+
+/** The provider's user, normalised. `providerUserId` is always a string (GitHub's numeric id too). */
+export interface ProviderProfile {
+  providerUserId: string;
+  /** A verified email only; `null` when the provider has none verified. */
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  username: string | null;
+  avatarURL: string | null;
+}
+
+/** What `createAuthorizationURL` returns: the URL and the values the caller must keep. */
+export interface AuthorizationRequest {
+  url: URL;
+  state: string;
+  /** PKCE verifier (never put it in a URL or a script-readable cookie); `null` with PKCE off. */
+  codeVerifier: string | null;
+  /** OIDC nonce, or `null`. */
+  nonce: string | null;
+}
+
+export interface CreateAuthorizationURLOptions {
+  redirectURI: string;
+  /** Scopes to request; the provider's defaults when absent. */
+  scopes?: readonly string[];
+  /** Extra authorization parameters (`prompt`, `login_hint`, ...). */
+  params?: Readonly<Record<string, string>>;
+}
+
+export interface ValidateAuthorizationCodeOptions {
+  /** The full callback URL as received (code, state, iss, error...). */
+  callbackURL: URL;
+  /** The state created with the authorization URL. */
+  expectedState: string;
+  redirectURI: string;
+  codeVerifier: string | null;
+  nonce: string | null;
+}
+
+/** One identity provider. */
+export interface OAuthProvider<ProviderUser = unknown> {
+  /** The provider id used in routes and account keys (`github`, `google`, ...). */
+  readonly id: string;
+  /** Issuer identifier stored in the account key (`https://github.com/login/oauth`, ...). */
+  readonly issuer: string;
+  /** Human name for buttons ("GitHub"). */
+  readonly name: string;
+  readonly defaultScopes: readonly string[];
+  /** Scopes a `?scope=` override may ask for. */
+  readonly allowedScopes: readonly string[];
+  readonly pkce: boolean;
+  createAuthorizationURL(options: CreateAuthorizationURLOptions): Promise<AuthorizationRequest>;
+  /** Checks state, iss and error responses, exchanges the code, validates the ID token. */
+  validateAuthorizationCode(options: ValidateAuthorizationCodeOptions): Promise<OAuthTokens>;
+  getUser(tokens: OAuthTokens): Promise<{ profile: ProviderProfile; user: ProviderUser }>;
+  refreshAccessToken(refreshToken: string): Promise<OAuthTokens>;
+  revokeToken(token: string): Promise<void>;
+}

@@ -1,0 +1,9 @@
+// Shared test settings: the real engines this machine runs, from the environment or defaults.
+export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A short random suffix, so parallel test files never share a table prefix or key space. */
+export function uniqueSuffix(): string {
+  return Math.random().toString(36).slice(2, 10);
+}

@@ -1,0 +1,4 @@
+import { memoryStore } from '../src/stores/memory-store.ts';
+import { storeConformance } from './store-conformance.ts';
+
+storeConformance('memory', async () => memoryStore());
