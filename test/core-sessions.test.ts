@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Cookie, createLatchkey, readBearerToken, readCookie } from '../src/index.ts';
+import { parseToken } from '../src/core/session-token.ts';
+import { sha256, sha256Portable } from '../src/core/sha256.ts';
+import { memoryStore } from '../src/stores/memory-store.ts';
+import type { Store } from '../src/store.ts';
+
+/** Wraps a store and counts every write, to prove bad input writes nothing. */
+function countingStore(inner: Store): { store: Store; writes: () => number } {
+  let writes = 0;
+  const writeMethods = new Set([
+    'createUser', 'updateUserAttributes', 'deleteUser', 'linkAccount', 'unlinkAccount',
+    'updateAccountTokens', 'createSession', 'updateSessionExpiry', 'deleteSession',
+    'deleteUserSessions', 'setTemp', 'addTemp', 'takeTemp', 'deleteTemp', 'incrementCounter',
+  ]);
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (writeMethods.has(String(prop))) writes++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, writes: () => writes };
+}
+
+describe('sha256', () => {
+  it('the portable implementation matches node:crypto on many lengths', () => {
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 4096]) {
+      const data = randomBytes(length);
+      assert.deepEqual(
+        Buffer.from(sha256Portable(data)).toString('hex'),
+        createHash('sha256').update(data).digest('hex'),
+      );
+    }
+    assert.equal(Buffer.from(sha256('abc')).toString('hex'), createHash('sha256').update('abc').digest('hex'));
+  });
+});
+
+describe('session tokens', () => {
+  it('parse only exact tokens of their own kind', () => {
+    const good = 'lks_' + 'a'.repeat(24) + '.' + 'b'.repeat(32);
+    assert.deepEqual(parseToken('session', good), { id: 'a'.repeat(24), secret: 'b'.repeat(32) });
+    assert.equal(parseToken('oneTimeCode', good), null, 'a session token is not a one-time code');
+    assert.equal(parseToken('session', 'lkc_' + good.slice(4)), null);
+    for (const bad of [
+      '', 'lks_', good + 'a', good.slice(0, -1), good.toUpperCase(), good.replace('.', '_'),
+      good.replace('a', '1'), good.replace('b', 'é'), ' ' + good.slice(1), null, undefined, 42, {},
+    ]) {
+      assert.equal(parseToken('session', bad as never), null, String(bad));
+    }
+  });
+});
+
+describe('validateSession never throws on bad tokens and writes nothing', () => {
+  it('empty, oversized, non-ASCII, wrong-prefix, truncated, random → null', async () => {
+    const { store, writes } = countingStore(memoryStore());
+    const auth = createLatchkey({ store });
+    const user = await auth.createUser({ attributes: {} });
+    const { token } = await auth.createSession({ userId: user.id });
+    const before = writes();
+    const cases: unknown[] = [
+      '', ' ', 'x'.repeat(64 * 1024), '名前'.repeat(30), 'lkc_' + token.slice(4), token.slice(0, -3),
+      token + '=', token.replace('lks_', 'LKS_'), '\u0000'.repeat(61), null, undefined,
+      ...Array.from({ length: 200 }, () => randomBytes(Math.floor(Math.random() * 80)).toString('latin1')),
+      ...Array.from({ length: 50 }, () => 'lks_' + randomBytes(28).toString('base64url')),
+    ];
+    for (const bad of cases) assert.equal(await auth.validateSession(bad as string), null);
+    assert.equal(writes(), before);
+    assert.ok(await auth.validateSession(token));
+  });
+
+  it('cookie and authorization headers: garbage → null via handleRequest', async () => {
+    const auth = createLatchkey({ store: memoryStore() });
+    const user = await auth.createUser({ attributes: {} });
+    const { token } = await auth.createSession({ userId: user.id });
+    const headers = [
+      { cookie: `__Host-latchkey_session=${token}` },
+      { authorization: `Bearer ${token}` },
+      { authorization: `bearer ${token}` },
+    ];
+    for (const h of headers) {
+      const req = auth.handleRequest({ headers: h });
+      const ok = 'cookie' in h ? await req.validate() : await req.validateBearerToken();
+      assert.equal(ok?.user.id, user.id);
+    }
+    const bad = [
+      { cookie: 'a'.repeat(70_000) },
+      { cookie: `__Host-latchkey_session=${token}; __Host-latchkey_session=${token}` },
+      { cookie: `latchkey_session=${token}` },
+      { cookie: '__Host-latchkey_session=%E0%A4%A' },
+      { cookie: '=;;;=;' },
+      { authorization: `Bearer  ${token}` },
+      { authorization: `Basic ${token}` },
+      { authorization: `Bearer ${token} extra` },
+      { authorization: 'Bearer ' + 'x'.repeat(70_000) },
+      { authorization: 'Bearer ☃' },
+      { authorization: 'Bearer' },
+    ];
+    for (const h of bad) {
+      const req = auth.handleRequest({ headers: h });
+      assert.equal(await req.validate(), null, JSON.stringify(h).slice(0, 80));
+      assert.equal(await req.validateBearerToken(), null, JSON.stringify(h).slice(0, 80));
+    }
+  });
+
+  it('a fetch Request works with handleRequest (seed 000 shape)', async () => {
+    const auth = createLatchkey({ store: memoryStore() });
+    const user = await auth.createUser({ attributes: {} });
+    const { token, session } = await auth.createSession({ userId: user.id, attributes: {} });
+    const request = new Request('https://app.example/user', { headers: { authorization: `Bearer ${token}` } });
+    const result = await auth.handleRequest(request).validateBearerToken();
+    assert.equal(result?.session.id, session.id);
+    await auth.invalidateSession(session.id);
+    assert.equal(await auth.handleRequest(request).validateBearerToken(), null);
+  });
+});
+
+describe('invalid arguments are TypeErrors and write nothing', () => {
+  it('rejects empty ids and non-serialisable attributes', async () => {
+    const { store, writes } = countingStore(memoryStore());
+    const auth = createLatchkey({ store });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const calls: (() => Promise<unknown>)[] = [
+      () => auth.createSession({ userId: '' }),
+      () => auth.createSession({ userId: 'x'.repeat(300) }),
+      () => auth.createSession(null as never),
+      () => auth.createUser({ attributes: cyclic }),
+      () => auth.createUser({ attributes: { n: 10n } as never }),
+      () => auth.createUser({ attributes: [] as never }),
+      () => auth.createUser({ attributes: { big: 'x'.repeat(70_000) } }),
+      () => auth.createUser({ attributes: {}, account: { providerId: '', providerUserId: '1' } }),
+      () => auth.linkAccount('', { providerId: 'github', providerUserId: '1' }),
+      () => auth.invalidateUserSessions(''),
+      () => auth.updateUserAttributes('u', 'str' as never),
+    ];
+    for (const call of calls) await assert.rejects(call(), TypeError);
+    assert.equal(writes(), 0);
+  });
+
+  it('rejects unsafe configuration', () => {
+    assert.throws(() => createLatchkey({ store: memoryStore(), session: { idleTimeout: 10, absoluteTimeout: 5 } }), TypeError);
+    assert.throws(() => createLatchkey({ store: memoryStore(), cookie: { name: 'a;b' } }), TypeError);
+  });
+});
+
+describe('cookies', () => {
+  it('session cookies are __Host-, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain', async () => {
+    const auth = createLatchkey({ store: memoryStore() });
+    const user = await auth.createUser({ attributes: {} });
+    const { token, session } = await auth.createSession({ userId: user.id });
+    const header = auth.createSessionCookie(token, session).serialize();
+    assert.match(header, /^__Host-latchkey_session=lks_/);
+    for (const part of ['; Path=/', '; HttpOnly', '; SameSite=Lax', '; Secure', '; Max-Age=']) {
+      assert.ok(header.includes(part), part);
+    }
+    assert.ok(!/domain/i.test(header));
+    assert.match(auth.createBlankSessionCookie().serialize(), /^__Host-latchkey_session=; .*Max-Age=0/);
+    // Even on http://localhost, without the opt-in the cookie stays secure.
+    assert.match(auth.createSessionCookie(token, session, 'http://localhost:3000/').serialize(), /Secure/);
+  });
+
+  it('the insecure variant exists only for loopback http with the opt-in', async () => {
+    const auth = createLatchkey({ store: memoryStore(), cookie: { insecureLocalhost: true } });
+    const user = await auth.createUser({ attributes: {} });
+    const { token, session } = await auth.createSession({ userId: user.id });
+    const dev = auth.createSessionCookie(token, session, 'http://localhost:3000/x').serialize();
+    assert.match(dev, /^latchkey_session=/);
+    assert.ok(!dev.includes('Secure'));
+    for (const url of ['https://localhost/', 'http://example.com/', 'http://localhost.evil.com/', 'http://10.0.0.1/']) {
+      assert.match(auth.createSessionCookie(token, session, url).serialize(), /^__Host-.*Secure/, url);
+    }
+    // The plain cookie is not read on a non-loopback origin (cookie tossing from a sibling host).
+    assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, 'https://app.example/'), null);
+    assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, 'http://127.0.0.1:3000/'), token);
+  });
+
+  it('cannot build a __Host- cookie without Secure and Path=/', () => {
+    assert.throws(
+      () => new Cookie('__Host-x', 'v', { secure: false, httpOnly: true, sameSite: 'lax', path: '/', expires: 0 }),
+      TypeError,
+    );
+    assert.throws(
+      () => new Cookie('__Host-x', 'v', { secure: true, httpOnly: true, sameSite: 'lax', path: '/a', expires: 0 }),
+      TypeError,
+    );
+  });
+
+  it('readCookie and readBearerToken', () => {
+    assert.equal(readCookie('a=1; b=2;c=3', 'b'), '2');
+    assert.equal(readCookie('ab=1', 'a'), null);
+    assert.equal(readCookie('a=1; a=2', 'a'), null);
+    assert.equal(readCookie(undefined, 'a'), null);
+    assert.equal(readBearerToken('Bearer abc.def'), 'abc.def');
+    assert.equal(readBearerToken('Bearer abc def'), null);
+    assert.equal(readBearerToken('Bearer%20abc'), null);
+  });
+});
+
+describe('sessions and users', () => {
+  it('user attributes are typed and round-trip; getUser tolerates garbage ids', async () => {
+    const auth = createLatchkey<{ username: string; admin: boolean }>({ store: memoryStore() });
+    const user = await auth.createUser({ attributes: { username: 'ada', admin: false } });
+    const found = await auth.getUser(user.id);
+    const name: string | undefined = found?.attributes.username;
+    assert.equal(name, 'ada');
+    assert.equal(await auth.getUser(''), null);
+    assert.equal(await auth.getUser('x'.repeat(10_000)), null);
+  });
+});
