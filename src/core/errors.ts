@@ -13,7 +13,10 @@ export type LatchkeyErrorCode =
   | 'reauthorization_required'
   | 'rate_limited'
   | 'native_code'
-  | 'config';
+  | 'config'
+  | 'sign_in_timeout'
+  | 'access_denied'
+  | 'expired_token';
 
 /**
  * Base class of every error latchkey throws across its public API (misuse of the API throws

@@ -439,10 +439,13 @@ function toAccountRow(userId: string, key: AccountKey, now: number): AccountRow 
   };
 }
 
+// Most sessions carry no attributes: skip the parser for the empty object on the hot path.
+const parseAttributes = <T>(json: string): T => (json === '{}' ? {} : JSON.parse(json)) as T;
+
 function toUser<UA extends object>(row: UserRow): User<UA> {
   return {
     id: row.id,
-    attributes: JSON.parse(row.attributes) as UA,
+    attributes: parseAttributes<UA>(row.attributes),
     createdAt: new Date(row.createdAt),
   };
 }
@@ -451,7 +454,7 @@ function toSession<SA extends object>(row: SessionRow, fresh: boolean): Session<
   return {
     id: row.id,
     userId: row.userId,
-    attributes: JSON.parse(row.attributes) as SA,
+    attributes: parseAttributes<SA>(row.attributes),
     createdAt: new Date(row.createdAt),
     lastSeenAt: new Date(row.lastSeenAt),
     expiresAt: new Date(row.expiresAt),

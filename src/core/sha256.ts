@@ -4,11 +4,15 @@
 
 type NodeCrypto = {
   createHash(algorithm: 'sha256'): { update(data: Uint8Array | string): { digest(): Uint8Array } };
+  /** One-shot hash (Node ≥ 21.7): about twice as fast as createHash for short inputs. */
+  hash?: (algorithm: 'sha256', data: string, outputEncoding: 'buffer') => Uint8Array;
 };
 
 const nodeCrypto = (
   globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+
+const oneShot = nodeCrypto?.hash?.bind(nodeCrypto);
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -88,6 +92,7 @@ const encoder = new TextEncoder();
 
 /** Synchronous SHA-256 of a UTF-8 string. */
 export function sha256(text: string): Uint8Array {
+  if (oneShot) return oneShot('sha256', text, 'buffer');
   if (nodeCrypto) return nodeCrypto.createHash('sha256').update(text).digest();
   return sha256Portable(encoder.encode(text));
 }

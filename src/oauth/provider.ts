@@ -56,10 +56,13 @@ export interface ValidateAuthorizationCodeOptions {
   nonce: string | null;
 }
 
-/** One identity provider. */
-export interface OAuthProvider<ProviderUser = unknown> {
+/**
+ * One identity provider. `Id` is the literal provider id where known (`'github'`), so the seeds'
+ * `githubUser` field can be typed.
+ */
+export interface OAuthProvider<ProviderUser = unknown, Id extends string = string> {
   /** The provider id used in routes and account keys (`github`, `google`, ...). */
-  readonly id: string;
+  readonly id: Id;
   /** Issuer identifier stored in the account key (`https://github.com/login/oauth`, ...). */
   readonly issuer: string;
   /** Human name for buttons ("GitHub"). */

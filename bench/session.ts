@@ -1,0 +1,128 @@
+// Session-validation benchmark (npm run bench [-- --quick]).
+// One server process on one core (taskset when available) with three routes — bare JSON, one
+// raw prepared SQLite join, latchkey — and autocannon in this process as the load generator.
+// Rounds interleave the routes so drift hits all of them alike; ratios are taken per round.
+// Flatness: latchkey's rate with 1,000 sessions against 1,000,000 (100,000 with --quick),
+// with random tokens so lookups really spread over the table.
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedDatabase } from './seed-db.ts';
+
+const quick = process.argv.includes('--quick');
+const duration = quick ? 3 : 10;
+const rounds = quick ? 2 : 3;
+const connections = 50;
+const mainCount = 100_000;
+const flatSmall = 1_000;
+const flatLarge = quick ? 100_000 : 1_000_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+async function startServer(db: string): Promise<{ port: number; child: ChildProcess }> {
+  const args = [join(import.meta.dirname, 'server.ts'), db];
+  const child = hasTaskset
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+interface Run {
+  rps: number;
+  p99: number;
+}
+
+async function load(port: number, path: string, tokens: string[]): Promise<Run> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    connections,
+    duration,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const token = tokens[(Math.random() * tokens.length) | 0]!;
+          return { ...req, headers: { ...req.headers, cookie: `__Host-latchkey_session=${token}` } };
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${path}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const children: ChildProcess[] = [];
+try {
+  process.stderr.write(`seeding ${mainCount} users and sessions...\n`);
+  const mainTokens = await seedDatabase(join(dir, 'main.db'), mainCount, 20_000);
+  const main = await startServer(join(dir, 'main.db'));
+  children.push(main.child);
+
+  const rows: Record<'bare' | 'raw' | 'latchkey', Run[]> = { bare: [], raw: [], latchkey: [] };
+  const ratios: number[] = [];
+  // Warm-up: JIT and page cache.
+  await load(main.port, '/latchkey', mainTokens);
+  await load(main.port, '/raw', mainTokens);
+  for (let r = 0; r < rounds; r++) {
+    for (const route of ['bare', 'raw', 'latchkey'] as const) {
+      const run = await load(main.port, `/${route}`, mainTokens);
+      rows[route].push(run);
+      process.stderr.write(`round ${r + 1} ${route.padEnd(8)} ${run.rps.toFixed(0)} req/s p99 ${run.p99} ms\n`);
+    }
+    ratios.push(rows.latchkey[r]!.rps / rows.raw[r]!.rps);
+  }
+  main.child.kill('SIGTERM');
+
+  process.stderr.write(`seeding ${flatSmall} and ${flatLarge} sessions for flatness...\n`);
+  const smallTokens = await seedDatabase(join(dir, 'small.db'), flatSmall, flatSmall);
+  const largeTokens = await seedDatabase(join(dir, 'large.db'), flatLarge, 50_000);
+  const small = await startServer(join(dir, 'small.db'));
+  const large = await startServer(join(dir, 'large.db'));
+  children.push(small.child, large.child);
+  await load(small.port, '/latchkey', smallTokens);
+  await load(large.port, '/latchkey', largeTokens);
+  const flat: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const s = await load(small.port, '/latchkey', smallTokens);
+    const l = await load(large.port, '/latchkey', largeTokens);
+    flat.push(l.rps / s.rps);
+    process.stderr.write(`flatness round ${r + 1}: ${flatSmall} → ${s.rps.toFixed(0)} req/s, ${flatLarge} → ${l.rps.toFixed(0)} req/s\n`);
+  }
+
+  const summary = {
+    benchmark: 'session',
+    store: 'sqlite',
+    sessions: mainCount,
+    rounds,
+    duration_s: duration,
+    connections,
+    latchkey_rps: Math.round(median(rows.latchkey.map((x) => x.rps))),
+    raw_rps: Math.round(median(rows.raw.map((x) => x.rps))),
+    bare_rps: Math.round(median(rows.bare.map((x) => x.rps))),
+    latchkey_p99_ms: median(rows.latchkey.map((x) => x.p99)),
+    raw_p99_ms: median(rows.raw.map((x) => x.p99)),
+    bare_p99_ms: median(rows.bare.map((x) => x.p99)),
+    ratio_to_raw: Number(median(ratios).toFixed(3)),
+    ratio_to_bare: Number((median(rows.latchkey.map((x) => x.rps)) / median(rows.bare.map((x) => x.rps))).toFixed(3)),
+    flatness: Number(median(flat).toFixed(3)),
+    flatness_sessions: [flatSmall, flatLarge],
+  };
+  console.log(JSON.stringify(summary));
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,120 @@
+// node:http over the fetch handler: convert IncomingMessage → Request and Response →
+// ServerResponse, passing the socket's address for rate limiting.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Latchkey } from '../core/latchkey.ts';
+import type { SessionValidationResult } from '../core/types.ts';
+import type { AuthHandler } from '../http/handler.ts';
+
+/** Largest request body forwarded to the handler; larger bodies get 413. */
+const MAX_BODY = 64 * 1024;
+const HOST = /^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?$/;
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (req.method === 'GET' || req.method === 'HEAD') return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  if (size === 0) return null;
+  const out = new Uint8Array(size);
+  out.set(Buffer.concat(chunks));
+  return out;
+}
+
+/**
+ * Builds a fetch `Request` from a Node request. The URL's host comes from the `Host` header
+ * (a malformed one is replaced by `localhost`); the scheme from the socket.
+ * @throws Error "body too large" past 64 KiB (the node handler answers 413).
+ */
+export async function toRequest(req: IncomingMessage): Promise<Request> {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const rawHost = req.headers.host;
+  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
+  const path = req.url?.startsWith('/') ? req.url : '/';
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    try {
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    } catch {
+      // A header value fetch refuses (non-Latin-1): drop it rather than fail the request.
+    }
+  }
+  const body = await readBody(req);
+  return new Request(`${encrypted ? 'https' : 'http'}://${host}${path}`, {
+    method: req.method ?? 'GET',
+    headers,
+    body,
+  });
+}
+
+/** Writes a fetch `Response` to a Node response (all `Set-Cookie` headers kept apart). */
+export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+  res.end(body);
+}
+
+/**
+ * A node:http request listener that answers with the fetch handler (the caller decides which
+ * requests reach it; see {@link AuthHandler.matches}).
+ */
+export function toNodeHandler(
+  handler: AuthHandler,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    let request: Request;
+    try {
+      request = await toRequest(req);
+    } catch (error) {
+      res.statusCode = error instanceof BodyTooLarge ? 413 : 400;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: 'invalid_request' }));
+      return;
+    }
+    const response = await handler.fetch(request, {
+      clientAddress: req.socket.remoteAddress ?? null,
+    });
+    await sendResponse(res, response);
+  };
+}
+
+function requestURL(req: IncomingMessage): string {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const rawHost = req.headers.host;
+  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
+  return `${encrypted ? 'https' : 'http'}://${host}/`;
+}
+
+/**
+ * Validates the session of a Node request (cookie, else bearer token). When the session was
+ * renewed and `res` is given, the cookie is re-sent. `null` when signed out.
+ * @throws StoreError when the store fails.
+ */
+export async function getSession<UA extends object, SA extends object>(
+  auth: Latchkey<UA, SA>,
+  req: IncomingMessage,
+  res?: ServerResponse,
+): Promise<SessionValidationResult<UA, SA> | null> {
+  const url = requestURL(req);
+  const cookieHeader = req.headers.cookie;
+  const cookieToken = auth.readSessionCookie(cookieHeader, url);
+  const token = cookieToken ?? auth.readBearerToken(req.headers.authorization);
+  const result = await auth.validateSession(token);
+  if (result && cookieToken !== null && result.session.fresh && res) {
+    const cookie = auth.createSessionCookie(cookieToken, result.session, url).serialize();
+    const existing = res.getHeader('set-cookie');
+    const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+    res.setHeader('set-cookie', [...list, cookie]);
+  }
+  return result;
+}

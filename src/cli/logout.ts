@@ -1,0 +1,46 @@
+// `latchkey logout [--server URL]`: ends the session on the server and forgets it locally.
+import { parseArgs } from 'node:util';
+import { serverBase } from '../native/server-request.ts';
+import { chooseServer, cliContext, type CliDeps } from './session-options.ts';
+
+/**
+ * Runs `latchkey logout`; resolves to 0 (also when nothing was saved), 2 on usage errors. The
+ * local copy is removed even when the server cannot be reached, and the person is told so.
+ */
+export async function run(argv: string[], deps?: CliDeps): Promise<number> {
+  const context = cliContext(deps);
+  let server: string | null;
+  try {
+    const { values } = parseArgs({ args: argv, options: { server: { type: 'string' } } });
+    server = await chooseServer(values.server, context, { fromSaved: true });
+  } catch (error) {
+    context.err(`${(error as Error).message}\nUsage: latchkey logout [--server URL]`);
+    return 2;
+  }
+  if (server === null) {
+    context.out('Not signed in.');
+    return 0;
+  }
+  const saved = await context.tokens.load(server);
+  if (saved === null) {
+    context.out(`Not signed in to ${server}.`);
+    return 0;
+  }
+  let revoked = false;
+  try {
+    // RFC 7009 revocation: the server signs the session out whatever its state.
+    const response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: saved.token, token_type_hint: 'access_token' }),
+      redirect: 'error',
+    });
+    revoked = response.ok;
+  } catch {
+    revoked = false;
+  }
+  await context.tokens.clear(server);
+  if (revoked) context.out(`Signed out of ${server}.`);
+  else context.err(`Removed the local session, but ${server} could not confirm the sign-out.`);
+  return 0;
+}

@@ -1,0 +1,137 @@
+// GitHub's REST API as the user: a small authenticated fetch. Tokens come from the vault (which
+// refreshes, single-flight, and persists rotations) or from a token set the app restored from
+// its own storage plus the GitHub app to refresh it with (githubkit's OAuthTokenAuthStrategy).
+import { invalidArgument } from '../core/errors.ts';
+import type { AccountKey } from '../core/types.ts';
+import { ReauthorizationRequiredError } from '../tokens/errors.ts';
+import { toProviderTokens, type ProviderTokens } from '../tokens/token-set.ts';
+import type { TokenVault } from '../tokens/vault.ts';
+import type { GitHubApp } from './github-app.ts';
+import { createUserTokenSource, type TokenSource } from './token-source.ts';
+
+/** Options of {@link createGitHubClient}: either `vault` + `account`, or `tokens` (+ `app`). */
+export interface GitHubClientOptions {
+  vault?: TokenVault;
+  account?: AccountKey;
+  /** A token set restored from storage; `accessToken` alone for non-expiring tokens. */
+  tokens?: Partial<ProviderTokens> & { accessToken: string };
+  /** Only a refresh token (githubkit's `OAuthTokenAuthStrategy(refresh_token=...)`). */
+  refreshToken?: string;
+  /** Refreshes `tokens`/`refreshToken`; also supplies `apiURL`. */
+  app?: GitHubApp;
+  /** Called with each new token set (after a refresh) before it is used: store it there. */
+  onTokens?: (tokens: ProviderTokens) => void | Promise<void>;
+  /** Default: the app's `apiURL`, else `https://api.github.com`. */
+  apiURL?: string;
+  /** Refresh restored tokens this long before they expire. Default 60 000 ms. */
+  refreshMargin?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** An authenticated GitHub REST client acting as the user. */
+export interface GitHubClient {
+  readonly apiURL: string;
+  /**
+   * Fetches an API path (`/user`) or an absolute URL on `apiURL` with the user's token,
+   * refreshing first when the token is expired, and once more after a 401 (then retrying once).
+   * @throws TypeError for an absolute URL on another origin (the token never leaves `apiURL`).
+   * @throws ReauthorizationRequiredError when no usable token remains.
+   */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The current valid access token (refreshing first when needed). */
+  getAccessToken(): Promise<string>;
+  /** Refreshes now and returns the new set (githubkit's `auth.refresh()`). */
+  refresh(): Promise<ProviderTokens>;
+}
+
+/**
+ * Creates a GitHub REST client acting as the user.
+ * @throws TypeError when neither `vault` + `account` nor `tokens`/`refreshToken` is given.
+ * @see https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api
+ */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const source = createTokenSource(options);
+  const apiURL = (options.apiURL ?? options.app?.apiURL ?? 'https://api.github.com').replace(
+    /\/+$/,
+    '',
+  );
+  const api = new URL(apiURL);
+  const doFetch = options.fetch ?? fetch;
+
+  function resolve(path: string): URL {
+    if (typeof path !== 'string' || path.length === 0) invalidArgument('path', 'must be a string');
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(path)
+      ? new URL(path)
+      : new URL(apiURL + (path.startsWith('/') ? path : `/${path}`));
+    if (url.origin !== api.origin) invalidArgument('path', 'must be on the API origin');
+    return url;
+  }
+
+  async function send(url: URL, init: RequestInit | undefined, token: string): Promise<Response> {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    if (!headers.has('accept')) headers.set('accept', 'application/vnd.github+json');
+    if (!headers.has('x-github-api-version')) headers.set('x-github-api-version', '2022-11-28');
+    return doFetch(url, { ...init, headers, redirect: init?.redirect ?? 'manual' });
+  }
+
+  return {
+    apiURL,
+    async fetch(path, init) {
+      const url = resolve(path);
+      const before = await source.get();
+      const response = await send(url, init, before.accessToken);
+      // A 401 may mean the token died early (revoked, reset, rotated elsewhere): refresh once
+      // and retry once. A streamed body cannot be sent twice, so that request is not retried.
+      const replayable = !(init?.body instanceof ReadableStream);
+      if (response.status !== 401 || !replayable || !source.canRefresh(before)) return response;
+      await response.body?.cancel();
+      const after = await source.refresh(before);
+      return send(url, init, after.accessToken);
+    },
+    async getAccessToken() {
+      return (await source.get()).accessToken;
+    },
+    refresh() {
+      return source.refresh(null);
+    },
+  };
+}
+
+/** The token source behind a client or the Octokit strategy (internal). */
+export function createTokenSource(options: GitHubClientOptions): TokenSource {
+  if (!options || typeof options !== 'object') invalidArgument('options', 'must be an object');
+  if (options.vault) {
+    const { vault, account } = options;
+    if (!account) invalidArgument('account', 'is required with vault');
+    const need = (tokens: ProviderTokens | null): ProviderTokens => {
+      if (!tokens) throw new ReauthorizationRequiredError(account.providerId, 'no_tokens');
+      return tokens;
+    };
+    return {
+      get: async () => need(await vault.getValidTokens(account)),
+      canRefresh: (tokens) => tokens.refreshToken !== null,
+      refresh: async (used) => {
+        // Another request may have refreshed already: use that instead of rotating again.
+        const stored = used ? await vault.getValidTokens(account) : null;
+        if (used && stored && stored.accessToken !== used.accessToken) return stored;
+        return need(await vault.refreshTokens(account));
+      },
+    };
+  }
+  const initial = options.tokens
+    ? toProviderTokens({ tokenType: 'bearer', ...options.tokens } as ProviderTokens)
+    : null;
+  if (!initial && !options.refreshToken) {
+    invalidArgument('tokens', 'or refreshToken, or vault + account, is required');
+  }
+  return createUserTokenSource({
+    initial,
+    refreshToken: options.refreshToken ?? null,
+    app: options.app ?? null,
+    onTokens: options.onTokens,
+    refreshMargin: options.refreshMargin ?? 60_000,
+    now: options.now ?? Date.now,
+  });
+}

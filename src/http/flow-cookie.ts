@@ -1,0 +1,93 @@
+// The sign-in flow's state lives in one sealed, HttpOnly cookie rather than a server record, so
+// a flood of sign-in starts writes nothing to the store. The cookie is bound to the provider
+// (AAD and payload) and expires with the flow; single use is enforced at the callback by a
+// short-lived `flow-used` record keyed by the state.
+import { Cookie } from '../core/cookies.ts';
+import type { Sealer } from './seal.ts';
+
+/** Flow lifetime: the longest a person may spend at the provider. */
+export const FLOW_LIFETIME = 10 * 60_000;
+
+/** What a sign-in or link flow remembers between its start and its callback. */
+export interface FlowState {
+  /** `signin`, or `link` to add the provider to the session that started the flow. */
+  kind: 'signin' | 'link';
+  providerId: string;
+  state: string;
+  codeVerifier: string | null;
+  nonce: string | null;
+  redirectURI: string;
+  /** Absolute URL to land on after the callback, fixed when the flow started. */
+  target: string;
+  /** For `link`: the id of the session that started the flow. */
+  sessionId: string | null;
+  expiresAt: number;
+}
+
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
+const strOrNull = (v: unknown): v is string | null => v === null || str(v);
+
+/** The cookie's name: `__Host-` prefixed unless the app runs on insecure localhost. */
+export function flowCookieName(secure: boolean): string {
+  return secure ? '__Host-latchkey_flow' : 'latchkey_flow';
+}
+
+/** Seals a flow into a `Set-Cookie` (SameSite=Lax: the callback is a cross-site navigation). */
+export async function createFlowCookie(
+  sealer: Sealer,
+  flow: FlowState,
+  secure: boolean,
+): Promise<Cookie> {
+  const value = await sealer.seal(flow, `flow:${flow.providerId}`);
+  return new Cookie(flowCookieName(secure), value, {
+    secure,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    expires: flow.expiresAt,
+  });
+}
+
+/** A `Set-Cookie` that deletes the flow cookie. */
+export function createBlankFlowCookie(secure: boolean): Cookie {
+  return new Cookie(flowCookieName(secure), '', {
+    secure,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    expires: 0,
+  });
+}
+
+/**
+ * Opens a flow cookie for `providerId`: `null` when it is missing, tampered with, sealed for
+ * another provider or expired at `now`.
+ */
+export async function openFlowCookie(
+  sealer: Sealer,
+  value: string | null,
+  providerId: string,
+  now: number,
+): Promise<FlowState | null> {
+  const raw = await sealer.open(value, `flow:${providerId}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const f = raw as Record<string, unknown>;
+  if (f.kind !== 'signin' && f.kind !== 'link') return null;
+  if (f.providerId !== providerId || !str(f.state) || !str(f.redirectURI) || !str(f.target)) {
+    return null;
+  }
+  if (!strOrNull(f.codeVerifier) || !strOrNull(f.nonce) || !strOrNull(f.sessionId)) return null;
+  if (typeof f.expiresAt !== 'number' || !(now < f.expiresAt)) return null;
+  if (f.kind === 'link' && f.sessionId === null) return null;
+  return {
+    kind: f.kind,
+    providerId,
+    state: f.state,
+    codeVerifier: f.codeVerifier,
+    nonce: f.nonce,
+    redirectURI: f.redirectURI,
+    target: f.target,
+    sessionId: f.sessionId,
+    expiresAt: f.expiresAt,
+  };
+}

@@ -1,0 +1,269 @@
+// latchkey's automatic routes as one fetch handler (`Request → Response`), so every framework
+// adapter is a few lines. Routing is by exact path segments: no decoding, no dot segments, no
+// encoded slashes — a segment is letters, digits, `_` and `-` or the request is a 404.
+import { LatchkeyError } from '../core/errors.ts';
+import type { Latchkey } from '../core/latchkey.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import { createBlankFlowCookie } from './flow-cookie.ts';
+import type {
+  AuthHandlerOptions,
+  AuthLogger,
+  RequestContext,
+  RequestInfo,
+  ResolvedOptions,
+} from './options.ts';
+import { createRateLimiter, type RateLimitGroup } from './rate-limit.ts';
+import { normalizeOrigins } from './redirect.ts';
+import { errorPage, errorResponse } from './responses.ts';
+import { createSealer } from './seal.ts';
+import {
+  currentSession,
+  getSessionRoute,
+  listSessionsRoute,
+  logoutRoute,
+  revokeSessionRoute,
+  unlinkRoute,
+} from './session-routes.ts';
+import { callbackRoute, startRoute } from './sign-in-routes.ts';
+
+/** The routes as a fetch handler. */
+export interface AuthHandler {
+  /** Answers a request under `basePath` (404 for anything else). Never throws. */
+  fetch(request: Request, info?: RequestInfo): Promise<Response>;
+  /** The configured path prefix (`/auth`). */
+  readonly basePath: string;
+  /** Whether a request path belongs to these routes. */
+  matches(request: Request): boolean;
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+const SESSION_ID = /^[a-z2-7]{24}$/;
+const RESERVED = new Set(['session', 'sessions', 'logout', 'logout-all', 'error']);
+const MAX_URL = 8192;
+
+const consoleLogger: AuthLogger = {
+  error(message, details) {
+    console.error(message, details);
+  },
+};
+
+/**
+ * Creates the sign-in, callback, session, sign-out, link and unlink routes over a latchkey
+ * instance and its providers.
+ * @throws TypeError for a missing provider list, a duplicate or reserved provider id, a secret
+ * shorter than 32 bytes, a malformed `basePath` or bad origins.
+ * @see docs/routes.md
+ */
+export function createAuthHandler<UA extends object, SA extends object>(
+  auth: Latchkey<UA, SA>,
+  options: AuthHandlerOptions<UA, SA>,
+): AuthHandler {
+  if (!options || !Array.isArray(options.providers)) {
+    throw new TypeError('latchkey: "providers" must be an array of OAuth providers');
+  }
+  const basePath = options.basePath ?? '/auth';
+  if (!/^(\/[A-Za-z0-9_-]+)+$/.test(basePath)) {
+    throw new TypeError('latchkey: "basePath" must look like "/auth" (no trailing slash)');
+  }
+  const providers = new Map<string, OAuthProvider>();
+  for (const provider of options.providers) {
+    if (!SEGMENT.test(provider.id) || RESERVED.has(provider.id) || providers.has(provider.id)) {
+      throw new TypeError(
+        `latchkey: provider id "${provider.id}" is invalid, reserved or repeated`,
+      );
+    }
+    providers.set(provider.id, provider);
+  }
+  let origin: string | null = null;
+  if (options.origin !== undefined) origin = normalizeOrigins([options.origin])[0]!;
+  const h: ResolvedOptions<UA, SA> = {
+    auth,
+    providers,
+    basePath,
+    sealer: createSealer(options.secret, 'latchkey flow cookie v1'),
+    successURL: options.successURL ?? '/',
+    errorURL: options.errorURL ?? null,
+    signOutURL: options.signOutURL ?? '/',
+    allowedOrigins: normalizeOrigins(options.allowedOrigins),
+    origin,
+    trustProxy: options.trustProxy ?? false,
+    getClientAddress: options.getClientAddress ?? null,
+    limiter:
+      options.rateLimit === false
+        ? null
+        : createRateLimiter(auth.store, options.rateLimit ?? {}, () => auth.now()),
+    hooks: options.hooks ?? {},
+    logger: options.logger ?? consoleLogger,
+  };
+  const shared = h as unknown as ResolvedOptions<object, object>;
+  return {
+    basePath,
+    matches: (request) => pathOf(request.url).startsWith(`${basePath}/`),
+    fetch: (request, info) => handle(shared, request, info),
+  };
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+}
+
+function requestOrigin(h: ResolvedOptions<object, object>, request: Request, url: URL): string {
+  if (h.origin !== null) return h.origin;
+  if (h.trustProxy) {
+    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+    const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+    if (
+      (proto === 'https' || proto === 'http') &&
+      host &&
+      /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)
+    ) {
+      try {
+        return new URL(`${proto}://${host}`).origin;
+      } catch {
+        // fall through to the URL's own origin
+      }
+    }
+  }
+  return url.origin;
+}
+
+function clientAddress(
+  h: ResolvedOptions<object, object>,
+  request: Request,
+  info: RequestInfo | undefined,
+): string {
+  if (h.getClientAddress) return h.getClientAddress(request) ?? 'unknown';
+  if (h.trustProxy) {
+    // The last entry is the one our own proxy appended; earlier ones are the client's say-so.
+    const forwarded = request.headers.get('x-forwarded-for');
+    const last = forwarded?.slice(-256).split(',').pop()?.trim();
+    if (last) return last;
+  }
+  return info?.clientAddress ?? 'unknown';
+}
+
+function hasDuplicateParameter(url: URL): boolean {
+  const seen = new Set<string>();
+  for (const key of url.searchParams.keys()) {
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+async function handle(
+  h: ResolvedOptions<object, object>,
+  request: Request,
+  info: RequestInfo | undefined,
+): Promise<Response> {
+  let isCallback = false;
+  let secure = true;
+  try {
+    if (request.url.length > MAX_URL) return errorResponse(414, 'invalid_request');
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (!path.startsWith(`${h.basePath}/`)) return errorResponse(404, 'not_found');
+    const segments = path.slice(h.basePath.length + 1).split('/');
+    if (segments.length > 2 || !segments.every((s) => SEGMENT.test(s))) {
+      return errorResponse(404, 'not_found');
+    }
+    const origin = requestOrigin(h, request, url);
+    secure = h.auth.sessionCookieName(origin).startsWith('__Host-');
+    const ctx: RequestContext = {
+      request,
+      url,
+      origin,
+      secure,
+      clientAddress: clientAddress(h, request, info),
+    };
+    const [first, second] = segments as [string, string | undefined];
+    isCallback = second === 'callback';
+    if (hasDuplicateParameter(url)) return errorResponse(400, 'duplicate_parameter');
+    return await route(h, ctx, first, second);
+  } catch (error) {
+    const cookies = isCallback ? [createBlankFlowCookie(secure)] : [];
+    if (error instanceof LatchkeyError && error.code === 'store_error') {
+      h.logger.error('latchkey: store unavailable', { code: error.code, name: error.name });
+      return errorResponse(503, 'store_unavailable', cookies, { 'retry-after': '5' });
+    }
+    const errorId = crypto.randomUUID();
+    h.logger.error('latchkey: unexpected error in an auth route', {
+      errorId,
+      name: error instanceof Error ? error.name : typeof error,
+      code: error instanceof LatchkeyError ? error.code : 'none',
+    });
+    return errorResponse(500, 'server_error', cookies, { 'x-latchkey-error-id': errorId });
+  }
+}
+
+async function limited(
+  h: ResolvedOptions<object, object>,
+  ctx: RequestContext,
+  group: RateLimitGroup,
+): Promise<Response | null> {
+  if (h.limiter === null) return null;
+  const { allowed, retryAfter } = await h.limiter.hit(group, ctx.clientAddress);
+  if (allowed) return null;
+  return errorResponse(429, 'rate_limited', [], { 'retry-after': String(retryAfter) });
+}
+
+async function route(
+  h: ResolvedOptions<object, object>,
+  ctx: RequestContext,
+  first: string,
+  second: string | undefined,
+): Promise<Response> {
+  const method = ctx.request.method;
+  const isGet = method === 'GET' || method === 'HEAD';
+  const notAllowed = (): Response => errorResponse(405, 'method_not_allowed');
+  if (second === undefined) {
+    switch (first) {
+      case 'session':
+        return isGet ? getSessionRoute(h, ctx) : notAllowed();
+      case 'sessions':
+        return isGet ? listSessionsRoute(h, ctx) : notAllowed();
+      case 'logout': {
+        if (method !== 'POST') return notAllowed();
+        const all = ctx.url.searchParams.has('all');
+        return logoutRoute(h, ctx, all);
+      }
+      case 'logout-all':
+        return method === 'POST' ? logoutRoute(h, ctx, true) : notAllowed();
+      case 'error': {
+        if (h.errorURL !== null) return errorResponse(404, 'not_found');
+        const code = ctx.url.searchParams.get('error') ?? 'oauth_error';
+        return isGet ? errorPage(code.slice(0, 64)) : notAllowed();
+      }
+    }
+    const provider = h.providers.get(first);
+    if (!provider) return errorResponse(404, 'not_found');
+    if (!isGet) return notAllowed();
+    return (await limited(h, ctx, 'signIn')) ?? startRoute(h, ctx, provider, null);
+  }
+  if (first === 'sessions') {
+    if (method !== 'POST' && method !== 'DELETE') return notAllowed();
+    if (!SESSION_ID.test(second)) return errorResponse(404, 'not_found');
+    return revokeSessionRoute(h, ctx, second);
+  }
+  const provider = h.providers.get(first);
+  if (!provider) return errorResponse(404, 'not_found');
+  switch (second) {
+    case 'callback':
+      if (!isGet) return notAllowed();
+      return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider);
+    case 'link': {
+      if (!isGet) return notAllowed();
+      const current = await currentSession(h, ctx, { cookieOnly: true });
+      if (!current) return errorResponse(401, 'unauthorized');
+      return (
+        (await limited(h, ctx, 'signIn')) ?? startRoute(h, ctx, provider, current.result.session.id)
+      );
+    }
+    case 'unlink':
+      return method === 'POST' ? unlinkRoute(h, ctx, provider) : notAllowed();
+  }
+  return errorResponse(404, 'not_found');
+}

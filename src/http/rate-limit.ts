@@ -1,0 +1,71 @@
+// Fixed-window rate limiting over the store's atomic counters, so every process behind a load
+// balancer shares one count. Counters are temporary records: they expire with their window.
+import type { Store } from '../store.ts';
+
+/** Limits per route group, per client address, per window. */
+export interface RateLimitOptions {
+  /** Window length in milliseconds. Default 60 000. */
+  window?: number;
+  /** Sign-in and link starts (`GET {base}/{provider}`) per window. Default 30. */
+  signIn?: number;
+  /** Provider callbacks per window. Default 30. */
+  callback?: number;
+  /** Token, device and other credential routes per window. Default 30. */
+  token?: number;
+}
+
+/** A route group that is rate limited. */
+export type RateLimitGroup = 'signIn' | 'callback' | 'token';
+
+/** The outcome of one counted request. */
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Seconds until the window ends (for `Retry-After`). */
+  retryAfter: number;
+}
+
+/** Counts requests per group and client address in fixed windows. */
+export interface RateLimiter {
+  /** Counts one request; `allowed` is false past the group's limit. */
+  hit(group: RateLimitGroup, clientAddress: string): Promise<RateLimitResult>;
+}
+
+/**
+ * Creates a limiter over `store.incrementCounter` (kind `rate-limit`).
+ * @throws TypeError for non-positive limits or windows.
+ */
+export function createRateLimiter(
+  store: Store,
+  options: RateLimitOptions = {},
+  now: () => number = Date.now,
+): RateLimiter {
+  const window = options.window ?? 60_000;
+  const limits: Record<RateLimitGroup, number> = {
+    signIn: options.signIn ?? 30,
+    callback: options.callback ?? 30,
+    token: options.token ?? 30,
+  };
+  if (!(window > 0) || !Object.values(limits).every((n) => Number.isInteger(n) && n > 0)) {
+    throw new TypeError(
+      'latchkey: "rateLimit" needs a positive window and positive integer limits',
+    );
+  }
+  return {
+    async hit(group, clientAddress) {
+      const t = now();
+      const windowStart = t - (t % window);
+      // The window start is part of the key, so a window never outlives its expiry even in a
+      // store that only purges lazily; the address is capped so a header cannot bloat keys.
+      const key = `${group}:${windowStart}:${clientAddress.slice(0, 64)}`;
+      const { count, expiresAt } = await store.incrementCounter(
+        'rate-limit',
+        key,
+        windowStart + window,
+      );
+      return {
+        allowed: count <= limits[group],
+        retryAfter: Math.max(1, Math.ceil((expiresAt - t) / 1000)),
+      };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Sealed values: AES-256-GCM under a key derived with HKDF-SHA256 from the app's secret, so a
+// flow cookie is both secret (the PKCE verifier and nonce never reach script or logs) and
+// authenticated (any change to a byte, or a cookie made for another purpose, fails to open).
+import { decodeBase64url, encodeBase64url } from '../core/random.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Longest sealed text `open` looks at; anything longer is not ours. */
+const MAX_SEALED = 4096;
+
+/** A secret accepted for sealing: at least 32 bytes (a string counts its UTF-8 bytes). */
+export type SealSecret = string | Uint8Array;
+
+/** Encrypts and authenticates small JSON values under one purpose-bound key. */
+export interface Sealer {
+  /** Seals `value` (JSON-serialisable); `context` is bound as additional authenticated data. */
+  seal(value: unknown, context: string): Promise<string>;
+  /** Opens a sealed text made with the same secret, purpose and context, or `null`. */
+  open(sealed: string | null | undefined, context: string): Promise<unknown>;
+}
+
+/**
+ * Derives an AES-256-GCM key from `secret` for one `purpose` (HKDF info), so the same app
+ * secret can key several independent kinds of sealed value.
+ * @throws TypeError when the secret is shorter than 32 bytes.
+ * @see RFC 5869 (HKDF), NIST SP 800-38D (GCM)
+ */
+export function createSealer(secret: SealSecret, purpose: string): Sealer {
+  const bytes = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  if (!(bytes instanceof Uint8Array) || bytes.length < 32) {
+    throw new TypeError('latchkey: "secret" must be at least 32 bytes');
+  }
+  const keyPromise = crypto.subtle
+    .importKey('raw', new Uint8Array(bytes), 'HKDF', false, ['deriveKey'])
+    .then((base) =>
+      crypto.subtle.deriveKey(
+        { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode(purpose) },
+        base,
+        { name: 'AES-GCM', length: 256 },
+        false,
+        ['encrypt', 'decrypt'],
+      ),
+    );
+  return {
+    async seal(value, context) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const cipher = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
+        await keyPromise,
+        encoder.encode(JSON.stringify(value)),
+      );
+      const out = new Uint8Array(IV_BYTES + cipher.byteLength);
+      out.set(iv);
+      out.set(new Uint8Array(cipher), IV_BYTES);
+      return encodeBase64url(out);
+    },
+    async open(sealed, context) {
+      if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > MAX_SEALED) {
+        return null;
+      }
+      const decoded = decodeBase64url(sealed);
+      if (decoded === null) return null;
+      const data = new Uint8Array(decoded);
+      if (data.length < IV_BYTES + TAG_BYTES) return null;
+      let plain: ArrayBuffer;
+      try {
+        plain = await crypto.subtle.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: data.subarray(0, IV_BYTES),
+            additionalData: encoder.encode(context),
+          },
+          await keyPromise,
+          data.subarray(IV_BYTES),
+        );
+      } catch {
+        return null; // wrong key, wrong context or tampered: all the same to the caller
+      }
+      try {
+        return JSON.parse(decoder.decode(plain)) as unknown;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Routes over the signed-in session: read it, list and revoke sessions, sign out, unlink.
+import type { Cookie } from '../core/cookies.ts';
+import type { SessionValidationResult } from '../core/types.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { RequestContext, ResolvedOptions } from './options.ts';
+import { isSameOriginRequest } from './origin.ts';
+import { errorResponse, json, noContent, redirect } from './responses.ts';
+
+type H = ResolvedOptions<object, object>;
+
+/** The validated session of a request, and whether it came from the cookie or a bearer token. */
+export interface CurrentSession {
+  result: SessionValidationResult<object, object>;
+  via: 'cookie' | 'bearer';
+}
+
+/** Reads the session cookie, else the bearer token; `null` when neither is valid. */
+export async function currentSession(
+  h: H,
+  ctx: RequestContext,
+  options: { cookieOnly?: boolean } = {},
+): Promise<CurrentSession | null> {
+  const cookie = h.auth.readSessionCookie(ctx.request.headers.get('cookie'), ctx.origin);
+  if (cookie !== null) {
+    const result = await h.auth.validateSession(cookie);
+    return result ? { result, via: 'cookie' } : null;
+  }
+  if (options.cookieOnly) return null;
+  const bearer = h.auth.readBearerToken(ctx.request.headers.get('authorization'));
+  if (bearer === null) return null;
+  const result = await h.auth.validateSession(bearer);
+  return result ? { result, via: 'bearer' } : null;
+}
+
+/**
+ * A request that may change state: from our own origin, or carrying a bearer token and no
+ * cookie (a bearer header cannot be attached by a cross-site form, so it is not CSRF-able).
+ */
+export function mayChangeState(h: H, ctx: RequestContext): boolean {
+  const headers = ctx.request.headers;
+  const hasCookie = h.auth.readSessionCookie(headers.get('cookie'), ctx.origin) !== null;
+  if (!hasCookie && h.auth.readBearerToken(headers.get('authorization')) !== null) return true;
+  return isSameOriginRequest(ctx.request, ctx.origin, h.allowedOrigins);
+}
+
+function wantsHTML(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return accept.length < 1024 && accept.includes('text/html');
+}
+
+/** After a state change: a form post goes on to `location`, an API call gets 204. */
+function done(ctx: RequestContext, location: string, cookies: Cookie[]): Response {
+  if (wantsHTML(ctx.request)) return redirect(new URL(location, ctx.origin).href, cookies, 303);
+  return noContent(cookies);
+}
+
+function refreshCookie(h: H, ctx: RequestContext, current: CurrentSession): Cookie[] {
+  if (current.via !== 'cookie' || !current.result.session.fresh) return [];
+  // The renewed expiry only reaches the browser if the cookie is sent again.
+  const token = h.auth.readSessionCookie(ctx.request.headers.get('cookie'), ctx.origin)!;
+  return [h.auth.createSessionCookie(token, current.result.session, ctx.origin)];
+}
+
+/** `GET {base}/session`: the current `{ user, session }`, or 401. */
+export async function getSessionRoute(h: H, ctx: RequestContext): Promise<Response> {
+  const current = await currentSession(h, ctx);
+  if (!current) return errorResponse(401, 'unauthorized');
+  const { user, session } = current.result;
+  return json(200, { user, session }, refreshCookie(h, ctx, current));
+}
+
+/** `GET {base}/sessions`: the user's live sessions, the current one flagged. */
+export async function listSessionsRoute(h: H, ctx: RequestContext): Promise<Response> {
+  const current = await currentSession(h, ctx);
+  if (!current) return errorResponse(401, 'unauthorized');
+  const sessions = await h.auth.getUserSessions(current.result.user.id);
+  const body = sessions.map((s) => ({
+    id: s.id,
+    attributes: s.attributes,
+    createdAt: s.createdAt,
+    lastSeenAt: s.lastSeenAt,
+    expiresAt: s.expiresAt,
+    current: s.id === current.result.session.id,
+  }));
+  return json(200, { sessions: body }, refreshCookie(h, ctx, current));
+}
+
+/** `POST|DELETE {base}/sessions/{id}`: revokes one of the user's own sessions (others: 404). */
+export async function revokeSessionRoute(
+  h: H,
+  ctx: RequestContext,
+  sessionId: string,
+): Promise<Response> {
+  if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const current = await currentSession(h, ctx);
+  if (!current) return errorResponse(401, 'unauthorized');
+  const own = await h.auth.getUserSessions(current.result.user.id);
+  if (!own.some((s) => s.id === sessionId)) return errorResponse(404, 'not_found');
+  await h.auth.invalidateSession(sessionId);
+  const cookies: Cookie[] = [];
+  if (sessionId === current.result.session.id && current.via === 'cookie') {
+    cookies.push(h.auth.createBlankSessionCookie(ctx.origin));
+  }
+  return done(ctx, h.successURL, cookies);
+}
+
+/** `POST {base}/logout` (`?all` or `{base}/logout-all` signs out everywhere). */
+export async function logoutRoute(h: H, ctx: RequestContext, all: boolean): Promise<Response> {
+  if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const current = await currentSession(h, ctx);
+  const cookies = [h.auth.createBlankSessionCookie(ctx.origin)];
+  if (current) {
+    const { user, session } = current.result;
+    if (all) await h.auth.invalidateUserSessions(user.id);
+    else await h.auth.invalidateSession(session.id);
+    await h.hooks.onSignOut?.({ user, session, all });
+  }
+  return done(ctx, h.signOutURL, cookies);
+}
+
+/** `POST {base}/{provider}/unlink`: removes the provider from the user, never the last account. */
+export async function unlinkRoute(
+  h: H,
+  ctx: RequestContext,
+  provider: OAuthProvider,
+): Promise<Response> {
+  if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const current = await currentSession(h, ctx);
+  if (!current) return errorResponse(401, 'unauthorized');
+  const accounts = await h.auth.getUserAccounts(current.result.user.id);
+  const matching = accounts.filter(
+    (a) => a.providerId === provider.id && a.issuer === provider.issuer,
+  );
+  if (matching.length === 0) return errorResponse(404, 'not_found');
+  if (matching.length === accounts.length) return errorResponse(409, 'last_account');
+  for (const account of matching) await h.auth.unlinkAccount(account);
+  return done(ctx, h.successURL, []);
+}

@@ -1,0 +1,433 @@
+import * as oauth from 'oauth4webapi';
+import { LatchkeyError } from '../core/errors.ts';
+import { constantTimeEqual } from '../core/random.ts';
+import { sha256 } from '../core/sha256.ts';
+import {
+  OAuthCallbackError,
+  OAuthRequestError,
+  OAuthResponseError,
+  toOAuthError,
+} from './errors.ts';
+import type {
+  AuthorizationRequest,
+  CreateAuthorizationURLOptions,
+  OAuthTokens,
+  ValidateAuthorizationCodeOptions,
+} from './provider.ts';
+import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
+
+/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Options shared by every OAuth 2.0 / OIDC client. */
+export interface OAuthClientOptions {
+  clientId: string;
+  /** `null`/absent for public clients (then `clientAuthMethod` is `none`). */
+  clientSecret?: string | null;
+  /** Default `client_secret_basic` with a secret, `none` without. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
+  pkce?: boolean;
+  /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
+  fetch?: typeof fetch;
+  /** Per-request timeout in milliseconds. Default 10 000. */
+  timeout?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+// Parameters latchkey sets itself: letting `params` override them would disable state or PKCE.
+const RESERVED = new Set([
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+]);
+
+/** Whether a URL targets this machine (127.0.0.1, [::1] or localhost). */
+export function isLoopbackURL(url: string | URL | undefined): boolean {
+  if (url === undefined) return false;
+  const parsed = URL.parse(String(url));
+  if (parsed === null) return false;
+  const host = parsed.hostname;
+  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
+}
+
+/**
+ * Checks a configured endpoint: https, or http to loopback only.
+ * @throws TypeError for anything else.
+ */
+export function checkEndpoint(name: string, value: string): URL {
+  const url = URL.parse(value);
+  if (
+    url === null ||
+    (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackURL(url)))
+  ) {
+    throw new TypeError(`latchkey: "${name}" must be an https URL (http only for loopback)`);
+  }
+  return url;
+}
+
+/** The oauth4webapi options latchkey passes on every call. */
+export interface RequestOptions {
+  signal: () => AbortSignal;
+  // `any`: oauth4webapi types the init per method; ours forwards whatever it is given.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [oauth.customFetch]: (url: string, init: any) => Promise<Response>;
+  [oauth.allowInsecureRequests]: boolean;
+}
+
+/** The oauth4webapi request options for one call: fetch, timeout, and the loopback exception. */
+export function requestOptions(
+  fetchFn: typeof fetch,
+  timeout: number,
+  endpoint: string | URL | undefined,
+): RequestOptions {
+  return {
+    [oauth.customFetch]: (url, init) => fetchFn(url, init as RequestInit),
+    // oauth4webapi refuses http:// endpoints. We lift that only for a loopback endpoint — a
+    // provider running on this machine (tests, a local IdP in development), where TLS protects
+    // nothing because the traffic never leaves the host. Anything remote stays https-only.
+    [oauth.allowInsecureRequests]: isLoopbackURL(endpoint),
+    signal: () => AbortSignal.timeout(timeout),
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  // Hashing first makes the comparison independent of both content and length.
+  return constantTimeEqual(sha256(a), sha256(b));
+}
+
+/**
+ * Checks a callback URL before anything is fetched: no repeated parameter, a state equal (in
+ * constant time) to the expected one.
+ * @throws OAuthCallbackError
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.7.1
+ */
+export function checkCallbackState(callbackURL: URL, expectedState: unknown): URLSearchParams {
+  const params = callbackURL.searchParams;
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (seen.has(key)) throw new OAuthCallbackError('duplicate_parameter');
+    seen.add(key);
+  }
+  const state = params.get('state');
+  if (typeof expectedState !== 'string' || expectedState.length === 0 || state === null) {
+    throw new OAuthCallbackError('missing_state');
+  }
+  if (!sameSecret(state, expectedState)) throw new OAuthCallbackError('state_mismatch');
+  return params;
+}
+
+/**
+ * A generic OAuth 2.0 client over oauth4webapi: authorization URL, callback validation and code
+ * exchange, refresh, revocation, userinfo and protected resource requests. Providers compose it.
+ */
+export class OAuthClient {
+  readonly clientId: string;
+  readonly pkce: boolean;
+  readonly #load: () => Promise<oauth.AuthorizationServer>;
+  #metadata: Promise<oauth.AuthorizationServer> | null = null;
+  readonly #client: oauth.Client;
+  readonly #auth: oauth.ClientAuth;
+  readonly #fetch: typeof fetch;
+  readonly #timeout: number;
+  readonly #now: () => number;
+
+  /**
+   * @param metadata the authorization server metadata, or a loader (discovery) called lazily
+   * @throws TypeError on a missing client id or an unusable option
+   */
+  constructor(
+    metadata: oauth.AuthorizationServer | (() => Promise<oauth.AuthorizationServer>),
+    options: OAuthClientOptions,
+  ) {
+    if (typeof options?.clientId !== 'string' || options.clientId.length === 0) {
+      throw new TypeError('latchkey: "clientId" must be a non-empty string');
+    }
+    const secret = options.clientSecret ?? null;
+    const method = options.clientAuthMethod ?? (secret ? 'client_secret_basic' : 'none');
+    if (method !== 'none' && !secret) {
+      throw new TypeError(`latchkey: "clientSecret" is required for ${method}`);
+    }
+    this.clientId = options.clientId;
+    this.pkce = options.pkce ?? true;
+    this.#load = typeof metadata === 'function' ? metadata : async () => metadata;
+    this.#client = { client_id: options.clientId };
+    this.#auth =
+      method === 'none'
+        ? oauth.None()
+        : method === 'client_secret_post'
+          ? oauth.ClientSecretPost(secret!)
+          : oauth.ClientSecretBasic(secret!);
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#timeout = options.timeout ?? 10_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * The authorization server metadata (loaded once; a failed load is retried on the next call).
+   * @throws OAuthResponseError when discovery fails
+   */
+  async metadata(): Promise<oauth.AuthorizationServer> {
+    this.#metadata ??= this.#load().catch((error: unknown) => {
+      this.#metadata = null;
+      throw toOAuthError(error, 'discovery');
+    });
+    return this.#metadata;
+  }
+
+  /** Replaces the cached metadata object (used to drop oauth4webapi's JWKS cache on rotation). */
+  protected replaceMetadata(as: oauth.AuthorizationServer): void {
+    this.#metadata = Promise.resolve(as);
+  }
+
+  /** The oauth4webapi client metadata for a call; OIDC adds the expected ID token alg. */
+  protected clientFor(_as: oauth.AuthorizationServer): oauth.Client {
+    return this.#client;
+  }
+
+  /** Request options for a call to `endpoint` (fetch, timeout, loopback-only http). */
+  protected options(endpoint: string | URL | undefined): RequestOptions {
+    return requestOptions(this.#fetch, this.#timeout, endpoint);
+  }
+
+  /**
+   * Creates the authorization URL with a fresh state (256 bits), PKCE S256 unless turned off,
+   * and a nonce when asked.
+   * @throws TypeError when `params` tries to set a parameter latchkey owns
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
+   */
+  async createAuthorizationURL(
+    options: CreateAuthorizationURLOptions & { scopes: readonly string[]; nonce?: boolean },
+  ): Promise<AuthorizationRequest> {
+    const redirectURI = URL.parse(options.redirectURI);
+    if (redirectURI === null) throw new TypeError('latchkey: "redirectURI" must be a URL');
+    const as = await this.metadata();
+    if (!as.authorization_endpoint) {
+      throw new OAuthResponseError('The provider metadata has no authorization_endpoint');
+    }
+    const url = new URL(as.authorization_endpoint);
+    for (const [key, value] of Object.entries(options.params ?? {})) {
+      if (RESERVED.has(key)) throw new TypeError(`latchkey: "params.${key}" is set by latchkey`);
+      url.searchParams.set(key, value);
+    }
+    const state = oauth.generateRandomState();
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', this.clientId);
+    url.searchParams.set('redirect_uri', redirectURI.href);
+    if (options.scopes.length > 0) url.searchParams.set('scope', options.scopes.join(' '));
+    url.searchParams.set('state', state);
+    let codeVerifier: string | null = null;
+    if (this.pkce) {
+      codeVerifier = oauth.generateRandomCodeVerifier();
+      url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+      url.searchParams.set('code_challenge_method', 'S256');
+    }
+    const nonce = options.nonce ? oauth.generateRandomNonce() : null;
+    if (nonce !== null) url.searchParams.set('nonce', nonce);
+    return { url, state, codeVerifier, nonce };
+  }
+
+  /**
+   * Validates the callback (repeated parameters, state, iss, error) before any request, then
+   * exchanges the code and validates the token response.
+   * @throws OAuthCallbackError when the callback is not ours; nothing was fetched
+   * @throws OAuthRequestError when the provider reported an error (`access_denied`, `invalid_grant`)
+   * @throws OAuthResponseError when the response (or its ID token) is invalid
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
+   * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+   */
+  async validateAuthorizationCode(
+    options: ValidateAuthorizationCodeOptions & { openid?: boolean },
+  ): Promise<OAuthTokens> {
+    if (!(options?.callbackURL instanceof URL)) {
+      throw new TypeError('latchkey: "callbackURL" must be a URL');
+    }
+    const params = checkCallbackState(options.callbackURL, options.expectedState);
+    const as = await this.metadata();
+    const iss = params.get('iss');
+    if (iss !== null && iss !== as.issuer) throw new OAuthCallbackError('iss_mismatch');
+    if (iss === null && as.authorization_response_iss_parameter_supported === true) {
+      throw new OAuthCallbackError('iss_missing');
+    }
+    if (params.has('error')) {
+      throw new OAuthRequestError(params.get('error'), params.get('error_description'), null);
+    }
+    if (!params.get('code')) throw new OAuthCallbackError('missing_code');
+    if (this.pkce && !options.codeVerifier) throw new OAuthCallbackError('missing_code_verifier');
+    if (options.openid && !options.nonce) throw new OAuthCallbackError('missing_nonce');
+    const client = this.clientFor(as);
+    try {
+      const callback = oauth.validateAuthResponse(as, client, params, options.expectedState);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        this.#auth,
+        callback,
+        options.redirectURI,
+        this.pkce ? options.codeVerifier! : oauth.nopkce,
+        this.options(as.token_endpoint),
+      );
+      const date = response.headers.get('date');
+      const result = await oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        response,
+        options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
+      );
+      const claims = await this.validateIdToken(as, response, result);
+      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+    } catch (error) {
+      throw toOAuthError(error, 'code exchange');
+    }
+  }
+
+  /**
+   * Checks the ID token of a processed token response beyond oauth4webapi's claim checks. The
+   * plain OAuth 2.0 client ignores ID tokens; the OIDC client verifies them.
+   */
+  protected async validateIdToken(
+    _as: oauth.AuthorizationServer,
+    _response: Response,
+    _result: oauth.TokenEndpointResponse,
+  ): Promise<Record<string, unknown> | null> {
+    return null;
+  }
+
+  /**
+   * Refreshes an access token. A rotated refresh token is in the result; persist it before use.
+   * @throws OAuthRequestError when the provider refuses (`invalid_grant`)
+   * @throws OAuthResponseError on an invalid response
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+   */
+  async refreshAccessToken(refreshToken: string): Promise<OAuthTokens> {
+    if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
+      throw new TypeError('latchkey: "refreshToken" must be a non-empty string');
+    }
+    const as = await this.metadata();
+    const client = this.clientFor(as);
+    try {
+      const response = await oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        this.#auth,
+        refreshToken,
+        this.options(as.token_endpoint),
+      );
+      const date = response.headers.get('date');
+      const result = await oauth.processRefreshTokenResponse(as, client, response);
+      const claims = await this.validateIdToken(as, response, result);
+      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+    } catch (error) {
+      throw toOAuthError(error, 'refresh');
+    }
+  }
+
+  /**
+   * Revokes a token at the provider's revocation endpoint.
+   * @throws LatchkeyError `config` when the provider has no revocation endpoint
+   * @see https://www.rfc-editor.org/rfc/rfc7009
+   */
+  async revokeToken(token: string): Promise<void> {
+    const as = await this.metadata();
+    if (!as.revocation_endpoint) {
+      throw new LatchkeyError('config', 'This provider has no revocation endpoint');
+    }
+    try {
+      const response = await oauth.revocationRequest(
+        as,
+        this.clientFor(as),
+        this.#auth,
+        token,
+        this.options(as.revocation_endpoint),
+      );
+      await oauth.processRevocationResponse(response);
+    } catch (error) {
+      throw toOAuthError(error, 'revocation');
+    }
+  }
+
+  /**
+   * Fetches the userinfo endpoint; with `expectedSubject` its `sub` must equal it.
+   * @throws OAuthResponseError on a subject mismatch or invalid response
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
+   */
+  async userInfo(
+    accessToken: string,
+    expectedSubject: string | null,
+  ): Promise<oauth.UserInfoResponse> {
+    const as = await this.metadata();
+    const client = this.clientFor(as);
+    try {
+      const response = await oauth.userInfoRequest(
+        as,
+        client,
+        accessToken,
+        this.options(as.userinfo_endpoint),
+      );
+      return await oauth.processUserInfoResponse(
+        as,
+        client,
+        expectedSubject ?? oauth.skipSubjectCheck,
+        response,
+      );
+    } catch (error) {
+      throw toOAuthError(error, 'userinfo');
+    }
+  }
+
+  /**
+   * `fetch` with this client's fetch function and timeout, for provider APIs (https, or http to
+   * loopback only).
+   * @throws OAuthResponseError on a network failure or timeout
+   */
+  async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    checkEndpoint('url', String(url));
+    try {
+      return await this.#fetch(String(url), {
+        ...init,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#timeout),
+      });
+    } catch (error) {
+      throw toOAuthError(error, 'provider API request');
+    }
+  }
+
+  /**
+   * GETs a JSON resource with the access token as a bearer token.
+   * @throws OAuthRequestError on a non-2xx answer; OAuthResponseError on a non-JSON body
+   */
+  async fetchJSON(url: string | URL, accessToken: string, headers?: HeadersInit): Promise<unknown> {
+    const h = new Headers(headers);
+    h.set('authorization', `Bearer ${accessToken}`);
+    if (!h.has('accept')) h.set('accept', 'application/json');
+    const response = await this.fetch(url, { headers: h });
+    return readJSON(response);
+  }
+}
+
+/**
+ * Reads a provider API response as JSON.
+ * @throws OAuthRequestError on a non-2xx status; OAuthResponseError on a body that is not JSON
+ */
+export async function readJSON(response: Response): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    if (!response.ok) throw new OAuthRequestError(`http_${response.status}`, null, response.status);
+    throw new OAuthResponseError('The provider answered with a body that is not JSON', { cause });
+  }
+  if (!response.ok) {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const error = typeof b.error === 'string' ? b.error : `http_${response.status}`;
+    throw new OAuthRequestError(error, b.error_description ?? b.message, response.status);
+  }
+  return body;
+}

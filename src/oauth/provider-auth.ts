@@ -1,0 +1,189 @@
+import { Latchkey, type CreatedSession } from '../core/latchkey.ts';
+import type { Account, AccountKey, User } from '../core/types.ts';
+import type { OAuthProvider, OAuthTokens, ProviderProfile } from './provider.ts';
+
+/** Options of {@link providerAuth}. */
+export interface ProviderAuthOptions {
+  /** The callback URL registered with the provider. */
+  redirectURI: string;
+}
+
+/** Options of {@link ProviderAuth.getAuthorizationUrl}. */
+export interface GetAuthorizationUrlOptions {
+  /** Scopes to request; the provider's defaults when absent. */
+  scopes?: readonly string[];
+  /** Extra authorization parameters (`prompt`, `login_hint`, ...). */
+  params?: Readonly<Record<string, string>>;
+}
+
+/**
+ * `[url, state, codeVerifier, nonce]`: keep `state`, `codeVerifier` and `nonce` server-side or
+ * in HttpOnly cookies until the callback; the seeds' `const [url, state] = ...` still works.
+ */
+export type AuthorizationUrlResult = [
+  url: URL,
+  state: string,
+  codeVerifier: string | null,
+  nonce: string | null,
+];
+
+/** Options of {@link ProviderAuth.validateCallback}. */
+export interface ValidateCallbackOptions {
+  /** The PKCE verifier from `getAuthorizationUrl` (`null` only with PKCE off). */
+  codeVerifier: string | null;
+  /** The OIDC nonce from `getAuthorizationUrl`. */
+  nonce?: string | null;
+  /** The `state` query parameter of the callback (when passing a code, not a URL). */
+  state?: string | null;
+  /** The state stored when the flow started. Required: the check never fails open. */
+  expectedState?: string | null;
+  /** The `iss` query parameter of the callback (RFC 9207), when passing a code. */
+  iss?: string | null;
+}
+
+/** What a validated callback yields; `<id>User` (e.g. `githubUser`) aliases `providerUser`. */
+export type ProviderCallback<UA extends object, SA extends object, PU, Id extends string> = {
+  providerUser: PU;
+  profile: ProviderProfile;
+  tokens: OAuthTokens;
+  /** The account key: (provider id, issuer, provider user id) — never the email. */
+  account: Required<AccountKey>;
+  /** The user already linked to this provider account, or `null`. */
+  existingUser: User<UA> | null;
+  /** Looks the linked user up again. */
+  getExistingUser(): Promise<User<UA> | null>;
+  /**
+   * Creates the user and links this account atomically (and a first session when
+   * `sessionAttributes` is given).
+   * @throws AccountExistsError when the account was linked meanwhile (a concurrent sign-in)
+   */
+  createUser(input: { attributes: UA }): Promise<User<UA>>;
+  createUser(input: {
+    attributes: UA;
+    sessionAttributes: SA;
+  }): Promise<{ user: User<UA> } & CreatedSession<SA>>;
+  /**
+   * Links this provider account to an existing user (who must be signed in: see SECURITY.md).
+   * @throws AccountExistsError when the account is linked already
+   */
+  linkToUser(userId: string): Promise<Account>;
+} & { [K in `${Id}User`]: PU };
+
+/** The seeds' provider object: authorization URL and callback over one provider and latchkey. */
+export interface ProviderAuth<UA extends object, SA extends object, PU, Id extends string> {
+  readonly provider: OAuthProvider<PU, Id>;
+  /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1 */
+  getAuthorizationUrl(options?: GetAuthorizationUrlOptions): Promise<AuthorizationUrlResult>;
+  /**
+   * Validates the callback — a code plus `state`/`expectedState`, or the whole callback URL —
+   * exchanges the code, fetches the provider user and looks up the linked user.
+   * @throws OAuthCallbackError (state, iss, duplicate parameters) before any token request
+   * @throws OAuthRequestError when the provider reports an error (`access_denied`, bad code)
+   * @throws OAuthResponseError when the provider's response or ID token is invalid
+   */
+  validateCallback(
+    codeOrCallbackURL: string | URL,
+    options: ValidateCallbackOptions,
+  ): Promise<ProviderCallback<UA, SA, PU, Id>>;
+}
+
+/**
+ * Binds a provider to a latchkey instance, in the shape of `@lucia-auth/oauth`.
+ * @throws TypeError when `redirectURI` is not a URL
+ */
+export function providerAuth<UA extends object, SA extends object, PU, Id extends string>(
+  auth: Latchkey<UA, SA>,
+  provider: OAuthProvider<PU, Id>,
+  options: ProviderAuthOptions,
+): ProviderAuth<UA, SA, PU, Id> {
+  const redirectURI = options?.redirectURI;
+  if (typeof redirectURI !== 'string' || URL.parse(redirectURI) === null) {
+    throw new TypeError('latchkey: "redirectURI" must be an absolute URL');
+  }
+  return {
+    provider,
+    async getAuthorizationUrl(opts) {
+      const request = await provider.createAuthorizationURL({ redirectURI, ...opts });
+      return [request.url, request.state, request.codeVerifier, request.nonce];
+    },
+    async validateCallback(codeOrURL, opts) {
+      let callbackURL: URL;
+      if (codeOrURL instanceof URL) {
+        callbackURL = codeOrURL;
+      } else {
+        callbackURL = new URL(redirectURI);
+        callbackURL.searchParams.set('code', String(codeOrURL));
+        if (opts?.state != null) callbackURL.searchParams.set('state', opts.state);
+        if (opts?.iss != null) callbackURL.searchParams.set('iss', opts.iss);
+      }
+      const tokens = await provider.validateAuthorizationCode({
+        callbackURL,
+        expectedState: opts?.expectedState ?? '',
+        redirectURI,
+        codeVerifier: opts?.codeVerifier ?? null,
+        nonce: opts?.nonce ?? null,
+      });
+      const { profile, user } = await provider.getUser(tokens);
+      const account = {
+        providerId: provider.id,
+        issuer: provider.issuer,
+        providerUserId: profile.providerUserId,
+      };
+      const getExistingUser = (): Promise<User<UA> | null> => auth.getUserByAccount(account);
+      const existingUser = await getExistingUser();
+      const createUser = (input: { attributes: UA; sessionAttributes?: SA }): Promise<unknown> =>
+        'sessionAttributes' in input && input.sessionAttributes !== undefined
+          ? auth.createUserWithSession({
+              attributes: input.attributes,
+              account,
+              sessionAttributes: input.sessionAttributes,
+            })
+          : auth.createUser({ attributes: input.attributes, account });
+      const result = {
+        providerUser: user,
+        [`${provider.id}User`]: user,
+        profile,
+        tokens,
+        account,
+        existingUser,
+        getExistingUser,
+        createUser,
+        linkToUser: (userId: string) => auth.linkAccount(userId, account),
+      };
+      return result as unknown as ProviderCallback<UA, SA, PU, Id>;
+    },
+  };
+}
+
+type ProviderOf<P> = P extends OAuthProvider<infer PU, infer Id> ? [PU, Id] : never;
+
+/**
+ * A provider function usable both ways: `github(config)` returns the {@link OAuthProvider}
+ * (for latchkey's routes), `github(auth, config)` the seeds' {@link ProviderAuth}.
+ */
+export interface ProviderFactory<Config, P extends OAuthProvider<unknown, string>> {
+  (config: Config): P;
+  <UA extends object, SA extends object>(
+    auth: Latchkey<UA, SA>,
+    config: Config & { redirectURI: string },
+  ): ProviderAuth<UA, SA, ProviderOf<P>[0], ProviderOf<P>[1]>;
+}
+
+/**
+ * Wraps a provider constructor into a {@link ProviderFactory}.
+ * @throws TypeError (from the constructor) on a bad configuration
+ */
+export function providerFactory<
+  Config extends { redirectURI?: string },
+  P extends OAuthProvider<unknown, string>,
+>(create: (config: Config) => P): ProviderFactory<Config, P> {
+  function factory(authOrConfig: unknown, config?: Config): unknown {
+    if (authOrConfig instanceof Latchkey) {
+      return providerAuth(authOrConfig, create(config as Config), {
+        redirectURI: (config as Config).redirectURI ?? '',
+      });
+    }
+    return create(authOrConfig as Config);
+  }
+  return factory as ProviderFactory<Config, P>;
+}

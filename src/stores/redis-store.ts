@@ -1,0 +1,378 @@
+// Sessions and temporary records in Redis, users and accounts in an SQL `base` store. Redis
+// gives sessions and one-time records native TTLs and atomic single-key operations; the SQL
+// store keeps what must be durable and relational. The two are not one transaction: see
+// `createUser` for the compensation that keeps a first sign-in all-or-nothing.
+import { Redis } from 'ioredis';
+import { LatchkeyError, StoreError } from '../core/errors.ts';
+import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /** An `ioredis` client (the app's, never closed by the store) or a `redis://` URL. */
+  redis: Redis | string;
+  /** The store that keeps users and accounts (an SQL store). Never closed by this store. */
+  base: Store;
+  /** Prefix of every Redis key. Default `latchkey:`. */
+  keyPrefix?: string;
+}
+
+// Renews a live session only: a session deleted meanwhile must not come back as a partial hash.
+const RENEW = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'expiresAt', ARGV[1], 'lastSeenAt', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[3])
+return 1`;
+
+// A fixed window: the first increment sets the window's expiry.
+const INCREMENT = `local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) return {c, tonumber(ARGV[1])} end
+return {c, redis.call('PEXPIRETIME', KEYS[1])}`;
+
+/**
+ * A {@link Store} keeping sessions and temporary records in Redis and delegating users and
+ * accounts to `base`. Each session is a hash that expires at its idle expiry; a per-user set
+ * lists a user's sessions and a sorted set indexes expiries for `deleteExpired`.
+ */
+export class RedisStore implements Store {
+  readonly redis: Redis;
+  readonly base: Store;
+  readonly keyPrefix: string;
+  readonly #owned: boolean;
+
+  /** @throws TypeError when `redis` or `base` is missing. */
+  constructor(options: RedisStoreOptions) {
+    if (!options || typeof options.base !== 'object' || options.base === null) {
+      throw new TypeError('latchkey: "base" store is required');
+    }
+    if (typeof options.redis === 'string') {
+      // Fail a command after two reconnection attempts instead of queueing it for long.
+      this.redis = new Redis(options.redis, { maxRetriesPerRequest: 2 });
+      this.#owned = true;
+    } else if (options.redis instanceof Redis) {
+      this.redis = options.redis;
+      this.#owned = false;
+    } else {
+      throw new TypeError('latchkey: "redis" must be an ioredis client or a redis:// URL');
+    }
+    this.base = options.base;
+    this.keyPrefix = options.keyPrefix ?? 'latchkey:';
+  }
+
+  #sessionKey(id: string): string {
+    return `${this.keyPrefix}session:${id}`;
+  }
+  #userSessionsKey(userId: string): string {
+    return `${this.keyPrefix}user-sessions:${userId}`;
+  }
+  get #expiryKey(): string {
+    return `${this.keyPrefix}session-expiry`;
+  }
+  // The kind's length keeps kinds apart even when a kind or key contains the separator.
+  #tempKey(kind: string, key: string): string {
+    return `${this.keyPrefix}temp:${kind.length}:${kind}:${key}`;
+  }
+
+  async #redis<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof LatchkeyError) throw error;
+      throw new StoreError(operation, { cause: error });
+    }
+  }
+
+  async #exec(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {
+    const results = await multi.exec();
+    if (results === null) throw new Error('transaction aborted');
+    for (const [error] of results) if (error) throw error;
+    return results.map(([, value]) => value);
+  }
+
+  async #writeSession(session: SessionRow): Promise<void> {
+    const key = this.#sessionKey(session.id);
+    const userKey = this.#userSessionsKey(session.userId);
+    const multi = this.redis
+      .multi()
+      .hset(key, {
+        userId: session.userId,
+        secretHash: Buffer.from(session.secretHash).toString('hex'),
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        expiresAt: session.expiresAt,
+        absoluteExpiresAt: session.absoluteExpiresAt,
+        attributes: session.attributes,
+      })
+      .pexpireat(key, session.expiresAt)
+      .sadd(userKey, session.id)
+      // The user's index lives as long as its longest session: set when new, extend only.
+      .pexpireat(userKey, session.absoluteExpiresAt, 'NX')
+      .pexpireat(userKey, session.absoluteExpiresAt, 'GT')
+      .zadd(this.#expiryKey, session.expiresAt, session.id);
+    await this.#exec(multi);
+  }
+
+  async #removeSessions(userId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#exec(
+      this.redis
+        .multi()
+        .del(...ids.map((id) => this.#sessionKey(id)))
+        .srem(this.#userSessionsKey(userId), ...ids)
+        .zrem(this.#expiryKey, ...ids),
+    );
+  }
+
+  /**
+   * Creates the user (and account) in `base`, then the session in Redis. If the Redis write
+   * fails, the just-created user is deleted again (compensation) and a `StoreError` carrying
+   * the Redis error is thrown, so a retry starts from nothing.
+   * @throws AccountExistsError from `base` on a duplicate account; StoreError otherwise.
+   */
+  async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
+    await this.base.createUser(user, account);
+    if (!session) return;
+    try {
+      await this.#writeSession(session);
+    } catch (error) {
+      await this.base.deleteUser(user.id).catch(() => undefined);
+      throw new StoreError('createUser', { cause: error });
+    }
+  }
+
+  getUser(userId: string): Promise<UserRow | null> {
+    return this.base.getUser(userId);
+  }
+
+  getUserByAccount(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+  ): Promise<UserRow | null> {
+    return this.base.getUserByAccount(providerId, issuer, providerUserId);
+  }
+
+  updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
+    return this.base.updateUserAttributes(userId, attributes);
+  }
+
+  /** Deletes the user in `base`, then its Redis sessions (orphans would never resolve anyway). */
+  async deleteUser(userId: string): Promise<void> {
+    await this.base.deleteUser(userId);
+    await this.deleteUserSessions(userId);
+  }
+
+  linkAccount(account: AccountRow): Promise<void> {
+    return this.base.linkAccount(account);
+  }
+
+  unlinkAccount(providerId: string, issuer: string, providerUserId: string): Promise<boolean> {
+    return this.base.unlinkAccount(providerId, issuer, providerUserId);
+  }
+
+  getAccount(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+  ): Promise<AccountRow | null> {
+    return this.base.getAccount(providerId, issuer, providerUserId);
+  }
+
+  getUserAccounts(userId: string): Promise<AccountRow[]> {
+    return this.base.getUserAccounts(userId);
+  }
+
+  updateAccountTokens(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+    expectedVersion: number,
+    tokens: string | null,
+    needsReauth: boolean,
+  ): Promise<boolean> {
+    return this.base.updateAccountTokens(
+      providerId,
+      issuer,
+      providerUserId,
+      expectedVersion,
+      tokens,
+      needsReauth,
+    );
+  }
+
+  /** @throws LatchkeyError `user_not_found` when `base` has no such user. */
+  async createSession(session: SessionRow): Promise<void> {
+    if ((await this.base.getUser(session.userId)) === null) {
+      throw new LatchkeyError('user_not_found', 'No such user');
+    }
+    await this.#redis('createSession', () => this.#writeSession(session));
+  }
+
+  /** One Redis read of the session hash, then the user from `base`. */
+  async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
+    const hash = await this.#redis('getSessionAndUser', () =>
+      this.redis.hgetall(this.#sessionKey(sessionId)),
+    );
+    const session = toSession(sessionId, hash);
+    if (session === null) return null;
+    const user = await this.base.getUser(session.userId);
+    return user === null ? null : { session, user };
+  }
+
+  async updateSessionExpiry(
+    sessionId: string,
+    expiresAt: number,
+    lastSeenAt: number,
+  ): Promise<void> {
+    await this.#redis('updateSessionExpiry', () =>
+      this.redis.eval(
+        RENEW,
+        2,
+        this.#sessionKey(sessionId),
+        this.#expiryKey,
+        expiresAt,
+        lastSeenAt,
+        sessionId,
+      ),
+    );
+  }
+
+  /** The user's sessions; ids whose hash has expired are dropped from the index on the way. */
+  async getUserSessions(userId: string): Promise<SessionRow[]> {
+    return this.#redis('getUserSessions', async () => {
+      const ids = await this.redis.smembers(this.#userSessionsKey(userId));
+      if (ids.length === 0) return [];
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hgetall(this.#sessionKey(id));
+      const results = (await pipeline.exec()) ?? [];
+      const sessions: SessionRow[] = [];
+      const dead: string[] = [];
+      ids.forEach((id, i) => {
+        const [error, hash] = results[i] ?? [new Error('missing reply'), null];
+        if (error) throw error;
+        const session = toSession(id, hash as Record<string, string>);
+        if (session === null) dead.push(id);
+        else sessions.push(session);
+      });
+      if (dead.length > 0) {
+        await this.redis.srem(this.#userSessionsKey(userId), ...dead);
+        await this.redis.zrem(this.#expiryKey, ...dead);
+      }
+      return sessions;
+    });
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.#redis('deleteSession', async () => {
+      const userId = await this.redis.hget(this.#sessionKey(sessionId), 'userId');
+      if (userId === null) {
+        await this.redis.zrem(this.#expiryKey, sessionId);
+        return;
+      }
+      await this.#removeSessions(userId, [sessionId]);
+    });
+  }
+
+  async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
+    await this.#redis('deleteUserSessions', async () => {
+      const ids = await this.redis.smembers(this.#userSessionsKey(userId));
+      await this.#removeSessions(
+        userId,
+        ids.filter((id) => id !== exceptSessionId),
+      );
+    });
+  }
+
+  async setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void> {
+    await this.#redis('setTemp', () =>
+      this.redis.set(this.#tempKey(kind, key), value, 'PXAT', expiresAt),
+    );
+  }
+
+  /** `SET NX PXAT`: an expired record is already gone in Redis, so NX is "add if not live". */
+  async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
+    const result = await this.#redis('addTemp', () =>
+      this.redis.set(this.#tempKey(kind, key), value, 'PXAT', expiresAt, 'NX'),
+    );
+    return result === 'OK';
+  }
+
+  getTemp(kind: string, key: string): Promise<string | null> {
+    return this.#redis('getTemp', () => this.redis.get(this.#tempKey(kind, key)));
+  }
+
+  /** `GETDEL`: one atomic command, so of two takers only one gets the value. */
+  takeTemp(kind: string, key: string): Promise<string | null> {
+    return this.#redis('takeTemp', () => this.redis.getdel(this.#tempKey(kind, key)));
+  }
+
+  async deleteTemp(kind: string, key: string): Promise<void> {
+    await this.#redis('deleteTemp', () => this.redis.del(this.#tempKey(kind, key)));
+  }
+
+  async incrementCounter(
+    kind: string,
+    key: string,
+    expiresAt: number,
+  ): Promise<{ count: number; expiresAt: number }> {
+    const reply = await this.#redis('incrementCounter', () =>
+      this.redis.eval(INCREMENT, 1, this.#tempKey(kind, key), expiresAt),
+    );
+    const [count, expiry] = reply as [number, number];
+    return { count: Number(count), expiresAt: expiry > 0 ? Number(expiry) : expiresAt };
+  }
+
+  /**
+   * Removes sessions whose idle expiry is at or before `now` (by the caller's clock), in
+   * batches; temporary records need nothing, Redis expires them itself.
+   */
+  async deleteExpired(now: number): Promise<number> {
+    return this.#redis('deleteExpired', async () => {
+      let purged = 0;
+      for (;;) {
+        const ids = await this.redis.zrangebyscore(this.#expiryKey, '-inf', now, 'LIMIT', 0, 500);
+        if (ids.length === 0) return purged;
+        const owners = await Promise.all(
+          ids.map((id) => this.redis.hget(this.#sessionKey(id), 'userId')),
+        );
+        const multi = this.redis.multi().zrem(this.#expiryKey, ...ids);
+        ids.forEach((id, i) => {
+          multi.del(this.#sessionKey(id));
+          const owner = owners[i];
+          if (owner) multi.srem(this.#userSessionsKey(owner), id);
+        });
+        await this.#exec(multi);
+        purged += ids.length;
+      }
+    });
+  }
+
+  /** Quits the Redis connection when this store opened it; `base` is the app's to close. */
+  async close(): Promise<void> {
+    if (this.#owned && this.redis.status !== 'end') {
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    }
+  }
+}
+
+function toSession(id: string, hash: Record<string, string> | null): SessionRow | null {
+  if (!hash || hash.userId === undefined || hash.secretHash === undefined) return null;
+  return {
+    id,
+    userId: hash.userId,
+    secretHash: new Uint8Array(Buffer.from(hash.secretHash, 'hex')),
+    createdAt: Number(hash.createdAt),
+    lastSeenAt: Number(hash.lastSeenAt),
+    expiresAt: Number(hash.expiresAt),
+    absoluteExpiresAt: Number(hash.absoluteExpiresAt),
+    attributes: hash.attributes ?? '{}',
+  };
+}
+
+/**
+ * Keeps sessions and temporary records in Redis with TTLs, and users and accounts in `base`.
+ * @throws TypeError when `redis` or `base` is missing.
+ * @see https://redis.io/docs/latest/commands/set/ (NX, PXAT) and GETDEL
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  return new RedisStore(options);
+}

@@ -1,0 +1,439 @@
+// The shared base of the two networked SQL stores (PostgreSQL, MySQL/MariaDB). A dialect file
+// supplies a tiny driver (run, transaction, pinned connection) and the few statements whose
+// syntax differs (atomic take, add-if-expired, counters, the migration lock); everything else
+// is the same SQL, written once here with `?` placeholders.
+import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
+import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import {
+  checkTablePrefix,
+  migrationsFor,
+  migrationsTableSql,
+  quoteIdentifier,
+  tableNames,
+  type MigrationResult,
+  type SqlDialectName,
+  type TableNames,
+} from './migrations.ts';
+
+/** One statement's outcome: rows for queries, the affected-row count for writes. */
+export interface SqlResult {
+  rows: Record<string, unknown>[];
+  affected: number;
+}
+
+/** Runs one parameterised statement (`?` placeholders) on a connection or pool. */
+export interface SqlExecutor {
+  run(sql: string, params?: readonly unknown[]): Promise<SqlResult>;
+}
+
+/** What a dialect's driver adapter provides over the app's client library. */
+export interface SqlDriver extends SqlExecutor {
+  /** Runs `fn` in one transaction on one connection; commits, or rolls back and rethrows. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs `fn` on one pinned connection outside a transaction (session-level locks). */
+  pinned<T>(fn: (conn: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Ends the pool when the store created it. */
+  close(): Promise<void>;
+}
+
+/** Options shared by the PostgreSQL and MySQL stores. */
+export interface SqlStoreOptions {
+  /** Prefix of every table name; /^[a-z_][a-z0-9_]{0,30}$/. Default `latchkey_`. */
+  tablePrefix?: string;
+  /** Clock for temporary-record expiry, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+type Row = Record<string, unknown>;
+
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  throw new TypeError('secret_hash is not binary');
+}
+
+function toUser(row: Row): UserRow {
+  return {
+    id: row.id as string,
+    attributes: row.attributes as string,
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toAccount(row: Row): AccountRow {
+  return {
+    userId: row.user_id as string,
+    providerId: row.provider_id as string,
+    issuer: row.issuer as string,
+    providerUserId: row.provider_user_id as string,
+    createdAt: Number(row.created_at),
+    tokens: (row.tokens as string | null) ?? null,
+    tokensVersion: Number(row.tokens_version),
+    needsReauth: Boolean(row.needs_reauth),
+  };
+}
+
+function toSession(row: Row): SessionRow {
+  return {
+    id: row.id as string,
+    userId: row.user_id as string,
+    secretHash: toBytes(row.secret_hash),
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    expiresAt: Number(row.expires_at),
+    absoluteExpiresAt: Number(row.absolute_expires_at),
+    attributes: row.attributes as string,
+  };
+}
+
+const SESSION_COLUMNS =
+  'id, user_id, secret_hash, created_at, last_seen_at, expires_at, absolute_expires_at, attributes';
+const ACCOUNT_COLUMNS =
+  'user_id, provider_id, issuer, provider_user_id, created_at, tokens, tokens_version, needs_reauth';
+const ACCOUNT_KEY = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
+
+/**
+ * The common {@link Store} over a networked SQL engine. Subclasses are a driver adapter plus
+ * the dialect-specific statements.
+ */
+export abstract class SqlStore implements Store {
+  readonly tablePrefix: string;
+  protected readonly driver: SqlDriver;
+  protected readonly tables: TableNames;
+  protected readonly now: () => number;
+  /** The quoted name of the temp table's `key` column (reserved in MySQL). */
+  protected readonly keyColumn: string;
+  abstract readonly dialect: SqlDialectName;
+
+  constructor(driver: SqlDriver, dialect: SqlDialectName, options: SqlStoreOptions = {}) {
+    this.tablePrefix = checkTablePrefix(options.tablePrefix);
+    this.driver = driver;
+    this.tables = tableNames(dialect, this.tablePrefix);
+    this.keyColumn = quoteIdentifier(dialect, 'key');
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether a driver error is a unique-key violation. */
+  protected abstract isUniqueViolation(error: unknown): boolean;
+  /** Whether a driver error is a foreign-key violation (the referenced user is missing). */
+  protected abstract isForeignKeyViolation(error: unknown): boolean;
+  /** Runs `fn` holding the dialect's cross-process migration lock on a pinned connection. */
+  protected abstract withMigrationLock<T>(fn: (conn: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Whether DDL is transactional (PostgreSQL): each migration then commits as a whole. */
+  protected abstract readonly transactionalDdl: boolean;
+
+  abstract addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean>;
+  abstract takeTemp(kind: string, key: string): Promise<string | null>;
+  abstract incrementCounter(
+    kind: string,
+    key: string,
+    expiresAt: number,
+  ): Promise<{ count: number; expiresAt: number }>;
+  abstract setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void>;
+
+  /** Wraps a failure: latchkey errors pass through, driver errors become `StoreError`. */
+  protected fail(operation: string, error: unknown): LatchkeyError {
+    if (error instanceof LatchkeyError) return error;
+    return new StoreError(operation, { cause: error });
+  }
+
+  /**
+   * Applies pending migrations under a cross-process lock; a second run is a no-op.
+   * @throws StoreError when the engine fails; the failed migration is not recorded.
+   */
+  async migrate(): Promise<MigrationResult> {
+    const t = this.tables;
+    try {
+      return await this.withMigrationLock(async (conn) => {
+        await conn.run(migrationsTableSql(this.dialect, this.tablePrefix));
+        const { rows } = await conn.run(`SELECT version FROM ${t.migrations}`);
+        const done = new Set(rows.map((r) => Number(r.version)));
+        const applied: number[] = [];
+        let current = 0;
+        for (const m of migrationsFor(this.dialect, this.tablePrefix)) {
+          current = m.version;
+          if (done.has(m.version)) continue;
+          // MySQL commits DDL implicitly; its statements are IF NOT EXISTS so a rerun after a
+          // crash between them completes the migration.
+          if (this.transactionalDdl) await conn.run('BEGIN');
+          try {
+            for (const sql of m.statements) await conn.run(sql);
+            await conn.run(
+              `INSERT INTO ${t.migrations} (version, name, applied_at) VALUES (?, ?, ?)`,
+              [m.version, m.name, Date.now()],
+            );
+            if (this.transactionalDdl) await conn.run('COMMIT');
+          } catch (error) {
+            if (this.transactionalDdl) await conn.run('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+          applied.push(m.version);
+        }
+        return { applied, current };
+      });
+    } catch (error) {
+      throw this.fail('migrate', error);
+    }
+  }
+
+  async #insertAccount(db: SqlExecutor, account: AccountRow): Promise<void> {
+    try {
+      await db.run(
+        `INSERT INTO ${this.tables.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          account.userId,
+          account.providerId,
+          account.issuer,
+          account.providerUserId,
+          account.createdAt,
+          account.tokens,
+          account.tokensVersion,
+          account.needsReauth,
+        ],
+      );
+    } catch (error) {
+      if (this.isUniqueViolation(error)) {
+        throw new AccountExistsError(account.providerId, { cause: error });
+      }
+      if (this.isForeignKeyViolation(error)) throw userNotFound(error);
+      throw error;
+    }
+  }
+
+  async #insertSession(db: SqlExecutor, session: SessionRow): Promise<void> {
+    try {
+      await db.run(
+        `INSERT INTO ${this.tables.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          session.id,
+          session.userId,
+          session.secretHash,
+          session.createdAt,
+          session.lastSeenAt,
+          session.expiresAt,
+          session.absoluteExpiresAt,
+          session.attributes,
+        ],
+      );
+    } catch (error) {
+      if (this.isForeignKeyViolation(error)) throw userNotFound(error);
+      throw error;
+    }
+  }
+
+  async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
+    try {
+      await this.driver.transaction(async (tx) => {
+        await tx.run(`INSERT INTO ${this.tables.user} (id, attributes, created_at) VALUES (?, ?, ?)`, [
+          user.id,
+          user.attributes,
+          user.createdAt,
+        ]);
+        if (account) await this.#insertAccount(tx, account);
+        if (session) await this.#insertSession(tx, session);
+      });
+    } catch (error) {
+      throw this.fail('createUser', error);
+    }
+  }
+
+  async #one(operation: string, sql: string, params: readonly unknown[]): Promise<Row | null> {
+    try {
+      return (await this.driver.run(sql, params)).rows[0] ?? null;
+    } catch (error) {
+      throw this.fail(operation, error);
+    }
+  }
+
+  async #write(operation: string, sql: string, params: readonly unknown[]): Promise<number> {
+    try {
+      return (await this.driver.run(sql, params)).affected;
+    } catch (error) {
+      throw this.fail(operation, error);
+    }
+  }
+
+  async getUser(userId: string): Promise<UserRow | null> {
+    const row = await this.#one(
+      'getUser',
+      `SELECT id, attributes, created_at FROM ${this.tables.user} WHERE id = ?`,
+      [userId],
+    );
+    return row ? toUser(row) : null;
+  }
+
+  async getUserByAccount(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+  ): Promise<UserRow | null> {
+    const row = await this.#one(
+      'getUserByAccount',
+      `SELECT u.id, u.attributes, u.created_at FROM ${this.tables.account} a JOIN ${this.tables.user} u ON u.id = a.user_id WHERE a.provider_id = ? AND a.issuer = ? AND a.provider_user_id = ?`,
+      [providerId, issuer, providerUserId],
+    );
+    return row ? toUser(row) : null;
+  }
+
+  async updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
+    const sql = `UPDATE ${this.tables.user} SET attributes = ? WHERE id = ?`;
+    if ((await this.#write('updateUserAttributes', sql, [attributes, userId])) > 0) return true;
+    // MySQL without CLIENT_FOUND_ROWS reports 0 for an unchanged row: ask whether it exists.
+    return (await this.getUser(userId)) !== null;
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await this.#write('deleteUser', `DELETE FROM ${this.tables.user} WHERE id = ?`, [userId]);
+  }
+
+  async linkAccount(account: AccountRow): Promise<void> {
+    try {
+      await this.#insertAccount(this.driver, account);
+    } catch (error) {
+      throw this.fail('linkAccount', error);
+    }
+  }
+
+  async unlinkAccount(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+  ): Promise<boolean> {
+    const sql = `DELETE FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`;
+    return (await this.#write('unlinkAccount', sql, [providerId, issuer, providerUserId])) > 0;
+  }
+
+  async getAccount(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+  ): Promise<AccountRow | null> {
+    const row = await this.#one(
+      'getAccount',
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`,
+      [providerId, issuer, providerUserId],
+    );
+    return row ? toAccount(row) : null;
+  }
+
+  async getUserAccounts(userId: string): Promise<AccountRow[]> {
+    try {
+      const { rows } = await this.driver.run(
+        `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE user_id = ? ORDER BY created_at, provider_id, issuer, provider_user_id`,
+        [userId],
+      );
+      return rows.map(toAccount);
+    } catch (error) {
+      throw this.fail('getUserAccounts', error);
+    }
+  }
+
+  async updateAccountTokens(
+    providerId: string,
+    issuer: string,
+    providerUserId: string,
+    expectedVersion: number,
+    tokens: string | null,
+    needsReauth: boolean,
+  ): Promise<boolean> {
+    // The version bump makes every successful write change the row, so the count is exact.
+    const sql = `UPDATE ${this.tables.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${ACCOUNT_KEY} AND tokens_version = ?`;
+    const params = [tokens, needsReauth, providerId, issuer, providerUserId, expectedVersion];
+    return (await this.#write('updateAccountTokens', sql, params)) === 1;
+  }
+
+  async createSession(session: SessionRow): Promise<void> {
+    try {
+      await this.#insertSession(this.driver, session);
+    } catch (error) {
+      throw this.fail('createSession', error);
+    }
+  }
+
+  /** The hot path: one JOIN of the session and its user by session id. */
+  async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
+    const row = await this.#one(
+      'getSessionAndUser',
+      `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at, s.attributes, u.attributes AS user_attributes, u.created_at AS user_created_at FROM ${this.tables.session} s JOIN ${this.tables.user} u ON u.id = s.user_id WHERE s.id = ?`,
+      [sessionId],
+    );
+    if (row === null) return null;
+    return {
+      session: toSession(row),
+      user: {
+        id: row.user_id as string,
+        attributes: row.user_attributes as string,
+        createdAt: Number(row.user_created_at),
+      },
+    };
+  }
+
+  async updateSessionExpiry(
+    sessionId: string,
+    expiresAt: number,
+    lastSeenAt: number,
+  ): Promise<void> {
+    const sql = `UPDATE ${this.tables.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`;
+    await this.#write('updateSessionExpiry', sql, [expiresAt, lastSeenAt, sessionId]);
+  }
+
+  async getUserSessions(userId: string): Promise<SessionRow[]> {
+    try {
+      const { rows } = await this.driver.run(
+        `SELECT ${SESSION_COLUMNS} FROM ${this.tables.session} WHERE user_id = ?`,
+        [userId],
+      );
+      return rows.map(toSession);
+    } catch (error) {
+      throw this.fail('getUserSessions', error);
+    }
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const sql = `DELETE FROM ${this.tables.session} WHERE id = ?`;
+    await this.#write('deleteSession', sql, [sessionId]);
+  }
+
+  async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
+    const base = `DELETE FROM ${this.tables.session} WHERE user_id = ?`;
+    if (exceptSessionId === undefined) await this.#write('deleteUserSessions', base, [userId]);
+    else await this.#write('deleteUserSessions', `${base} AND id <> ?`, [userId, exceptSessionId]);
+  }
+
+  async getTemp(kind: string, key: string): Promise<string | null> {
+    const row = await this.#one(
+      'getTemp',
+      `SELECT value FROM ${this.tables.temp} WHERE kind = ? AND ${this.keyColumn} = ? AND expires_at > ?`,
+      [kind, key, this.now()],
+    );
+    return row ? (row.value as string) : null;
+  }
+
+  async deleteTemp(kind: string, key: string): Promise<void> {
+    const sql = `DELETE FROM ${this.tables.temp} WHERE kind = ? AND ${this.keyColumn} = ?`;
+    await this.#write('deleteTemp', sql, [kind, key]);
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    const t = this.tables;
+    const sessions = await this.#write(
+      'deleteExpired',
+      `DELETE FROM ${t.session} WHERE expires_at <= ? OR absolute_expires_at <= ?`,
+      [now, now],
+    );
+    await this.#write('deleteExpired', `DELETE FROM ${t.temp} WHERE expires_at <= ?`, [now]);
+    return sessions;
+  }
+
+  /** Ends the pool when the store created it; an app's own pool is left open. */
+  async close(): Promise<void> {
+    try {
+      await this.driver.close();
+    } catch (error) {
+      throw this.fail('close', error);
+    }
+  }
+}
+
+function userNotFound(cause: unknown): LatchkeyError {
+  return new LatchkeyError('user_not_found', 'No such user', { cause });
+}

@@ -1,0 +1,83 @@
+// The provider token set as the vault keeps it: a small JSON document sealed into the account
+// row. Only what is needed to call the provider's API and to refresh is kept (no ID token).
+import type { OAuthTokens } from '../oauth/provider.ts';
+
+/** A provider token set held by the vault. Times are `Date`s; `null` means "not given". */
+export interface ProviderTokens {
+  accessToken: string;
+  tokenType: string;
+  refreshToken: string | null;
+  accessTokenExpiresAt: Date | null;
+  refreshTokenExpiresAt: Date | null;
+  scopes: string[];
+}
+
+interface StoredTokenSet {
+  v: 1;
+  at: string;
+  tt: string;
+  rt: string | null;
+  ate: number | null;
+  rte: number | null;
+  sc: string[];
+}
+
+/** Keeps only the fields the vault stores. */
+export function toProviderTokens(tokens: OAuthTokens | ProviderTokens): ProviderTokens {
+  return {
+    accessToken: tokens.accessToken,
+    tokenType: tokens.tokenType || 'bearer',
+    refreshToken: tokens.refreshToken ?? null,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt ?? null,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null,
+    scopes: [...(tokens.scopes ?? [])],
+  };
+}
+
+/** Serialises a token set for sealing. */
+export function encodeTokenSet(tokens: ProviderTokens): string {
+  const doc: StoredTokenSet = {
+    v: 1,
+    at: tokens.accessToken,
+    tt: tokens.tokenType,
+    rt: tokens.refreshToken,
+    ate: tokens.accessTokenExpiresAt?.getTime() ?? null,
+    rte: tokens.refreshTokenExpiresAt?.getTime() ?? null,
+    sc: tokens.scopes,
+  };
+  return JSON.stringify(doc);
+}
+
+/** Parses an opened token set; `null` when it is not one (it was authenticated, so: a bug). */
+export function decodeTokenSet(text: string): ProviderTokens | null {
+  let doc: Partial<StoredTokenSet>;
+  try {
+    doc = JSON.parse(text) as Partial<StoredTokenSet>;
+  } catch {
+    return null;
+  }
+  if (!doc || doc.v !== 1 || typeof doc.at !== 'string') return null;
+  return {
+    accessToken: doc.at,
+    tokenType: typeof doc.tt === 'string' ? doc.tt : 'bearer',
+    refreshToken: typeof doc.rt === 'string' ? doc.rt : null,
+    accessTokenExpiresAt: typeof doc.ate === 'number' ? new Date(doc.ate) : null,
+    refreshTokenExpiresAt: typeof doc.rte === 'number' ? new Date(doc.rte) : null,
+    scopes: Array.isArray(doc.sc) ? doc.sc.filter((s) => typeof s === 'string') : [],
+  };
+}
+
+/**
+ * Merges a refresh response over the previous set: a provider that sends no new refresh token
+ * (RFC 6749 §6 makes rotation optional) leaves the old one, and its expiry, in force.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+export function mergeRefreshed(previous: ProviderTokens, fresh: OAuthTokens): ProviderTokens {
+  const next = toProviderTokens(fresh);
+  if (next.refreshToken === null) {
+    next.refreshToken = previous.refreshToken;
+    next.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
+  }
+  if (next.scopes.length === 0) next.scopes = [...previous.scopes];
+  return next;
+}

@@ -1,0 +1,168 @@
+// Shared by the HTTP route tests: latchkey over a memory store wrapped in a counting proxy, the
+// real GitHub provider against the local GitHub double, and a tiny cookie-jar "browser" that
+// follows the sign-in redirects by hand.
+import { LatchkeyError, StoreError } from '../src/core/errors.ts';
+import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
+import { createAuthHandler, type AuthHandler } from '../src/http/index.ts';
+import type { AuthHandlerOptions } from '../src/http/options.ts';
+import type { OAuthProvider } from '../src/oauth/provider.ts';
+import { github } from '../src/providers/github.ts';
+import type { Store } from '../src/store.ts';
+import { memoryStore } from '../src/stores/memory-store.ts';
+import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
+
+export const ORIGIN = 'https://app.test';
+export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+const WRITES = new Set([
+  'createUser',
+  'updateUserAttributes',
+  'deleteUser',
+  'linkAccount',
+  'unlinkAccount',
+  'updateAccountTokens',
+  'createSession',
+  'updateSessionExpiry',
+  'deleteSession',
+  'deleteUserSessions',
+  'setTemp',
+  'addTemp',
+  'takeTemp',
+  'deleteTemp',
+  'incrementCounter',
+]);
+
+/** A store proxy that counts calls and can fail the next call of a method. */
+export interface CountingStore {
+  store: Store;
+  calls: Map<string, number>;
+  writes(): number;
+  failNext(method: string): void;
+}
+
+export function countingStore(inner: Store): CountingStore {
+  const calls = new Map<string, number>();
+  const failing = new Set<string>();
+  const store = new Proxy(inner, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function' || typeof name !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        if (failing.delete(name)) return Promise.reject(new StoreError(name));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return {
+    store,
+    calls,
+    writes: () => [...calls].reduce((n, [k, v]) => (WRITES.has(k) ? n + v : n), 0),
+    failNext: (method) => failing.add(method),
+  };
+}
+
+/** A cookie jar over the handler and the double: just enough of a browser. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  readonly userAgent: string;
+  constructor(userAgent = 'TestBrowser/1.0') {
+    this.userAgent = userAgent;
+  }
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  absorb(response: Response): Response {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (attrs.some((a) => a.trim() === 'Max-Age=0')) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+  request(url: string, init: RequestInit = {}): Request {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
+    headers.set('user-agent', this.userAgent);
+    return new Request(url, { ...init, headers });
+  }
+}
+
+export interface Harness {
+  double: GitHubDouble;
+  provider: OAuthProvider;
+  auth: Latchkey<Record<string, unknown>, Record<string, unknown>>;
+  counting: CountingStore;
+  handler: AuthHandler;
+  logs: { message: string; details: Record<string, string> }[];
+  now: { value: number };
+  /** Runs GET {base}/github (+query), the double's authorize and returns the callback URL. */
+  authorize(browser: Browser, query?: string, providerId?: string): Promise<string>;
+  /** A full sign-in; returns the callback response. */
+  signIn(browser: Browser, query?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  options: Partial<AuthHandlerOptions<Record<string, unknown>, Record<string, unknown>>> = {},
+  extraProviders: (p: OAuthProvider) => OAuthProvider[] = () => [],
+): Promise<Harness> {
+  const double = await startGitHubDouble();
+  double.addApp({
+    clientId: 'client-1',
+    clientSecret: 'client-secret-1',
+    kind: 'oauth-app',
+    callbackURLs: [`${ORIGIN}/auth/github/callback`, `${ORIGIN}/auth/github2/callback`],
+  });
+  double.addUser({ login: 'octocat', name: 'The Octocat' });
+  double.addUser({ login: 'hubot' });
+  const now = { value: Date.now() };
+  const counting = countingStore(memoryStore({ now: () => now.value }));
+  const auth = createLatchkey<Record<string, unknown>, Record<string, unknown>>({
+    store: counting.store,
+    now: () => now.value,
+  });
+  const provider = github({
+    clientId: 'client-1',
+    clientSecret: 'client-secret-1',
+    endpoints: { web: double.url, api: double.url },
+  }) as unknown as OAuthProvider;
+  const logs: Harness['logs'] = [];
+  const handler = createAuthHandler(auth, {
+    providers: [provider, ...extraProviders(provider)],
+    secret: SECRET,
+    rateLimit: false,
+    logger: { error: (message, details) => logs.push({ message, details }) },
+    ...options,
+  });
+  const h: Harness = {
+    double,
+    provider,
+    auth,
+    counting,
+    handler,
+    logs,
+    now,
+    async authorize(browser, query = '', providerId = 'github') {
+      const start = browser.absorb(
+        await handler.fetch(browser.request(`${ORIGIN}/auth/${providerId}${query}`)),
+      );
+      if (start.status !== 302) throw new Error(`start answered ${start.status}`);
+      const atDouble = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      const callback = atDouble.headers.get('location');
+      if (atDouble.status !== 302 || !callback)
+        throw new Error(`double answered ${atDouble.status}`);
+      return callback;
+    },
+    async signIn(browser, query = '') {
+      const callback = await h.authorize(browser, query);
+      return browser.absorb(await handler.fetch(browser.request(callback)));
+    },
+    close: () => double.close(),
+  };
+  return h;
+}
+
+export { LatchkeyError };

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createLatchkey, StoreError, type Store } from '../src/index.ts';
+import { dropTablesSql } from '../src/stores/migrations.ts';
+import { postgresStore } from '../src/stores/postgres-store.ts';
+import { redisStore } from '../src/stores/redis-store.ts';
+import { sqliteStore } from '../src/stores/sqlite-store.ts';
+import { POSTGRES_URL, REDIS_URL, uniqueSuffix } from './helpers.ts';
+import { storeConformance } from './store-conformance.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-redis-'));
+const admin = new Redis(REDIS_URL);
+const keyPrefixes: string[] = [];
+const bases: Store[] = [];
+const pgPrefixes: string[] = [];
+
+after(async () => {
+  for (const base of bases) await base.close();
+  for (const prefix of keyPrefixes) {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+  }
+  if (pgPrefixes.length > 0) {
+    const pg = postgresStore(POSTGRES_URL);
+    const { default: pgLib } = await import('pg');
+    const pool = new pgLib.Pool({ connectionString: POSTGRES_URL });
+    for (const p of pgPrefixes) for (const sql of dropTablesSql('postgres', p)) await pool.query(sql);
+    await pool.end();
+    await pg.close();
+  }
+  await admin.quit();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function keyPrefix(): string {
+  const p = `lktest:${uniqueSuffix()}:`;
+  keyPrefixes.push(p);
+  return p;
+}
+
+storeConformance('redis + sqlite', async () => {
+  const base = sqliteStore(join(dir, 'base.db'));
+  bases.push(base);
+  return redisStore({ redis: REDIS_URL, base, keyPrefix: keyPrefix() });
+});
+
+storeConformance('redis + postgres', async () => {
+  const p = `lk_${uniqueSuffix()}_`;
+  pgPrefixes.push(p);
+  const base = postgresStore(POSTGRES_URL, { tablePrefix: p });
+  await base.migrate();
+  bases.push(base);
+  return redisStore({ redis: new Redis(REDIS_URL), base, keyPrefix: keyPrefix() });
+});
+
+describe('redis store specifics', () => {
+  it('sets TTLs at the idle expiry and keeps the per-user index clean', async () => {
+    const base = sqliteStore(':memory:');
+    bases.push(base);
+    const prefix = keyPrefix();
+    const store = redisStore({ redis: admin, base, keyPrefix: prefix });
+    const auth = createLatchkey({ store });
+    const user = await auth.createUser({ attributes: {} });
+    const { session } = await auth.createSession({ userId: user.id });
+    const expireTime = await admin.pexpiretime(`${prefix}session:${session.id}`);
+    assert.equal(expireTime, session.expiresAt.getTime());
+    assert.ok((await admin.pttl(`${prefix}user-sessions:${user.id}`)) > 0);
+    // A session whose key vanished (TTL) is dropped from the index when listed.
+    await admin.del(`${prefix}session:${session.id}`);
+    assert.deepEqual(await store.getUserSessions(user.id), []);
+    assert.equal(await admin.scard(`${prefix}user-sessions:${user.id}`), 0);
+    const ttl = await store.incrementCounter('rate', 'x', Date.now() + 5_000);
+    assert.equal(ttl.count, 1);
+    assert.ok((await admin.pttl(`${prefix}temp:4:rate:x`)) > 0, 'counters expire');
+    await store.setTemp('flow', 'k', 'v', Date.now() + 5_000);
+    assert.ok((await admin.pttl(`${prefix}temp:4:flow:k`)) > 0, 'temporary records expire');
+    await store.close();
+    assert.equal(admin.status, 'ready', 'an app client is never closed by the store');
+  });
+
+  it('deleteUser removes the Redis sessions too', async () => {
+    const base = sqliteStore(':memory:');
+    bases.push(base);
+    const prefix = keyPrefix();
+    const store = redisStore({ redis: admin, base, keyPrefix: prefix });
+    const auth = createLatchkey({ store });
+    const { user, session } = await auth.createUserWithSession({
+      attributes: {},
+      account: { providerId: 'gh', providerUserId: '1' },
+    });
+    await auth.deleteUser(user.id);
+    assert.equal(await admin.exists(`${prefix}session:${session.id}`), 0);
+    assert.equal(await admin.exists(`${prefix}user-sessions:${user.id}`), 0);
+  });
+
+  it('compensates: a failed Redis write deletes the just-created user', async () => {
+    const base = sqliteStore(':memory:');
+    bases.push(base);
+    const broken = new Redis(REDIS_URL, { maxRetriesPerRequest: 0, lazyConnect: true });
+    broken.disconnect();
+    const store = redisStore({ redis: broken, base, keyPrefix: keyPrefix() });
+    const auth = createLatchkey({ store });
+    const err = await auth
+      .createUserWithSession({ attributes: {}, account: { providerId: 'gh', providerUserId: 'c' } })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof StoreError, String(err));
+    assert.ok(err.cause, 'the Redis error is kept as cause');
+    assert.equal(await base.getUserByAccount('gh', '', 'c'), null, 'no user or account left');
+    const count = base.db.prepare('SELECT count(*) AS n FROM latchkey_user').get()!;
+    assert.equal(count.n, 0);
+    // Redis reads fail typed too.
+    await assert.rejects(Promise.resolve(store.getSessionAndUser('x')), StoreError);
+    await assert.rejects(store.takeTemp('flow', 'k'), StoreError);
+  });
+});
