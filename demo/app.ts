@@ -43,7 +43,9 @@ export interface Demo {
 
 async function openDatabase(config: DemoConfig): Promise<Store> {
   if (config.databaseURL) {
-    const { openStore } = (await import('../src/stores/open-store.ts')) as {
+    // Loaded only when asked for, so the SQLite default never touches the network drivers.
+    const specifier = '../src/stores/open-store.ts';
+    const { openStore } = (await import(specifier)) as {
       openStore(url: string): Promise<Store> | Store;
     };
     return openStore(config.databaseURL);
@@ -78,7 +80,9 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   let secret = config.sessionSecret;
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
-    log('warning: SESSION_SECRET is not set; generated one for this run (sign-ins in progress end on restart)');
+    log(
+      'warning: SESSION_SECRET is not set; generated one for this run (sign-ins in progress end on restart)',
+    );
   }
 
   const server = createServer();
@@ -102,29 +106,36 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     );
   } else {
     double = await startGitHubDouble();
+    const clientSecret = randomBytes(20).toString('hex');
     double.addApp({
       clientId: 'latchkey-demo',
-      clientSecret: randomBytes(20).toString('hex'),
+      clientSecret,
       kind: 'oauth-app',
-      callbackURLs: [`${url}/auth/github/callback`, `http://127.0.0.1:${port}/auth/github/callback`],
+      callbackURLs: [
+        `${url}/auth/github/callback`,
+        `http://127.0.0.1:${port}/auth/github/callback`,
+      ],
     });
-    const app = double;
     for (const login of users) {
-      app.addUser({ login, name: login === 'octocat' ? 'The Octocat' : null });
+      double.addUser({ login, name: login === 'octocat' ? 'The Octocat' : null });
     }
     // Show the double's sign-in page, so a person types a username.
     double.approveAs(null);
     providers.push(
       github({
         clientId: 'latchkey-demo',
-        clientSecret: 'unused',
+        clientSecret,
         endpoints: { web: double.url, api: double.url },
       }) as AnyProvider,
     );
   }
   if (config.oidc) {
     const name = config.oidc.name ?? 'OpenID';
-    const id = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'oidc';
+    const id =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'oidc';
     providers.push(
       oidc({
         id: id === 'github' ? 'oidc' : id,
@@ -135,12 +146,6 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       }) as AnyProvider,
     );
   }
-  if (double) {
-    // The double checks the client secret; the provider was built before we knew it.
-    const app = double;
-    void app;
-  }
-
   const handler = createAuthHandler(auth, {
     providers,
     secret,
@@ -163,9 +168,14 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
 
   const listener = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === handler.basePath || path.startsWith(`${handler.basePath}/`)) return routes(req, res);
+    if (path === handler.basePath || path.startsWith(`${handler.basePath}/`))
+      return routes(req, res);
     if (path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      return send(res, 404, '<!doctype html><title>Not found</title><p>Not found. <a href="/">Home</a></p>');
+      return send(
+        res,
+        404,
+        '<!doctype html><title>Not found</title><p>Not found. <a href="/">Home</a></p>',
+      );
     }
     const query = new URL(req.url ?? '/', url).searchParams;
     const rawError = query.get('error');
@@ -180,8 +190,11 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     listener(req, res).catch((err: unknown) => {
-      log(`error: ${err instanceof Error ? err.name : 'unknown'} while answering ${req.method} ${(req.url ?? '').split('?')[0]}`);
-      if (!res.headersSent) send(res, 500, '<!doctype html><title>Error</title><p>Something went wrong.</p>');
+      log(
+        `error: ${err instanceof Error ? err.name : 'unknown'} while answering ${req.method} ${(req.url ?? '').split('?')[0]}`,
+      );
+      if (!res.headersSent)
+        send(res, 500, '<!doctype html><title>Error</title><p>Something went wrong.</p>');
       else res.end();
     });
   });

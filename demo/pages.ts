@@ -53,7 +53,10 @@ function banners(ctx: PageContext): string {
 /** The signed-out page: one button per provider. */
 export function signedOutPage(ctx: PageContext): string {
   const buttons = ctx.providers
-    .map((p) => `<a class="button" id="sign-in-${e(p.id)}" href="/auth/${e(p.id)}">Sign in with ${e(p.name)}</a>`)
+    .map(
+      (p) =>
+        `<a class="button" id="sign-in-${e(p.id)}" href="/auth/${e(p.id)}">Sign in with ${e(p.name)}</a>`,
+    )
     .join(' ');
   return layout(
     'Sign in — latchkey demo',
@@ -76,7 +79,8 @@ function text(value: unknown): string | null {
 export function sessionKind(session: Session<Record<string, unknown>>, currentId: string): string {
   if (session.id === currentId) return 'This browser';
   const ua = text(session.attributes.userAgent) ?? '';
-  if (session.attributes.client === 'cli' || /^(latchkey|curl|node|undici)/i.test(ua)) return 'CLI session';
+  if (session.attributes.client === 'cli' || /^(latchkey|curl|node|undici)/i.test(ua))
+    return 'CLI session';
   return 'Other browser';
 }
 

@@ -11,9 +11,21 @@ import type { Store } from '../src/store.ts';
 function countingStore(inner: Store): { store: Store; writes: () => number } {
   let writes = 0;
   const writeMethods = new Set([
-    'createUser', 'updateUserAttributes', 'deleteUser', 'linkAccount', 'unlinkAccount',
-    'updateAccountTokens', 'createSession', 'updateSessionExpiry', 'deleteSession',
-    'deleteUserSessions', 'setTemp', 'addTemp', 'takeTemp', 'deleteTemp', 'incrementCounter',
+    'createUser',
+    'updateUserAttributes',
+    'deleteUser',
+    'linkAccount',
+    'unlinkAccount',
+    'updateAccountTokens',
+    'createSession',
+    'updateSessionExpiry',
+    'deleteSession',
+    'deleteUserSessions',
+    'setTemp',
+    'addTemp',
+    'takeTemp',
+    'deleteTemp',
+    'incrementCounter',
   ]);
   const store = new Proxy(inner, {
     get(target, prop, receiver) {
@@ -37,7 +49,10 @@ describe('sha256', () => {
         createHash('sha256').update(data).digest('hex'),
       );
     }
-    assert.equal(Buffer.from(sha256('abc')).toString('hex'), createHash('sha256').update('abc').digest('hex'));
+    assert.equal(
+      Buffer.from(sha256('abc')).toString('hex'),
+      createHash('sha256').update('abc').digest('hex'),
+    );
   });
 });
 
@@ -48,8 +63,19 @@ describe('session tokens', () => {
     assert.equal(parseToken('oneTimeCode', good), null, 'a session token is not a one-time code');
     assert.equal(parseToken('session', 'lkc_' + good.slice(4)), null);
     for (const bad of [
-      '', 'lks_', good + 'a', good.slice(0, -1), good.toUpperCase(), good.replace('.', '_'),
-      good.replace('a', '1'), good.replace('b', 'é'), ' ' + good.slice(1), null, undefined, 42, {},
+      '',
+      'lks_',
+      good + 'a',
+      good.slice(0, -1),
+      good.toUpperCase(),
+      good.replace('.', '_'),
+      good.replace('a', '1'),
+      good.replace('b', 'é'),
+      ' ' + good.slice(1),
+      null,
+      undefined,
+      42,
+      {},
     ]) {
       assert.equal(parseToken('session', bad as never), null, String(bad));
     }
@@ -64,9 +90,20 @@ describe('validateSession never throws on bad tokens and writes nothing', () => 
     const { token } = await auth.createSession({ userId: user.id });
     const before = writes();
     const cases: unknown[] = [
-      '', ' ', 'x'.repeat(64 * 1024), '名前'.repeat(30), 'lkc_' + token.slice(4), token.slice(0, -3),
-      token + '=', token.replace('lks_', 'LKS_'), '\u0000'.repeat(61), null, undefined,
-      ...Array.from({ length: 200 }, () => randomBytes(Math.floor(Math.random() * 80)).toString('latin1')),
+      '',
+      ' ',
+      'x'.repeat(64 * 1024),
+      '名前'.repeat(30),
+      'lkc_' + token.slice(4),
+      token.slice(0, -3),
+      token + '=',
+      token.replace('lks_', 'LKS_'),
+      '\u0000'.repeat(61),
+      null,
+      undefined,
+      ...Array.from({ length: 200 }, () =>
+        randomBytes(Math.floor(Math.random() * 80)).toString('latin1'),
+      ),
       ...Array.from({ length: 50 }, () => 'lks_' + randomBytes(28).toString('base64url')),
     ];
     for (const bad of cases) assert.equal(await auth.validateSession(bad as string), null);
@@ -112,7 +149,9 @@ describe('validateSession never throws on bad tokens and writes nothing', () => 
     const auth = createLatchkey({ store: memoryStore() });
     const user = await auth.createUser({ attributes: {} });
     const { token, session } = await auth.createSession({ userId: user.id, attributes: {} });
-    const request = new Request('https://app.example/user', { headers: { authorization: `Bearer ${token}` } });
+    const request = new Request('https://app.example/user', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const result = await auth.handleRequest(request).validateBearerToken();
     assert.equal(result?.session.id, session.id);
     await auth.invalidateSession(session.id);
@@ -144,8 +183,15 @@ describe('invalid arguments are TypeErrors and write nothing', () => {
   });
 
   it('rejects unsafe configuration', () => {
-    assert.throws(() => createLatchkey({ store: memoryStore(), session: { idleTimeout: 10, absoluteTimeout: 5 } }), TypeError);
-    assert.throws(() => createLatchkey({ store: memoryStore(), cookie: { name: 'a;b' } }), TypeError);
+    assert.throws(
+      () =>
+        createLatchkey({ store: memoryStore(), session: { idleTimeout: 10, absoluteTimeout: 5 } }),
+      TypeError,
+    );
+    assert.throws(
+      () => createLatchkey({ store: memoryStore(), cookie: { name: 'a;b' } }),
+      TypeError,
+    );
   });
 });
 
@@ -160,9 +206,15 @@ describe('cookies', () => {
       assert.ok(header.includes(part), part);
     }
     assert.ok(!/domain/i.test(header));
-    assert.match(auth.createBlankSessionCookie().serialize(), /^__Host-latchkey_session=; .*Max-Age=0/);
+    assert.match(
+      auth.createBlankSessionCookie().serialize(),
+      /^__Host-latchkey_session=; .*Max-Age=0/,
+    );
     // Even on http://localhost, without the opt-in the cookie stays secure.
-    assert.match(auth.createSessionCookie(token, session, 'http://localhost:3000/').serialize(), /Secure/);
+    assert.match(
+      auth.createSessionCookie(token, session, 'http://localhost:3000/').serialize(),
+      /Secure/,
+    );
   });
 
   it('the insecure variant exists only for loopback http with the opt-in', async () => {
@@ -172,21 +224,47 @@ describe('cookies', () => {
     const dev = auth.createSessionCookie(token, session, 'http://localhost:3000/x').serialize();
     assert.match(dev, /^latchkey_session=/);
     assert.ok(!dev.includes('Secure'));
-    for (const url of ['https://localhost/', 'http://example.com/', 'http://localhost.evil.com/', 'http://10.0.0.1/']) {
-      assert.match(auth.createSessionCookie(token, session, url).serialize(), /^__Host-.*Secure/, url);
+    for (const url of [
+      'https://localhost/',
+      'http://example.com/',
+      'http://localhost.evil.com/',
+      'http://10.0.0.1/',
+    ]) {
+      assert.match(
+        auth.createSessionCookie(token, session, url).serialize(),
+        /^__Host-.*Secure/,
+        url,
+      );
     }
     // The plain cookie is not read on a non-loopback origin (cookie tossing from a sibling host).
     assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, 'https://app.example/'), null);
-    assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, 'http://127.0.0.1:3000/'), token);
+    assert.equal(
+      auth.readSessionCookie(`latchkey_session=${token}`, 'http://127.0.0.1:3000/'),
+      token,
+    );
   });
 
   it('cannot build a __Host- cookie without Secure and Path=/', () => {
     assert.throws(
-      () => new Cookie('__Host-x', 'v', { secure: false, httpOnly: true, sameSite: 'lax', path: '/', expires: 0 }),
+      () =>
+        new Cookie('__Host-x', 'v', {
+          secure: false,
+          httpOnly: true,
+          sameSite: 'lax',
+          path: '/',
+          expires: 0,
+        }),
       TypeError,
     );
     assert.throws(
-      () => new Cookie('__Host-x', 'v', { secure: true, httpOnly: true, sameSite: 'lax', path: '/a', expires: 0 }),
+      () =>
+        new Cookie('__Host-x', 'v', {
+          secure: true,
+          httpOnly: true,
+          sameSite: 'lax',
+          path: '/a',
+          expires: 0,
+        }),
       TypeError,
     );
   });

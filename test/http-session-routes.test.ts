@@ -62,6 +62,7 @@ describe('session routes', () => {
       {},
       { origin: 'https://evil.test' },
       { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'https://evil.test', 'sec-fetch-site': 'same-origin' },
     ];

@@ -47,7 +47,7 @@ describe('mysql store specifics', () => {
     await store.linkAccount(account);
     // A different case is a different provider user, not a duplicate.
     await store.linkAccount({ ...account, providerUserId: 'abc' });
-    assert.equal((await store.getAccount('p', '', 'ABC')), null);
+    assert.equal(await store.getAccount('p', '', 'ABC'), null);
     // Long keys fit the index: 255 characters each, four bytes per character.
     const long = '😀'.repeat(255);
     await store.linkAccount({ ...account, providerId: long, issuer: long, providerUserId: long });
@@ -68,9 +68,9 @@ describe('mysql store specifics', () => {
     const stores = Array.from({ length: 4 }, () => mysqlStore(MYSQL_URL, { tablePrefix: p }));
     const results = await Promise.all(stores.map((s) => s.migrate()));
     assert.equal(results.filter((r) => r.applied.length === 1).length, 1);
-    const [rows] = (await admin.query(`SELECT count(*) AS n FROM \`${p}migrations\``)) as unknown as [
-      { n: number }[],
-    ];
+    const [rows] = (await admin.query(
+      `SELECT count(*) AS n FROM \`${p}migrations\``,
+    )) as unknown as [{ n: number }[]];
     assert.equal(Number(rows[0]!.n), 1);
     await Promise.all(stores.map((s) => s.close()));
   });

@@ -34,9 +34,7 @@ describe('postgres store specifics', () => {
     assert.deepEqual(await store.migrate(), { applied: [1], current: 1 });
     assert.deepEqual(await store.migrate(), { applied: [], current: 1 });
     await store.createUser({ id: 'u', attributes: '{"x":"é"}', createdAt: 1_700_000_000_000 });
-    const { rows } = await admin.query(
-      `SELECT pg_typeof(created_at)::text AS t FROM "${p}user"`,
-    );
+    const { rows } = await admin.query(`SELECT pg_typeof(created_at)::text AS t FROM "${p}user"`);
     assert.equal(rows[0].t, 'bigint');
     assert.equal((await store.getUser('u'))?.createdAt, 1_700_000_000_000);
     await store.close();

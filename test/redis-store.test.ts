@@ -28,7 +28,8 @@ after(async () => {
     const pg = postgresStore(POSTGRES_URL);
     const { default: pgLib } = await import('pg');
     const pool = new pgLib.Pool({ connectionString: POSTGRES_URL });
-    for (const p of pgPrefixes) for (const sql of dropTablesSql('postgres', p)) await pool.query(sql);
+    for (const p of pgPrefixes)
+      for (const sql of dropTablesSql('postgres', p)) await pool.query(sql);
     await pool.end();
     await pg.close();
   }

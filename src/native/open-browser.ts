@@ -45,7 +45,7 @@ export function browserCommands(
     .filter((entry) => entry.length > 0)
     .map((entry): [string, string[]] => {
       const words = entry.split(/\s+/);
-      const args = words.slice(1).map((word) => word.replace('%s', url));
+      const args = words.slice(1).map((word) => word.replace('%s', () => url));
       if (!entry.includes('%s')) args.push(url);
       return [words[0]!, args];
     });

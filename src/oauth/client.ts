@@ -1,7 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { LatchkeyError } from '../core/errors.ts';
-import { constantTimeEqual } from '../core/random.ts';
-import { sha256 } from '../core/sha256.ts';
+import { checkCallbackState } from './callback.ts';
 import {
   OAuthCallbackError,
   OAuthRequestError,
@@ -15,6 +14,11 @@ import type {
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
+import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
+
+export { checkCallbackState } from './callback.ts';
+export { checkEndpoint, isLoopbackURL, readJSON, requestOptions } from './transport.ts';
+export type { RequestOptions } from './transport.ts';
 
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -47,81 +51,6 @@ const RESERVED = new Set([
   'response_type',
   'scope',
 ]);
-
-/** Whether a URL targets this machine (127.0.0.1, [::1] or localhost). */
-export function isLoopbackURL(url: string | URL | undefined): boolean {
-  if (url === undefined) return false;
-  const parsed = URL.parse(String(url));
-  if (parsed === null) return false;
-  const host = parsed.hostname;
-  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
-}
-
-/**
- * Checks a configured endpoint: https, or http to loopback only.
- * @throws TypeError for anything else.
- */
-export function checkEndpoint(name: string, value: string): URL {
-  const url = URL.parse(value);
-  if (
-    url === null ||
-    (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackURL(url)))
-  ) {
-    throw new TypeError(`latchkey: "${name}" must be an https URL (http only for loopback)`);
-  }
-  return url;
-}
-
-/** The oauth4webapi options latchkey passes on every call. */
-export interface RequestOptions {
-  signal: () => AbortSignal;
-  // `any`: oauth4webapi types the init per method; ours forwards whatever it is given.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [oauth.customFetch]: (url: string, init: any) => Promise<Response>;
-  [oauth.allowInsecureRequests]: boolean;
-}
-
-/** The oauth4webapi request options for one call: fetch, timeout, and the loopback exception. */
-export function requestOptions(
-  fetchFn: typeof fetch,
-  timeout: number,
-  endpoint: string | URL | undefined,
-): RequestOptions {
-  return {
-    [oauth.customFetch]: (url, init) => fetchFn(url, init as RequestInit),
-    // oauth4webapi refuses http:// endpoints. We lift that only for a loopback endpoint — a
-    // provider running on this machine (tests, a local IdP in development), where TLS protects
-    // nothing because the traffic never leaves the host. Anything remote stays https-only.
-    [oauth.allowInsecureRequests]: isLoopbackURL(endpoint),
-    signal: () => AbortSignal.timeout(timeout),
-  };
-}
-
-function sameSecret(a: string, b: string): boolean {
-  // Hashing first makes the comparison independent of both content and length.
-  return constantTimeEqual(sha256(a), sha256(b));
-}
-
-/**
- * Checks a callback URL before anything is fetched: no repeated parameter, a state equal (in
- * constant time) to the expected one.
- * @throws OAuthCallbackError
- * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.7.1
- */
-export function checkCallbackState(callbackURL: URL, expectedState: unknown): URLSearchParams {
-  const params = callbackURL.searchParams;
-  const seen = new Set<string>();
-  for (const key of params.keys()) {
-    if (seen.has(key)) throw new OAuthCallbackError('duplicate_parameter');
-    seen.add(key);
-  }
-  const state = params.get('state');
-  if (typeof expectedState !== 'string' || expectedState.length === 0 || state === null) {
-    throw new OAuthCallbackError('missing_state');
-  }
-  if (!sameSecret(state, expectedState)) throw new OAuthCallbackError('state_mismatch');
-  return params;
-}
 
 /**
  * A generic OAuth 2.0 client over oauth4webapi: authorization URL, callback validation and code
@@ -410,24 +339,4 @@ export class OAuthClient {
     const response = await this.fetch(url, { headers: h });
     return readJSON(response);
   }
-}
-
-/**
- * Reads a provider API response as JSON.
- * @throws OAuthRequestError on a non-2xx status; OAuthResponseError on a body that is not JSON
- */
-export async function readJSON(response: Response): Promise<unknown> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    if (!response.ok) throw new OAuthRequestError(`http_${response.status}`, null, response.status);
-    throw new OAuthResponseError('The provider answered with a body that is not JSON', { cause });
-  }
-  if (!response.ok) {
-    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const error = typeof b.error === 'string' ? b.error : `http_${response.status}`;
-    throw new OAuthRequestError(error, b.error_description ?? b.message, response.status);
-  }
-  return body;
 }

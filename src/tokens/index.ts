@@ -7,4 +7,4 @@ export { ReauthorizationRequiredError, TokenDecryptionError, TokenRefreshError }
 export type { ReauthorizationReason } from './errors.ts';
 export type { ProviderTokens } from './token-set.ts';
 export type { ReauthorizationEvent, RefreshEvent, TokenProvider } from './refresher.ts';
-export { LEASE_KIND } from './refresher.ts';
+export { LEASE_KIND } from './refresh-lease.ts';

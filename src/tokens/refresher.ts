@@ -16,6 +16,7 @@ import {
   TokenRefreshError,
   type ReauthorizationReason,
 } from './errors.ts';
+import { accountKeyString, RefreshLease, storeCall } from './refresh-lease.ts';
 import type { TokenSealer } from './seal.ts';
 import {
   decodeTokenSet,
@@ -59,8 +60,6 @@ export interface LoadedAccount {
   tokens: ProviderTokens | null;
 }
 
-/** The temporary-record keyspace of refresh leases. */
-export const LEASE_KIND = 'token-refresh-lease';
 // Provider error codes meaning "this refresh token is dead": RFC 6749's, and GitHub's own
 // (delivered with HTTP 200).
 const DEAD_REFRESH_ERRORS = new Set(['invalid_grant', 'bad_refresh_token']);
@@ -68,16 +67,6 @@ const WRITE_RETRY_DELAYS = [0, 50, 200];
 const RETRY = Symbol('retry');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs a store call, wrapping anything that is not already a latchkey error in `StoreError`. */
-export async function storeCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof LatchkeyError) throw error;
-    throw new StoreError(operation, { cause: error });
-  }
-}
 
 /** The provider's OAuth error code carried by an error or its cause, if any. */
 function oauthErrorCode(error: unknown): string | null {
@@ -97,12 +86,15 @@ export class TokenRefresher {
   /** Rotations the provider granted but the store refused to record; retried first. */
   readonly #pending = new Map<string, { expectedVersion: number; tokens: ProviderTokens }>();
 
+  readonly #lease: RefreshLease;
+
   constructor(settings: RefresherSettings) {
     this.#s = settings;
+    this.#lease = new RefreshLease(settings.store, this.#owner, settings.leaseTTL);
   }
 
   static keyOf(account: AccountKey): string {
-    return JSON.stringify(accountTriple(account));
+    return accountKeyString(account);
   }
 
   /** Reads and opens the account's tokens. */
@@ -190,7 +182,7 @@ export class TokenRefresher {
     if (!pending) return this.getValid(account, false);
     const written = await this.#writeWithRetry(account, pending.expectedVersion, pending.tokens);
     this.#pending.delete(key);
-    await this.#releaseLease(account);
+    await this.#lease.release(account);
     if (written) {
       this.#emitRefresh(account, pending.tokens);
       return pending.tokens;
@@ -228,12 +220,12 @@ export class TokenRefresher {
         }
         continue;
       }
-      if (await this.#takeLease(account)) {
+      if (await this.#lease.take(account)) {
         const result = await this.#refreshUnderLease(account, loaded);
         if (result !== RETRY) return result;
         continue;
       }
-      await this.#waitForOtherProcess(account, row.tokensVersion, deadline);
+      await this.#lease.waitForOther(account, row.tokensVersion, deadline);
     }
   }
 
@@ -308,7 +300,7 @@ export class TokenRefresher {
       this.#emitRefresh(account, next);
       return next;
     } finally {
-      if (!keepLease) await this.#releaseLease(account).catch(() => {});
+      if (!keepLease) await this.#lease.release(account).catch(() => {});
     }
   }
 
@@ -372,46 +364,6 @@ export class TokenRefresher {
         scopes: [...tokens.scopes],
       }),
     );
-  }
-
-  #leaseKey(account: AccountKey): string {
-    return TokenRefresher.keyOf(account);
-  }
-
-  // Lease expiry uses the wall clock, like the stores' own expiry checks, not the test clock.
-  async #takeLease(account: AccountKey): Promise<boolean> {
-    const key = this.#leaseKey(account);
-    return storeCall('addTemp', () =>
-      this.#s.store.addTemp(LEASE_KIND, key, this.#owner, Date.now() + this.#s.leaseTTL),
-    );
-  }
-
-  async #releaseLease(account: AccountKey): Promise<void> {
-    const key = this.#leaseKey(account);
-    // Only release our own lease: if ours ran out and another process took one, leave theirs.
-    const holder = await storeCall('getTemp', () => this.#s.store.getTemp(LEASE_KIND, key));
-    if (holder === this.#owner)
-      await storeCall('deleteTemp', () => this.#s.store.deleteTemp(LEASE_KIND, key));
-  }
-
-  async #waitForOtherProcess(
-    account: AccountKey,
-    seenVersion: number,
-    deadline: number,
-  ): Promise<void> {
-    const [p, i, u] = accountTriple(account);
-    const leaseKey = this.#leaseKey(account);
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-      if (performance.now() > deadline) {
-        throw new TokenRefreshError(account.providerId, 'timed out waiting for another refresh');
-      }
-      await sleep(delay);
-      const row = await storeCall('getAccount', () => this.#s.store.getAccount(p, i, u));
-      if (!row || row.tokensVersion !== seenVersion || row.needsReauth) return;
-      // The holder gave up without writing (its refresh failed): compete for the lease again.
-      const holder = await storeCall('getTemp', () => this.#s.store.getTemp(LEASE_KIND, leaseKey));
-      if (holder === null) return;
-    }
   }
 }
 

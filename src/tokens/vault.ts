@@ -5,8 +5,8 @@ import type { AccountKey } from '../core/types.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 import type { Store } from '../store.ts';
 import { accountTriple } from './errors.ts';
+import { storeCall } from './refresh-lease.ts';
 import {
-  storeCall,
   TokenRefresher,
   type ReauthorizationEvent,
   type RefreshEvent,

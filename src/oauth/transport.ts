@@ -1,0 +1,73 @@
+// How latchkey talks to providers: endpoint checks (https, or http to loopback only), the
+// oauth4webapi request options (injected fetch, timeouts), and reading provider API answers.
+import * as oauth from 'oauth4webapi';
+import { OAuthRequestError, OAuthResponseError } from './errors.ts';
+
+/** Whether a URL targets this machine (127.0.0.1, [::1] or localhost). */
+export function isLoopbackURL(url: string | URL | undefined): boolean {
+  if (url === undefined) return false;
+  const parsed = URL.parse(String(url));
+  if (parsed === null) return false;
+  const host = parsed.hostname;
+  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
+}
+
+/**
+ * Checks a configured endpoint: https, or http to loopback only.
+ * @throws TypeError for anything else.
+ */
+export function checkEndpoint(name: string, value: string): URL {
+  const url = URL.parse(value);
+  if (
+    url === null ||
+    (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackURL(url)))
+  ) {
+    throw new TypeError(`latchkey: "${name}" must be an https URL (http only for loopback)`);
+  }
+  return url;
+}
+
+/** The oauth4webapi options latchkey passes on every call. */
+export interface RequestOptions {
+  signal: () => AbortSignal;
+  // `any`: oauth4webapi types the init per method; ours forwards whatever it is given.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [oauth.customFetch]: (url: string, init: any) => Promise<Response>;
+  [oauth.allowInsecureRequests]: boolean;
+}
+
+/** The oauth4webapi request options for one call: fetch, timeout, and the loopback exception. */
+export function requestOptions(
+  fetchFn: typeof fetch,
+  timeout: number,
+  endpoint: string | URL | undefined,
+): RequestOptions {
+  return {
+    [oauth.customFetch]: (url, init) => fetchFn(url, init as RequestInit),
+    // oauth4webapi refuses http:// endpoints. We lift that only for a loopback endpoint — a
+    // provider running on this machine (tests, a local IdP in development), where TLS protects
+    // nothing because the traffic never leaves the host. Anything remote stays https-only.
+    [oauth.allowInsecureRequests]: isLoopbackURL(endpoint),
+    signal: () => AbortSignal.timeout(timeout),
+  };
+}
+
+/**
+ * Reads a provider API response as JSON.
+ * @throws OAuthRequestError on a non-2xx status; OAuthResponseError on a body that is not JSON
+ */
+export async function readJSON(response: Response): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    if (!response.ok) throw new OAuthRequestError(`http_${response.status}`, null, response.status);
+    throw new OAuthResponseError('The provider answered with a body that is not JSON', { cause });
+  }
+  if (!response.ok) {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const error = typeof b.error === 'string' ? b.error : `http_${response.status}`;
+    throw new OAuthRequestError(error, b.error_description ?? b.message, response.status);
+  }
+  return body;
+}
