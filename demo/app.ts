@@ -61,7 +61,7 @@ function send(res: ServerResponse, status: number, html: string): void {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   });
   res.end(html);
 }

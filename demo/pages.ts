@@ -26,7 +26,7 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:0 0 .6rem}
 button.secondary{background:#eaeef2;color:#1f2328;border:1px solid #d0d7de}button.danger{background:#cf222e}
 ul{list-style:none;padding:0;margin:0}li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.5rem 0;border-top:1px solid #eaeef2}
 li:first-child{border-top:0}.muted{color:#59636e;font-size:.9em}.tag{background:#ddf4ff;border-radius:1em;padding:0 .5em;font-size:.8em;margin-left:.4em}
-.user{display:flex;gap:1rem;align-items:center}.user img{width:56px;height:56px;border-radius:50%;background:#eaeef2}
+.user{display:flex;gap:1rem;align-items:center}.avatar{width:56px;height:56px;border-radius:50%;background:#8250df;color:#fff;font-size:1.6rem;display:flex;align-items:center;justify-content:center;flex:none}
 form{display:inline;margin:0}.actions{display:flex;gap:.5rem;flex-wrap:wrap}code{background:#eaeef2;border-radius:4px;padding:0 .3em}`;
 
 function layout(title: string, body: string): string {
@@ -92,7 +92,8 @@ function time(date: Date): string {
 export function signedInPage(ctx: PageContext, view: SignedInView): string {
   const a = view.user.attributes;
   const name = text(a.name) ?? text(a.username) ?? view.user.id;
-  const avatar = text(a.avatarURL);
+  // An initial, not the provider's avatar image: the demo loads nothing from other hosts.
+  const initial = name.slice(0, 1).toUpperCase();
   const linked = new Set(view.accounts.map((x) => x.providerId));
   const accounts = view.accounts
     .map((acc) => {
@@ -119,7 +120,7 @@ export function signedInPage(ctx: PageContext, view: SignedInView): string {
     .join('');
   return layout(
     `${name} — latchkey demo`,
-    `${banners(ctx)}<section><div class="user">${avatar ? `<img src="${e(avatar)}" alt="" referrerpolicy="no-referrer">` : ''}<div><h1 id="signed-in-as">Signed in as ${e(name)}</h1>
+    `${banners(ctx)}<section><div class="user"><div class="avatar" aria-hidden="true">${e(initial)}</div><div><h1 id="signed-in-as">Signed in as ${e(name)}</h1>
 <div class="muted">${text(a.username) ? `@${e(text(a.username)!)}` : ''} ${text(a.email) ? e(text(a.email)!) : ''}</div></div></div></section>
 <section><h2>Linked accounts</h2><ul>${accounts}</ul>${linkable ? `<p>${linkable}</p>` : ''}</section>
 <section><h2>Active sessions</h2><ul id="sessions">${sessions}</ul></section>

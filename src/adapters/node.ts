@@ -31,11 +31,11 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> |
  * (a malformed one is replaced by `localhost`); the scheme from the socket.
  * @throws Error "body too large" past 64 KiB (the node handler answers 413).
  */
-export async function toRequest(req: IncomingMessage): Promise<Request> {
+export async function toRequest(req: IncomingMessage, path = req.url): Promise<Request> {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const rawHost = req.headers.host;
   const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
-  const path = req.url?.startsWith('/') ? req.url : '/';
+  const target = path?.startsWith('/') ? path : '/';
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     try {
@@ -45,7 +45,7 @@ export async function toRequest(req: IncomingMessage): Promise<Request> {
     }
   }
   const body = await readBody(req);
-  return new Request(`${encrypted ? 'https' : 'http'}://${host}${path}`, {
+  return new Request(`${encrypted ? 'https' : 'http'}://${host}${target}`, {
     method: req.method ?? 'GET',
     headers,
     body,
@@ -74,7 +74,8 @@ export function toNodeHandler(
   return async (req, res) => {
     let request: Request;
     try {
-      request = await toRequest(req);
+      // Express rewrites `req.url` under a mount path; the original is the real one.
+      request = await toRequest(req, (req as { originalUrl?: string }).originalUrl ?? req.url);
     } catch (error) {
       res.statusCode = error instanceof BodyTooLarge ? 413 : 400;
       res.setHeader('content-type', 'application/json');

@@ -84,7 +84,10 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
         signal,
         ...(deps?.openBrowser ? { openBrowser: deps.openBrowser } : {}),
         ...(deps?.fetch ? { fetch: deps.fetch } : {}),
-        onURL: () => context.err(`Opening your browser to sign in to ${server}…`),
+        onURL: () => {
+          context.err(`Opening your browser to sign in to ${server}…`);
+          context.err('Waiting for you to finish signing in there (Ctrl+C to cancel).');
+        },
         onOpenError: (_error, url) => {
           context.err('Could not open a browser. Open this address to sign in:');
           context.err(`  ${url}`);

@@ -69,7 +69,14 @@ export async function deviceSignIn(options: DeviceSignInOptions): Promise<Native
   const signal = options.signal;
   signal?.throwIfAborted();
   const started = Date.now();
-  const { status, body } = await postForm(`${base}${basePath}/device/code`, {}, request);
+  const { status, body } = await postForm(
+    `${base}${basePath}/device/code`,
+    {},
+    {
+      ...request,
+      ...(signal ? { signal } : {}),
+    },
+  );
   if (status !== 200) fail('oauth_response', 'The server refused a device code', errorCode(body));
   const deviceCode = body?.device_code;
   const userCode = body?.user_code;

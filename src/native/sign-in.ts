@@ -71,7 +71,9 @@ export async function signIn(options: SignInOptions): Promise<NativeSession> {
     options.onURL?.(url.toString());
     const open = options.openBrowser ?? openSystemBrowser;
     // The browser runs on its own; a failure to open it only means the person must do it.
-    open(url.toString()).catch((error: unknown) => options.onOpenError?.(error, url.toString()));
+    Promise.resolve()
+      .then(() => open(url.toString()))
+      .catch((error: unknown) => options.onOpenError?.(error, url.toString()));
 
     const result = await listener.result;
     if ('error' in result) {

@@ -162,11 +162,12 @@ type ProviderOf<P> = P extends OAuthProvider<infer PU, infer Id> ? [PU, Id] : ne
  * (for latchkey's routes), `github(auth, config)` the seeds' {@link ProviderAuth}.
  */
 export interface ProviderFactory<Config, P extends OAuthProvider<unknown, string>> {
-  (config: Config): P;
   <UA extends object, SA extends object>(
     auth: Latchkey<UA, SA>,
     config: Config & { redirectURI: string },
   ): ProviderAuth<UA, SA, ProviderOf<P>[0], ProviderOf<P>[1]>;
+  // Last, so that `Parameters<typeof github>[0]` is the configuration.
+  (config: Config): P;
 }
 
 /**

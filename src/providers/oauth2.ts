@@ -96,11 +96,11 @@ const factory = providerFactory(createOAuth2<unknown>);
  * @throws TypeError on a bad configuration (id, non-https endpoints, missing mapper)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
  */
-export function oauth2<User>(config: OAuth2Config<User>): OAuthProvider<User>;
 export function oauth2<User, UA extends object, SA extends object>(
   auth: Latchkey<UA, SA>,
   config: OAuth2Config<User> & { redirectURI: string },
 ): ProviderAuth<UA, SA, User, string>;
+export function oauth2<User>(config: OAuth2Config<User>): OAuthProvider<User>;
 export function oauth2(authOrConfig: unknown, config?: OAuth2Config<unknown>): unknown {
   return (factory as (a: unknown, b?: unknown) => unknown)(authOrConfig, config);
 }

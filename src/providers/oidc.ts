@@ -93,11 +93,11 @@ const factory = providerFactory(createOIDC);
  * @throws TypeError on a bad configuration (id, non-https issuer, HMAC or `none` algorithm)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
  */
-export function oidc(config: OIDCConfig): OAuthProvider<OIDCUser>;
 export function oidc<UA extends object, SA extends object>(
   auth: Latchkey<UA, SA>,
   config: OIDCConfig & { redirectURI: string },
 ): ProviderAuth<UA, SA, OIDCUser, string>;
+export function oidc(config: OIDCConfig): OAuthProvider<OIDCUser>;
 export function oidc(authOrConfig: unknown, config?: OIDCConfig): unknown {
   return (factory as (a: unknown, b?: unknown) => unknown)(authOrConfig, config);
 }

@@ -246,12 +246,12 @@ async function poll<UA extends object, SA extends object>(
   await store.deleteTemp(DEVICE_KIND, parts.id);
   await store.deleteTemp(POLL_KIND, parts.id);
   if (grant.status !== 'approved') return oauthError('access_denied', 'The person declined');
+  const user = await auth.getUser(grant.userId);
+  if (user === null) return oauthError('access_denied', 'The user no longer exists');
   const created = await auth.createSession({
     userId: grant.userId,
     ...(options.sessionAttributes !== undefined ? { attributes: options.sessionAttributes } : {}),
   });
-  const user = await auth.getUser(grant.userId);
-  if (user === null) return oauthError('access_denied', 'The user no longer exists');
   const body: NativeTokenResponse = {
     token: created.token,
     user: { id: user.id, attributes: user.attributes, createdAt: user.createdAt.toISOString() },

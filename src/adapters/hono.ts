@@ -1,0 +1,46 @@
+// Hono over the fetch handler: the routes answer under their base path; every other request
+// gets `c.get('user')` / `c.get('session')` (null when signed out).
+import type { MiddlewareHandler } from 'hono';
+import type { Latchkey } from '../core/latchkey.ts';
+import type { Session, User } from '../core/types.ts';
+import type { AuthHandler } from '../http/handler.ts';
+
+/** The context variables {@link latchkeyHono} sets. */
+export interface LatchkeyVariables<UA extends object, SA extends object> {
+  user: User<UA> | null;
+  session: Session<SA> | null;
+}
+
+/** The socket address under @hono/node-server (`c.env.incoming`), where there is one. */
+function remoteAddress(env: unknown): string | null {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * Hono middleware: mounts the auth routes and validates the session of every other request
+ * (cookie, else bearer token), re-sending the cookie when the session was renewed.
+ * @throws StoreError (through Hono's error handler) when the store fails.
+ */
+export function latchkeyHono<UA extends object, SA extends object>(
+  auth: Latchkey<UA, SA>,
+  handler: AuthHandler,
+): MiddlewareHandler<{ Variables: LatchkeyVariables<UA, SA> }> {
+  return async (c, next) => {
+    const request = c.req.raw;
+    if (handler.matches(request)) {
+      return handler.fetch(request, { clientAddress: remoteAddress(c.env) });
+    }
+    const cookieToken = auth.readSessionCookie(request.headers.get('cookie'), request.url);
+    const token = cookieToken ?? auth.readBearerToken(request.headers.get('authorization'));
+    const result = await auth.validateSession(token);
+    c.set('user', result?.user ?? null);
+    c.set('session', result?.session ?? null);
+    await next();
+    if (result && cookieToken !== null && result.session.fresh) {
+      const cookie = auth.createSessionCookie(cookieToken, result.session, request.url);
+      c.res.headers.append('set-cookie', cookie.serialize());
+    }
+  };
+}
