@@ -199,3 +199,44 @@ describe('fuzzing the routes', () => {
     assert.equal(h.counting.writes(), writes);
   });
 });
+
+describe('load', () => {
+  it('a flood of sign-in starts writes nothing to the store', async () => {
+    const h = await createHarness();
+    try {
+      const writes = h.counting.writes();
+      const responses = await Promise.all(
+        Array.from({ length: 500 }, () => h.handler.fetch(new Request(`${ORIGIN}/auth/github`))),
+      );
+      assert.ok(responses.every((r) => r.status === 302));
+      assert.equal(h.counting.writes(), writes);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('with rate limiting on, the flood is cut off and counters stay one per window and address', async () => {
+    const h = await createHarness({ rateLimit: { signIn: 10, callback: 10 } });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          h.handler
+            .fetch(new Request(`${ORIGIN}/auth/github`), { clientAddress: '192.0.2.1' })
+            .then((r) => r.status),
+        ),
+      );
+      assert.equal(statuses.filter((s) => s === 302).length, 10);
+      assert.equal(statuses.filter((s) => s === 429).length, 90);
+      assert.equal(new Set(h.counting.counterKeys).size, 1);
+      const callback = await h.handler.fetch(
+        new Request(`${ORIGIN}/auth/github/callback?code=x&state=y`),
+        {
+          clientAddress: '192.0.2.1',
+        },
+      );
+      assert.equal(callback.status, 400, 'callbacks have their own budget');
+    } finally {
+      await h.close();
+    }
+  });
+});

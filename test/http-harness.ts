@@ -35,6 +35,8 @@ const WRITES = new Set([
 export interface CountingStore {
   store: Store;
   calls: Map<string, number>;
+  /** Arguments of every `incrementCounter` call (rate-limit keys). */
+  counterKeys: string[];
   writes(): number;
   failNext(method: string): void;
 }
@@ -42,12 +44,14 @@ export interface CountingStore {
 export function countingStore(inner: Store): CountingStore {
   const calls = new Map<string, number>();
   const failing = new Set<string>();
+  const counterKeys: string[] = [];
   const store = new Proxy(inner, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       return (...args: unknown[]) => {
         calls.set(name, (calls.get(name) ?? 0) + 1);
+        if (name === 'incrementCounter') counterKeys.push(String(args[1]));
         if (failing.delete(name)) return Promise.reject(new StoreError(name));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
@@ -56,6 +60,7 @@ export function countingStore(inner: Store): CountingStore {
   return {
     store,
     calls,
+    counterKeys,
     writes: () => [...calls].reduce((n, [k, v]) => (WRITES.has(k) ? n + v : n), 0),
     failNext: (method) => failing.add(method),
   };

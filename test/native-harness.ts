@@ -1,7 +1,8 @@
 // A tiny auth server for the native tests, composed from latchkey's native functions around a
 // real provider flow (the GitHub provider against the local GitHub double) — a stand-in for the
-// main route handler until it wires these pieces in. Flow state is kept in memory, bound to the
-// browser by an HttpOnly cookie, as the real handler does with its sealed cookie.
+// main route handler's start/callback until it wires these pieces in. Flow state is kept in
+// memory, bound to the browser by an HttpOnly cookie, as the real handler does with its sealed
+// cookie. Every other `/auth/*` route (session, logout, ...) is the real `createAuthHandler`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
@@ -9,6 +10,7 @@ import { readCookie } from '../src/core/cookies.ts';
 import { randomString } from '../src/core/random.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { github } from '../src/providers/github.ts';
+import { createAuthHandler, type AuthHandler } from '../src/http/index.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import {
   approveDevice,
@@ -18,6 +20,7 @@ import {
   denyDevice,
   deviceResultPage,
   isNativeStartError,
+  nativeErrorRedirect,
   parseDeviceStart,
   parseNativeStart,
   parseSeedCompatStart,
@@ -69,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.deviceExpiresIn !== undefined ? { deviceExpiresIn: options.deviceExpiresIn } : {}),
   });
   let githubAuth: ReturnType<typeof makeGitHub>;
+  let handler: AuthHandler;
   function makeGitHub() {
     return github(auth, {
       clientId: 'native-test-app',
@@ -128,14 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           (await callback.createUser({ attributes: { username: callback.githubUser.login } }));
         userId = user.id;
       } catch {
-        if (flow.native) {
-          const back = new URL(flow.native.redirectURI);
-          back.search = new URLSearchParams({
-            error: 'access_denied',
-            state: flow.native.appState,
-          }).toString();
-          return Response.redirect(back.toString(), 302);
-        }
+        if (flow.native) return nativeErrorRedirect(flow.native, 'access_denied');
         if (flow.deviceUserCode) {
           await denyDevice(store, flow.deviceUserCode);
           return deviceResultPage('denied');
@@ -150,7 +147,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       return new Response('web sign-in done', { status: 200 });
     }
-    return new Response('not found', { status: 404 });
+    return handler.fetch(request);
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -190,6 +187,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   githubAuth = makeGitHub();
+  handler = createAuthHandler(auth, {
+    providers: [githubAuth.provider],
+    secret: 'native-harness-secret-of-at-least-32-bytes',
+    rateLimit: false,
+  });
   double.addApp({
     clientId: 'native-test-app',
     clientSecret: 'native-test-secret',

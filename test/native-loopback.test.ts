@@ -73,8 +73,8 @@ describe('native loopback sign-in in a real browser', () => {
     assert.ok(loopbackURL, 'the browser went to the loopback listener');
     assert.match(new URL(loopbackURL).searchParams.get('code')!, /^lkc_/);
     for (const url of seenURLs) assert.ok(!url.includes(session.token), 'token never in a URL');
-    // whoami-style check through the bearer route
-    const me = await fetch(`${harness.url}/auth/userinfo`, {
+    // The token works as a bearer session on the main handler's route.
+    const me = await fetch(`${harness.url}/auth/session`, {
       headers: { authorization: `Bearer ${session.token}` },
     });
     assert.equal(me.status, 200);

@@ -6,7 +6,6 @@ import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { completeNativeSignIn, type NativeStart } from '../src/http/native/loopback.ts';
 import { handleNativeToken, s256 } from '../src/http/native/token.ts';
-import { createNativeRoutes } from '../src/http/native/index.ts';
 import type { Store } from '../src/store.ts';
 
 let now = Date.UTC(2026, 0, 1);
@@ -195,33 +194,5 @@ describe('POST /auth/token', () => {
     }
     const get = await handleNativeToken(new Request('https://auth.example/auth/token'), { auth });
     assert.equal(get.status, 405);
-  });
-});
-
-describe('bearer routes for native apps', () => {
-  test('userinfo answers for a bearer session, revoke ends it, both reveal nothing else', async () => {
-    const routes = createNativeRoutes(auth, { providers: [] });
-    const { token } = await auth.createSession({ userId });
-    const call = (request: Request) => routes.match(request, new URL(request.url), '/auth');
-    const info = await call(
-      new Request('https://a.example/auth/userinfo', {
-        headers: { authorization: `Bearer ${token}` },
-      }),
-    );
-    assert.equal(info?.status, 200);
-    const anonymous = await call(new Request('https://a.example/auth/userinfo'));
-    assert.equal(anonymous?.status, 401);
-    const revoke = (value: string) =>
-      call(
-        new Request('https://a.example/auth/revoke', {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ token: value }),
-        }),
-      );
-    assert.equal((await revoke('lks_nonsense'))?.status, 200);
-    assert.equal((await revoke(token))?.status, 200);
-    assert.equal(await auth.validateSession(token), null);
-    assert.equal(await call(new Request('https://a.example/auth/other')), null);
   });
 });

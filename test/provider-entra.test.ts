@@ -177,16 +177,26 @@ describe('microsoft entra provider', () => {
     const original = double.discoveryIssuer;
     try {
       double.discoveryIssuer = (base) => `${base}/common/v2.0`; // not the documented template
-      await assert.rejects(provider('common').createAuthorizationURL({ redirectURI }), OAuthResponseError);
+      await assert.rejects(
+        provider('common').createAuthorizationURL({ redirectURI }),
+        OAuthResponseError,
+      );
       double.discoveryIssuer = (base) => `${base}/${TENANT_B}/v2.0`;
-      await assert.rejects(provider(TENANT_A).createAuthorizationURL({ redirectURI }), OAuthResponseError);
+      await assert.rejects(
+        provider(TENANT_A).createAuthorizationURL({ redirectURI }),
+        OAuthResponseError,
+      );
       double.discoveryIssuer = () => `https://evil.example/${TENANT_A}/v2.0`;
-      await assert.rejects(provider('contoso.example').createAuthorizationURL({ redirectURI }), OAuthResponseError);
+      await assert.rejects(
+        provider('contoso.example').createAuthorizationURL({ redirectURI }),
+        OAuthResponseError,
+      );
     } finally {
       double.discoveryIssuer = original;
     }
-    await assert.rejects(provider('unknown.example').createAuthorizationURL({ redirectURI }), (e: unknown) =>
-      e instanceof OAuthRequestError && e.status === 404,
+    await assert.rejects(
+      provider('unknown.example').createAuthorizationURL({ redirectURI }),
+      (e: unknown) => e instanceof OAuthRequestError && e.status === 404,
     );
   });
 

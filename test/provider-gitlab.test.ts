@@ -52,8 +52,9 @@ describe('gitlab provider', () => {
     assert.equal(q.get('scope'), 'openid profile email');
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.equal(q.get('nonce'), request.nonce);
-    const api = await provider({ scopes: ['openid', 'profile', 'email', 'read_user'] })
-      .createAuthorizationURL({ redirectURI });
+    const api = await provider({
+      scopes: ['openid', 'profile', 'email', 'read_user'],
+    }).createAuthorizationURL({ redirectURI });
     assert.equal(api.url.searchParams.get('scope'), 'openid profile email read_user');
   });
 
@@ -74,7 +75,10 @@ describe('gitlab provider', () => {
     });
     assert.deepEqual(user.groups_direct, ['acme/platform']);
 
-    double.user = { sub: '7', claims: { preferred_username: 'new', nickname: 'old', email: 'x@y.z', email_verified: false } };
+    double.user = {
+      sub: '7',
+      claims: { preferred_username: 'new', nickname: 'old', email: 'x@y.z', email_verified: false },
+    };
     const other = await p.getUser(await signIn(p));
     assert.equal(other.profile.username, 'new');
     assert.equal(other.profile.email, null, 'unverified email dropped');
@@ -121,21 +125,37 @@ describe('gitlab provider', () => {
     const p = provider();
     double.authorizeError = 'access_denied';
     try {
-      await assert.rejects(signIn(p), (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied');
+      await assert.rejects(
+        signIn(p),
+        (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied',
+      );
     } finally {
       double.authorizeError = null;
     }
     const request = await p.createAuthorizationURL({ redirectURI });
     const callbackURL = await double.authorize(request.url);
-    const options = { callbackURL, redirectURI, codeVerifier: request.codeVerifier, nonce: request.nonce };
-    await assert.rejects(p.validateAuthorizationCode({ ...options, expectedState: 'other' }), OAuthCallbackError);
+    const options = {
+      callbackURL,
+      redirectURI,
+      codeVerifier: request.codeVerifier,
+      nonce: request.nonce,
+    };
+    await assert.rejects(
+      p.validateAuthorizationCode({ ...options, expectedState: 'other' }),
+      OAuthCallbackError,
+    );
     await p.validateAuthorizationCode({ ...options, expectedState: request.state });
     // The code is single use: a replay is refused by GitLab with invalid_grant.
-    await assert.rejects(p.validateAuthorizationCode({ ...options, expectedState: request.state }), (e: unknown) => {
-      assert.ok(e instanceof OAuthRequestError);
-      assert.equal(e.error, 'invalid_grant');
-      assert.ok(!`${e.message} ${JSON.stringify(e)}`.includes(callbackURL.searchParams.get('code')!));
-      return true;
-    });
+    await assert.rejects(
+      p.validateAuthorizationCode({ ...options, expectedState: request.state }),
+      (e: unknown) => {
+        assert.ok(e instanceof OAuthRequestError);
+        assert.equal(e.error, 'invalid_grant');
+        assert.ok(
+          !`${e.message} ${JSON.stringify(e)}`.includes(callbackURL.searchParams.get('code')!),
+        );
+        return true;
+      },
+    );
   });
 });

@@ -12,7 +12,7 @@ declare global {
   namespace Express {
     interface Request {
       /** Set by `latchkeyExpress`: the validated session, or `null` when signed out. */
-      latchkey?: SessionValidationResult<object, object> | null;
+      latchkey?: SessionValidationResult | null;
     }
   }
 }
@@ -35,7 +35,8 @@ export function latchkeyExpress<UA extends object, SA extends object>(
       return;
     }
     getSession(auth, req, res).then((result) => {
-      req.latchkey = result;
+      // The app's registered attribute types (see `Register`) describe the same rows.
+      req.latchkey = result as SessionValidationResult | null;
       next();
     }, next);
   };

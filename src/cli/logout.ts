@@ -28,11 +28,11 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   }
   let revoked = false;
   try {
-    // RFC 7009 revocation: the server signs the session out whatever its state.
-    const response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/revoke`, {
+    // A bearer request without a cookie cannot be forged cross-site, so the route accepts it
+    // without an Origin; 204 whether or not the session was still alive.
+    const response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/logout`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: saved.token, token_type_hint: 'access_token' }),
+      headers: { authorization: `Bearer ${saved.token}`, accept: 'application/json' },
       redirect: 'error',
     });
     revoked = response.ok;

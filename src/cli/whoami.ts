@@ -1,4 +1,5 @@
-// `latchkey whoami [--server URL]`: shows who the saved session belongs to, asking the server.
+// `latchkey whoami [--server URL]`: shows who the saved session belongs to, asking the server
+// (`GET /auth/session` with the bearer token).
 import { parseArgs } from 'node:util';
 import { serverBase } from '../native/server-request.ts';
 import { chooseServer, cliContext, displayName, type CliDeps } from './session-options.ts';
@@ -25,7 +26,7 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   }
   let response: Response;
   try {
-    response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/userinfo`, {
+    response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/session`, {
       headers: { authorization: `Bearer ${saved.token}`, accept: 'application/json' },
       redirect: 'error',
     });
@@ -40,13 +41,13 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   }
   const body = (await response.json().catch(() => null)) as {
     user?: { id: string; attributes: unknown };
-    expiresAt?: string;
+    session?: { expiresAt?: string };
   } | null;
   if (!response.ok || !body?.user || typeof body.user.id !== 'string') {
     context.err(`The server answered ${response.status}.`);
     return 1;
   }
   context.out(`${displayName(body.user)} on ${server}`);
-  if (body.expiresAt) context.out(`session expires ${body.expiresAt}`);
+  if (body.session?.expiresAt) context.out(`session expires ${body.session.expiresAt}`);
   return 0;
 }

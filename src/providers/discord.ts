@@ -31,6 +31,8 @@ export interface DiscordConfig {
   allowedScopes?: readonly string[];
   /** PKCE S256 (Discord's metadata lists it). Default `true`. */
   pkce?: boolean;
+  /** Reject a callback without RFC 9207 `iss` (a present one is always checked). Default false. */
+  requireIss?: boolean;
   /** Web origin override (a local double). Default `https://discord.com`. */
   baseURL?: string;
   /** Avatar CDN override. Default `https://cdn.discordapp.com`. */
@@ -70,18 +72,27 @@ function createDiscord(config: DiscordConfig): DiscordProvider {
     tokenEndpoint: `${web}/api/oauth2/token`,
     userInfoEndpoint: `${web}/api/users/@me`,
     revocationEndpoint: `${web}/api/oauth2/token/revoke`,
-    // Discord is plain OAuth 2.0 (no ID token), but its authorization server metadata names this
-    // issuer and promises `iss` on the callback (RFC 9207), so a missing one is rejected.
+    // Discord is plain OAuth 2.0 (no ID token). Its published metadata names this issuer and
+    // announces RFC 9207 `iss`; a present `iss` must always match. Requiring it is opt-in
+    // (`requireIss`) because servers that announce `iss` without sending it are common and we
+    // could not verify Discord's live behaviour offline; state is provider-bound either way.
     issuer: web,
-    issParameterSupported: true,
+    issParameterSupported: config.requireIss === true,
     scopes: config.scopes ?? ['identify', 'email'],
     async mapProfile(_tokens, fetchJSON) {
       const user = (await fetchJSON()) as DiscordUser;
-      if (typeof user?.id !== 'string' || !SNOWFLAKE.test(user.id) || typeof user.username !== 'string') {
-        throw new OAuthResponseError('Discord /users/@me answered without a snowflake id and username');
+      if (
+        typeof user?.id !== 'string' ||
+        !SNOWFLAKE.test(user.id) ||
+        typeof user.username !== 'string'
+      ) {
+        throw new OAuthResponseError(
+          'Discord /users/@me answered without a snowflake id and username',
+        );
       }
       // Discord returns the address even when the user never confirmed it; only `verified` counts.
-      const verified = user.verified === true && typeof user.email === 'string' && user.email.length > 0;
+      const verified =
+        user.verified === true && typeof user.email === 'string' && user.email.length > 0;
       return {
         profile: {
           providerUserId: user.id,

@@ -56,7 +56,8 @@ function createGitLab(config: GitLabConfig): GitLabProvider {
     async getUser(tokens) {
       const { profile, user } = await base.getUser(tokens);
       // Older GitLab releases send the username only as `nickname`.
-      const username = profile.username ?? (typeof user.nickname === 'string' ? user.nickname : null);
+      const username =
+        profile.username ?? (typeof user.nickname === 'string' ? user.nickname : null);
       return { profile: { ...profile, username }, user };
     },
   };

@@ -53,10 +53,20 @@ const CONSUMERS = '9188040d-6c67-4c5b-b112-36a304b66dad';
 function createMicrosoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProvider {
   const tenant = typeof config?.tenant === 'string' ? config.tenant.toLowerCase() : '';
   const multi = tenant === 'common' || tenant === 'organizations';
-  if (!multi && tenant !== 'consumers' && !GUID.test(tenant) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(tenant)) {
-    throw new TypeError('latchkey: "tenant" must be common, organizations, consumers, a GUID or a domain');
+  if (
+    !multi &&
+    tenant !== 'consumers' &&
+    !GUID.test(tenant) &&
+    !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(tenant)
+  ) {
+    throw new TypeError(
+      'latchkey: "tenant" must be common, organizations, consumers, a GUID or a domain',
+    );
   }
-  const authority = checkEndpoint('authority', config.authority ?? 'https://login.microsoftonline.com').origin;
+  const authority = checkEndpoint(
+    'authority',
+    config.authority ?? 'https://login.microsoftonline.com',
+  ).origin;
   const allowed = config.allowedTenants?.map((t) => t.toLowerCase());
   const tenantIssuer = (tid: string): string => `${authority}/${tid}/v2.0`;
   const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
@@ -74,7 +84,9 @@ function createMicrosoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProvi
     });
     const as = (await readJSON(answer)) as oauth.AuthorizationServer;
     const segment =
-      typeof as?.issuer === 'string' && as.issuer.startsWith(`${authority}/`) && as.issuer.endsWith('/v2.0')
+      typeof as?.issuer === 'string' &&
+      as.issuer.startsWith(`${authority}/`) &&
+      as.issuer.endsWith('/v2.0')
         ? as.issuer.slice(authority.length + 1, -'/v2.0'.length)
         : null;
     const ok = multi
@@ -84,7 +96,8 @@ function createMicrosoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProvi
         : GUID.test(tenant)
           ? segment === tenant
           : segment !== null && GUID.test(segment);
-    if (!ok) throw new OAuthResponseError('The Entra discovery document names an unexpected issuer');
+    if (!ok)
+      throw new OAuthResponseError('The Entra discovery document names an unexpected issuer');
     return as;
   }
 
@@ -126,7 +139,9 @@ function createMicrosoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProvi
       const user = tokens.idTokenClaims as MicrosoftEntraUser | null;
       // `oid` needs the `profile` scope; `sub` is pairwise per app, so it is not used as the key.
       if (typeof user?.oid !== 'string' || typeof user.tid !== 'string') {
-        throw new OAuthResponseError('The Entra ID token has no oid/tid (request the profile scope)');
+        throw new OAuthResponseError(
+          'The Entra ID token has no oid/tid (request the profile scope)',
+        );
       }
       // No userinfo call: it is a Graph endpoint, unusable when the access token is for your API.
       const email = typeof user.email === 'string' && user.email.length > 0 ? user.email : null;

@@ -1,18 +1,16 @@
 // The native sign-in routes, as one small object the main fetch handler consults before its own
 // routes, plus the start/complete functions it calls around a provider sign-in.
 import type { Latchkey } from '../../core/latchkey.ts';
-import { readBearerToken } from '../../core/request.ts';
-import { parseToken } from '../../core/session-token.ts';
 import type { Store } from '../../store.ts';
 import { handleDeviceCode, handleDeviceToken } from './device.ts';
 import { deviceVerificationPage, type DeviceProviderLink } from './device-page.ts';
 import type { NativeStartOptions } from './loopback.ts';
-import { jsonResponse, oauthError, readParams } from './responses.ts';
 import { handleNativeToken } from './token.ts';
 
 export {
   completeNativeSignIn,
   isNativeStartError,
+  nativeErrorRedirect,
   parseNativeStart,
   type NativeStart,
   type NativeStartError,
@@ -64,8 +62,8 @@ export interface NativeRoutesOptions extends NativeStartOptions {
 export interface NativeRoutes {
   /**
    * Answers `POST {base}/token`, `POST {base}/device/code`, `POST {base}/device/token`,
-   * `GET {base}/device`, `GET {base}/userinfo` (bearer) and `POST {base}/revoke` (RFC 7009);
-   * `null` for any other request.
+   * and `GET {base}/device`; `null` for any other request. Bearer sessions are read and signed
+   * out through the main handler's `GET {base}/session` and `POST {base}/logout`.
    */
   match(request: Request, url: URL, basePath: string): Promise<Response | null>;
 }
@@ -108,57 +106,9 @@ export function createNativeRoutes<UA extends object, SA extends object>(
           return handleDeviceToken(request, { auth, store });
         case 'GET /device':
           return deviceVerificationPage(url, { store, basePath, providers: options.providers });
-        case 'GET /userinfo':
-          return userInfo(auth, request);
-        case 'POST /revoke':
-          return revoke(auth, request);
         default:
           return null;
       }
     },
   };
-}
-
-async function userInfo<UA extends object, SA extends object>(
-  auth: Latchkey<UA, SA>,
-  request: Request,
-): Promise<Response> {
-  try {
-    const result = await auth.validateSession(
-      readBearerToken(request.headers.get('authorization')),
-    );
-    if (result === null) {
-      const response = oauthError('invalid_token', 'No valid bearer session', 401);
-      response.headers.set('www-authenticate', 'Bearer error="invalid_token"');
-      return response;
-    }
-    return jsonResponse({
-      user: {
-        id: result.user.id,
-        attributes: result.user.attributes,
-        createdAt: result.user.createdAt.toISOString(),
-      },
-      expiresAt: result.session.expiresAt.toISOString(),
-    });
-  } catch {
-    return oauthError('temporarily_unavailable', 'Try again later', 503);
-  }
-}
-
-// RFC 7009: answer 200 whether or not the token was valid, so the route reveals nothing.
-async function revoke<UA extends object, SA extends object>(
-  auth: Latchkey<UA, SA>,
-  request: Request,
-): Promise<Response> {
-  const params = await readParams(request);
-  if (params === null) return oauthError('invalid_request', 'Malformed request body');
-  const token = params.get('token');
-  if (parseToken('session', token) === null) return jsonResponse({});
-  try {
-    const result = await auth.validateSession(token);
-    if (result !== null) await auth.invalidateSession(result.session.id);
-    return jsonResponse({});
-  } catch {
-    return oauthError('temporarily_unavailable', 'Try again later', 503);
-  }
 }

@@ -135,3 +135,20 @@ export async function completeNativeSignIn<UA extends object, SA extends object>
     headers: { ...NO_STORE_HEADERS, location: location.toString() },
   });
 }
+
+/**
+ * Sends the browser back to the app's listener with an RFC 6749 §4.1.2.1 error (the provider
+ * sign-in failed or was cancelled), so the app stops waiting instead of timing out. Only for a
+ * start that {@link parseNativeStart} validated.
+ */
+export function nativeErrorRedirect(
+  start: NativeStart,
+  error: 'access_denied' | 'server_error' | 'temporarily_unavailable',
+): Response {
+  const location = new URL(start.redirectURI);
+  location.search = new URLSearchParams({ error, state: start.appState }).toString();
+  return new Response(null, {
+    status: 302,
+    headers: { ...NO_STORE_HEADERS, location: location.toString() },
+  });
+}

@@ -1,0 +1,194 @@
+// Each adapter on a real server on 127.0.0.1: a full sign-in with the GitHub double through
+// real HTTP, the session on the request context, renewal re-sending the cookie, sign-out, and
+// the socket address used for rate limiting.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
+import express from 'express';
+import { Hono } from 'hono';
+import { latchkeyExpress } from '../src/adapters/express.ts';
+import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
+import { getSession, toNodeHandler } from '../src/adapters/node.ts';
+import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
+import { createAuthHandler, type AuthHandler } from '../src/http/index.ts';
+import type { OAuthProvider } from '../src/oauth/provider.ts';
+import { github } from '../src/providers/github.ts';
+import { memoryStore } from '../src/stores/memory-store.ts';
+import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
+import { countingStore, type CountingStore } from './http-harness.ts';
+
+type Attrs = Record<string, unknown>;
+type App = (auth: Latchkey<Attrs, Attrs>, handler: AuthHandler) => Promise<Server>;
+
+const listen = (server: Server): Promise<Server> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+
+const ADAPTERS: Record<string, App> = {
+  'node:http': async (auth, handler) => {
+    const routes = toNodeHandler(handler);
+    return listen(
+      createServer((req, res) => {
+        if (req.url?.startsWith('/auth/')) return void routes(req, res);
+        void getSession(auth, req, res).then((result) => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ user: result?.user.attributes.username ?? null }));
+        });
+      }),
+    );
+  },
+  hono: async (auth, handler) => {
+    const app = new Hono<{ Variables: LatchkeyVariables<Attrs, Attrs> }>();
+    app.use(latchkeyHono(auth, handler));
+    app.get('/me', (c) => c.json({ user: c.get('user')?.attributes.username ?? null }));
+    return new Promise((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+        resolve(server as Server),
+      ) as Server;
+    });
+  },
+  express: async (auth, handler) => {
+    const app = express();
+    app.use(latchkeyExpress(auth, handler));
+    app.get('/me', (req, res) => {
+      res.json({ user: req.latchkey?.user.attributes.username ?? null });
+    });
+    return listen(createServer(app));
+  },
+};
+
+/** Cookie jar over real fetch with manual redirects. */
+class Jar {
+  cookies = new Map<string, string>();
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      if (line.includes('Max-Age=0')) this.cookies.delete(pair!.slice(0, eq));
+      else this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return response;
+  }
+}
+
+for (const [name, makeApp] of Object.entries(ADAPTERS)) {
+  describe(`${name} adapter`, () => {
+    let double: GitHubDouble;
+    let server: Server;
+    let base: string;
+    let counting: CountingStore;
+    const now = { value: Date.now() };
+
+    before(async () => {
+      double = await startGitHubDouble();
+      counting = countingStore(memoryStore({ now: () => now.value }));
+      const auth = createLatchkey<Attrs, Attrs>({
+        store: counting.store,
+        cookie: { insecureLocalhost: true },
+        now: () => now.value,
+      });
+      const provider = github({
+        clientId: 'adapter-client',
+        clientSecret: 'adapter-secret',
+        endpoints: { web: double.url, api: double.url },
+      }) as unknown as OAuthProvider;
+      const handler = createAuthHandler(auth, {
+        providers: [provider],
+        secret: 'adapter-test-secret-0123456789abcdef',
+        rateLimit: { signIn: 3 },
+        logger: { error: () => {} },
+      });
+      server = await makeApp(auth, handler);
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      double.addApp({
+        clientId: 'adapter-client',
+        clientSecret: 'adapter-secret',
+        kind: 'oauth-app',
+        callbackURLs: [`${base}/auth/github/callback`],
+      });
+      double.addUser({ login: 'octocat' });
+    });
+
+    after(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await double.close();
+    });
+
+    it('signs in through real HTTP and exposes the session to the app', async () => {
+      const jar = new Jar();
+      const me = base + (name === 'node:http' ? '/' : '/me');
+      assert.deepEqual(await (await jar.fetch(me)).json(), { user: null });
+      const start = await jar.fetch(`${base}/auth/github`);
+      assert.equal(start.status, 302);
+      assert.ok(jar.cookies.has('latchkey_flow'), 'plain cookie on http://127.0.0.1');
+      const atDouble = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      const callback = await jar.fetch(atDouble.headers.get('location')!);
+      assert.equal(callback.status, 302);
+      assert.equal(callback.headers.get('location'), `${base}/`);
+      assert.ok(jar.cookies.get('latchkey_session')?.startsWith('lks_'));
+      assert.ok(!jar.cookies.has('latchkey_flow'));
+      assert.deepEqual(await (await jar.fetch(me)).json(), { user: 'octocat' });
+
+      // Renewal: the helper re-sends the cookie.
+      now.value += 2 * 60 * 60_000;
+      const renewed = await jar.fetch(me);
+      assert.ok(renewed.headers.getSetCookie().some((c) => c.startsWith('latchkey_session=lks_')));
+      await renewed.arrayBuffer();
+
+      const session = await jar.fetch(`${base}/auth/session`);
+      assert.equal(session.status, 200);
+      await session.arrayBuffer();
+      const forged = await jar.fetch(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { origin: 'http://evil.test' },
+      });
+      assert.equal(forged.status, 403);
+      await forged.arrayBuffer();
+      const out = await jar.fetch(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { origin: base },
+      });
+      assert.equal(out.status, 204);
+      assert.deepEqual(await (await jar.fetch(me)).json(), { user: null });
+    });
+
+    it('rate-limits by the socket address, not X-Forwarded-For', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await fetch(`${base}/auth/github`, {
+          redirect: 'manual',
+          headers: { 'x-forwarded-for': `10.0.0.${i}` },
+        });
+        statuses.push(r.status);
+        await r.arrayBuffer();
+      }
+      assert.equal(statuses.at(-1), 429);
+      assert.ok(counting.counterKeys.length > 0);
+      assert.ok(
+        counting.counterKeys.every(
+          (k) => k.endsWith(':127.0.0.1') || k.endsWith(':::ffff:127.0.0.1'),
+        ),
+        counting.counterKeys.join(),
+      );
+    });
+
+    it('answers unknown and malformed auth paths with 4xx', async () => {
+      for (const path of [
+        '/auth/nope',
+        '/auth/..%2fgithub',
+        '/auth/github%2fcallback',
+        '/auth/github/callback/x',
+      ]) {
+        const r = await fetch(`${base}${path}`, { redirect: 'manual' });
+        assert.equal(r.status, 404, path);
+        await r.arrayBuffer();
+      }
+    });
+  });
+}
