@@ -113,6 +113,7 @@ export interface Harness {
 export async function createHarness(
   options: Partial<AuthHandlerOptions<Record<string, unknown>, Record<string, unknown>>> = {},
   extraProviders: (p: OAuthProvider) => OAuthProvider[] = () => [],
+  makeStore: (now: () => number) => Store | Promise<Store> = (now) => memoryStore({ now }),
 ): Promise<Harness> {
   const double = await startGitHubDouble();
   double.addApp({
@@ -124,7 +125,7 @@ export async function createHarness(
   double.addUser({ login: 'octocat', name: 'The Octocat' });
   double.addUser({ login: 'hubot' });
   const now = { value: Date.now() };
-  const counting = countingStore(memoryStore({ now: () => now.value }));
+  const counting = countingStore(await makeStore(() => now.value));
   const auth = createLatchkey<Record<string, unknown>, Record<string, unknown>>({
     store: counting.store,
     now: () => now.value,
@@ -165,7 +166,10 @@ export async function createHarness(
       const callback = await h.authorize(browser, query);
       return browser.absorb(await handler.fetch(browser.request(callback)));
     },
-    close: () => double.close(),
+    async close() {
+      await double.close();
+      await counting.store.close();
+    },
   };
   return h;
 }
