@@ -7,6 +7,7 @@ import { getSession, toNodeHandler } from '../src/adapters/node.ts';
 import { createAuthHandler } from '../src/http/index.ts';
 import { createLatchkey, type Store } from '../src/index.ts';
 import { github, oidc } from '../src/providers/index.ts';
+import { openStore } from '../src/stores/open-store.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import { signedInPage, signedOutPage, type PageContext } from './pages.ts';
@@ -22,8 +23,10 @@ export interface DemoConfig {
   host?: string;
   /** SQLite file (default `./latchkey.db`), ignored when `databaseURL` is set. */
   databasePath?: string;
-  /** `postgres://…` or `mysql://…`: opened with `openStore`. */
+  /** `postgres://…` or `mysql://…`: opened (and migrated) with `openStore`. */
   databaseURL?: string;
+  /** Table prefix (default `latchkey_`), so tests can share a database. */
+  tablePrefix?: string;
   sessionSecret?: string;
   github?: { clientId: string; clientSecret: string; enterpriseURL?: string };
   oidc?: { issuer: string; clientId: string; clientSecret?: string; name?: string };
@@ -43,14 +46,16 @@ export interface Demo {
 
 async function openDatabase(config: DemoConfig): Promise<Store> {
   if (config.databaseURL) {
-    // Loaded only when asked for, so the SQLite default never touches the network drivers.
-    const specifier = '../src/stores/open-store.ts';
-    const { openStore } = (await import(specifier)) as {
-      openStore(url: string): Promise<Store> | Store;
-    };
-    return openStore(config.databaseURL);
+    const { store } = await openStore(
+      config.databaseURL,
+      config.tablePrefix ? { tablePrefix: config.tablePrefix } : undefined,
+    );
+    return store;
   }
-  return sqliteStore(config.databasePath ?? './latchkey.db');
+  return sqliteStore(
+    config.databasePath ?? './latchkey.db',
+    config.tablePrefix ? { tablePrefix: config.tablePrefix } : undefined,
+  );
 }
 
 function send(res: ServerResponse, status: number, html: string): void {
@@ -138,7 +143,10 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
         .replace(/^-|-$/g, '') || 'oidc';
     providers.push(
       oidc({
-        id: id === 'github' ? 'oidc' : id,
+        // Route names the handler reserves, and GitHub's own id, fall back to `oidc`.
+        id: ['github', 'session', 'sessions', 'logout', 'logout-all', 'error'].includes(id)
+          ? 'oidc'
+          : id.slice(0, 64),
         name,
         issuer: config.oidc.issuer,
         clientId: config.oidc.clientId,

@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { startDemo, type Demo } from '../demo/app.ts';
+import { dropTablesSql } from '../src/stores/migrations.ts';
+import { MYSQL_URL, POSTGRES_URL, uniqueSuffix } from './helpers.ts';
 
 const MAIN = resolve('demo/main.ts');
 
@@ -142,3 +146,59 @@ describe('demo pages', () => {
     );
   });
 });
+
+describe('demo on DATABASE_URL', () => {
+  for (const [engine, url] of [
+    ['postgres', POSTGRES_URL],
+    ['mysql', MYSQL_URL],
+  ] as const) {
+    it(`signs in on ${engine} through openStore`, async () => {
+      const tablePrefix = `lkdemo_${uniqueSuffix()}_`;
+      const demo = await startDemo({
+        port: 0,
+        host: '127.0.0.1',
+        databaseURL: url,
+        tablePrefix,
+        sessionSecret: 'demo-test-secret-0123456789abcdefghij',
+        log: () => {},
+      });
+      try {
+        demo.double!.approveAs('hubot');
+        const start = await fetch(`${demo.url}/auth/github`, { redirect: 'manual' });
+        const flow = start.headers.getSetCookie()[0]!.split(';')[0]!;
+        const atDouble = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+        const callback = await fetch(atDouble.headers.get('location')!, {
+          redirect: 'manual',
+          headers: { cookie: flow },
+        });
+        assert.equal(callback.status, 302);
+        const cookie = callback.headers
+          .getSetCookie()
+          .find((c) => c.startsWith('latchkey_session='))!;
+        const html = await (
+          await fetch(`${demo.url}/`, { headers: { cookie: cookie.split(';')[0]! } })
+        ).text();
+        assert.match(html, /Signed in as hubot/);
+      } finally {
+        await demo.close();
+        await dropTables(engine, url, tablePrefix);
+      }
+    });
+  }
+});
+
+async function dropTables(
+  engine: 'postgres' | 'mysql',
+  url: string,
+  prefix: string,
+): Promise<void> {
+  if (engine === 'postgres') {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    for (const sql of dropTablesSql('postgres', prefix)) await pool.query(sql);
+    await pool.end();
+  } else {
+    const pool = mysql.createPool({ uri: url, connectionLimit: 1 });
+    for (const sql of dropTablesSql('mysql', prefix)) await pool.query(sql);
+    await pool.end();
+  }
+}

@@ -299,3 +299,65 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('origins', () => {
+  it('the origin option fixes the redirect URI and cookie rules behind a proxy; allowedOrigins are followed', async () => {
+    const h = await createHarness({
+      origin: ORIGIN,
+      allowedOrigins: ['https://admin.app.test'],
+    });
+    try {
+      const b = new Browser();
+      // The request reaches the app under an internal URL.
+      const start = b.absorb(
+        await h.handler.fetch(
+          b.request(
+            'http://10.0.0.5:8080/auth/github?success_url=https%3A%2F%2Fadmin.app.test%2Fx',
+          ),
+        ),
+      );
+      const location = new URL(start.headers.get('location')!);
+      assert.equal(location.searchParams.get('redirect_uri'), `${ORIGIN}/auth/github/callback`);
+      assert.ok(b.cookies.has('__Host-latchkey_flow'));
+      const callback = (await fetch(location, { redirect: 'manual' })).headers.get('location')!;
+      const internal = callback.replace(ORIGIN, 'http://10.0.0.5:8080');
+      const done = b.absorb(await h.handler.fetch(b.request(internal)));
+      assert.equal(done.status, 302);
+      assert.equal(done.headers.get('location'), 'https://admin.app.test/x');
+      const logout = await h.handler.fetch(
+        b.request('http://10.0.0.5:8080/auth/logout', {
+          method: 'POST',
+          headers: { origin: 'https://admin.app.test' },
+        }),
+      );
+      assert.equal(logout.status, 204);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('trustProxy takes the origin from X-Forwarded-Proto/Host; without it they are ignored', async () => {
+    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.test' };
+    const trusted = await createHarness({ trustProxy: true });
+    const untrusted = await createHarness();
+    try {
+      const a = await trusted.handler.fetch(
+        new Request('http://10.0.0.5/auth/github', { headers }),
+      );
+      assert.equal(
+        new URL(a.headers.get('location')!).searchParams.get('redirect_uri'),
+        'https://app.test/auth/github/callback',
+      );
+      const b = await untrusted.handler.fetch(
+        new Request('http://10.0.0.5/auth/github', { headers }),
+      );
+      assert.equal(
+        new URL(b.headers.get('location')!).searchParams.get('redirect_uri'),
+        'http://10.0.0.5/auth/github/callback',
+      );
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+    }
+  });
+});

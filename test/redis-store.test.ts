@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { createLatchkey, StoreError, type Store } from '../src/index.ts';
 import { dropTablesSql } from '../src/stores/migrations.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
@@ -17,22 +18,20 @@ const admin = new Redis(REDIS_URL);
 const keyPrefixes: string[] = [];
 const bases: Store[] = [];
 const pgPrefixes: string[] = [];
+const clients: Redis[] = [];
 
 after(async () => {
   for (const base of bases) await base.close();
+  for (const client of clients) client.disconnect();
   for (const prefix of keyPrefixes) {
     const keys = await admin.keys(`${prefix}*`);
     if (keys.length > 0) await admin.del(...keys);
   }
-  if (pgPrefixes.length > 0) {
-    const pg = postgresStore(POSTGRES_URL);
-    const { default: pgLib } = await import('pg');
-    const pool = new pgLib.Pool({ connectionString: POSTGRES_URL });
-    for (const p of pgPrefixes)
-      for (const sql of dropTablesSql('postgres', p)) await pool.query(sql);
-    await pool.end();
-    await pg.close();
+  const pool = new pg.Pool({ connectionString: POSTGRES_URL });
+  for (const p of pgPrefixes) {
+    for (const sql of dropTablesSql('postgres', p)) await pool.query(sql);
   }
+  await pool.end();
   await admin.quit();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -55,7 +54,9 @@ storeConformance('redis + postgres', async () => {
   const base = postgresStore(POSTGRES_URL, { tablePrefix: p });
   await base.migrate();
   bases.push(base);
-  return redisStore({ redis: new Redis(REDIS_URL), base, keyPrefix: keyPrefix() });
+  const client = new Redis(REDIS_URL);
+  clients.push(client);
+  return redisStore({ redis: client, base, keyPrefix: keyPrefix() });
 });
 
 describe('redis store specifics', () => {
@@ -103,6 +104,7 @@ describe('redis store specifics', () => {
     bases.push(base);
     const broken = new Redis(REDIS_URL, { maxRetriesPerRequest: 0, lazyConnect: true });
     broken.disconnect();
+    clients.push(broken);
     const store = redisStore({ redis: broken, base, keyPrefix: keyPrefix() });
     const auth = createLatchkey({ store });
     const err = await auth

@@ -252,7 +252,8 @@ async function route(
   if (!provider) return errorResponse(404, 'not_found');
   switch (second) {
     case 'callback':
-      if (!isGet) return notAllowed();
+      // GET only: a HEAD (link previews, prefetchers) must not spend the flow.
+      if (method !== 'GET') return notAllowed();
       return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider);
     case 'link': {
       if (!isGet) return notAllowed();

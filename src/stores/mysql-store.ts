@@ -3,7 +3,13 @@
 // parameters go through `execute` (server-side prepared), so a driver error never carries the
 // values inlined into its `sql` text.
 import mysql from 'mysql2/promise';
-import { SqlStore, type SqlDriver, type SqlExecutor, type SqlResult, type SqlStoreOptions } from './sql-store.ts';
+import {
+  SqlStore,
+  type SqlDriver,
+  type SqlExecutor,
+  type SqlResult,
+  type SqlStoreOptions,
+} from './sql-store.ts';
 
 /** A value latchkey binds to a MySQL statement. */
 export type MysqlValue = string | number | boolean | null | Buffer;
@@ -156,10 +162,11 @@ export class MysqlStore extends SqlStore {
     try {
       // Each statement is atomic: clear an expired record, then a plain insert that a live
       // record (ours or a concurrent caller's) turns into a duplicate-key refusal.
-      await this.driver.run(
-        `DELETE FROM ${t} WHERE kind = ? AND \`key\` = ? AND expires_at <= ?`,
-        [kind, key, this.now()],
-      );
+      await this.driver.run(`DELETE FROM ${t} WHERE kind = ? AND \`key\` = ? AND expires_at <= ?`, [
+        kind,
+        key,
+        this.now(),
+      ]);
       await this.driver.run(
         `INSERT INTO ${t} (kind, \`key\`, value, expires_at) VALUES (?, ?, ?, ?)`,
         [kind, key, value, expiresAt],

@@ -2,7 +2,13 @@
 // (DELETE ... RETURNING, ON CONFLICT ... WHERE, advisory locks).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { SqlStore, type SqlDriver, type SqlExecutor, type SqlResult, type SqlStoreOptions } from './sql-store.ts';
+import {
+  SqlStore,
+  type SqlDriver,
+  type SqlExecutor,
+  type SqlResult,
+  type SqlStoreOptions,
+} from './sql-store.ts';
 
 /** The few `pg` client methods latchkey uses (a `pg.Pool`, `pg.Client` or `pg.PoolClient`). */
 export interface PgQueryable {
@@ -40,7 +46,9 @@ function convert(sql: string): { text: string; name: string } {
 
 function bind(params: readonly unknown[]): unknown[] {
   return params.map((v) =>
-    v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v,
+    v instanceof Uint8Array && !Buffer.isBuffer(v)
+      ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+      : v,
   );
 }
 

@@ -223,11 +223,10 @@ export abstract class SqlStore implements Store {
   async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
     try {
       await this.driver.transaction(async (tx) => {
-        await tx.run(`INSERT INTO ${this.tables.user} (id, attributes, created_at) VALUES (?, ?, ?)`, [
-          user.id,
-          user.attributes,
-          user.createdAt,
-        ]);
+        await tx.run(
+          `INSERT INTO ${this.tables.user} (id, attributes, created_at) VALUES (?, ?, ?)`,
+          [user.id, user.attributes, user.createdAt],
+        );
         if (account) await this.#insertAccount(tx, account);
         if (session) await this.#insertSession(tx, session);
       });

@@ -97,6 +97,8 @@ const ACCOUNT_COLUMNS =
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   readonly tablePrefix: string;
+  /** What the migration run at open applied (`null` with `migrate: false`). */
+  readonly migration: MigrationResult | null = null;
   readonly #owned: boolean;
   readonly #now: () => number;
   readonly #s: Record<string, StatementSync>;
@@ -122,7 +124,7 @@ export class SqliteStore implements Store {
         this.db.exec('PRAGMA cache_size = -65536');
         this.db.exec('PRAGMA mmap_size = 268435456');
       }
-      if (options.migrate ?? true) this.migrate();
+      if (options.migrate ?? true) this.migration = this.migrate();
       this.#s = this.#prepare();
     } catch (error) {
       throw storeError('open', error);
@@ -135,8 +137,12 @@ export class SqliteStore implements Store {
     const accountKey = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
     return {
       insertUser: p(`INSERT INTO ${t.user} (id, attributes, created_at) VALUES (?, ?, ?)`),
-      insertAccount: p(`INSERT INTO ${t.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertSession: p(`INSERT INTO ${t.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertAccount: p(
+        `INSERT INTO ${t.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertSession: p(
+        `INSERT INTO ${t.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       getUser: p(`SELECT id, attributes, created_at FROM ${t.user} WHERE id = ?`),
       getUserByAccount: p(
         `SELECT u.id, u.attributes, u.created_at FROM ${t.account} a JOIN ${t.user} u ON u.id = a.user_id WHERE a.provider_id = ? AND a.issuer = ? AND a.provider_user_id = ?`,
@@ -154,7 +160,9 @@ export class SqliteStore implements Store {
       getSessionAndUser: p(
         `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at, s.attributes, u.attributes AS user_attributes, u.created_at AS user_created_at FROM ${t.session} s JOIN ${t.user} u ON u.id = s.user_id WHERE s.id = ?`,
       ),
-      updateSessionExpiry: p(`UPDATE ${t.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`),
+      updateSessionExpiry: p(
+        `UPDATE ${t.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`,
+      ),
       getUserSessions: p(`SELECT ${SESSION_COLUMNS} FROM ${t.session} WHERE user_id = ?`),
       deleteSession: p(`DELETE FROM ${t.session} WHERE id = ?`),
       deleteUserSessions: p(`DELETE FROM ${t.session} WHERE user_id = ?`),
