@@ -2,11 +2,19 @@
 // gets `c.get('user')` / `c.get('session')` (null when signed out).
 import type { MiddlewareHandler } from 'hono';
 import type { Latchkey } from '../core/latchkey.ts';
-import type { Session, User } from '../core/types.ts';
+import type {
+  RegisteredSessionAttributes,
+  RegisteredUserAttributes,
+  Session,
+  User,
+} from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
 
 /** The context variables {@link latchkeyHono} sets. */
-export interface LatchkeyVariables<UA extends object, SA extends object> {
+export interface LatchkeyVariables<
+  UA extends object = RegisteredUserAttributes,
+  SA extends object = RegisteredSessionAttributes,
+> {
   user: User<UA> | null;
   session: Session<SA> | null;
 }
