@@ -21,10 +21,23 @@ export async function seedDatabase(path: string, count: number, sample: number):
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
     const userId = `user${i.toString(36).padStart(8, '0')}`;
-    insertUser.run(userId, JSON.stringify({ username: `user-${i}`, email: `user${i}@example.com` }), now);
+    insertUser.run(
+      userId,
+      JSON.stringify({ username: `user-${i}`, email: `user${i}@example.com` }),
+      now,
+    );
     const { token, id, secretHash } = generateToken('session');
     // Sessions far from renewal, so the benchmark measures validation, not renewal writes.
-    insertSession.run(id, userId, secretHash, now, now, now + 30 * 86_400_000, now + 90 * 86_400_000, '{}');
+    insertSession.run(
+      id,
+      userId,
+      secretHash,
+      now,
+      now,
+      now + 30 * 86_400_000,
+      now + 90 * 86_400_000,
+      '{}',
+    );
     if (i % every === 0) tokens.push(token);
   }
   db.exec('COMMIT');

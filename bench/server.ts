@@ -34,14 +34,22 @@ const server = createServer((req, res) => {
   } else if (url === '/raw') {
     const token = readCookie(req.headers.cookie, cookieName);
     const id = token ? token.slice(4, 28) : null;
-    const row = id ? (rawLookup.get(id) as { user_id: string; attributes: string } | undefined) : undefined;
+    const row = id
+      ? (rawLookup.get(id) as { user_id: string; attributes: string } | undefined)
+      : undefined;
     if (!row) res.writeHead(401).end();
-    else res.writeHead(200, json).end(JSON.stringify({ userId: row.user_id, attributes: JSON.parse(row.attributes) }));
+    else
+      res
+        .writeHead(200, json)
+        .end(JSON.stringify({ userId: row.user_id, attributes: JSON.parse(row.attributes) }));
   } else if (url === '/latchkey') {
     auth.validateSession(auth.readSessionCookie(req.headers.cookie)).then(
       (result) => {
         if (!result) res.writeHead(401).end();
-        else res.writeHead(200, json).end(JSON.stringify({ userId: result.user.id, attributes: result.user.attributes }));
+        else
+          res
+            .writeHead(200, json)
+            .end(JSON.stringify({ userId: result.user.id, attributes: result.user.attributes }));
       },
       () => res.writeHead(500).end(),
     );

@@ -25,7 +25,9 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 async function startServer(db: string): Promise<{ port: number; child: ChildProcess }> {
   const args = [join(import.meta.dirname, 'server.ts'), db];
   const child = hasTaskset
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -48,7 +50,10 @@ async function load(port: number, path: string, tokens: string[]): Promise<Run> 
       {
         setupRequest: (req) => {
           const token = tokens[(Math.random() * tokens.length) | 0]!;
-          return { ...req, headers: { ...req.headers, cookie: `__Host-latchkey_session=${token}` } };
+          return {
+            ...req,
+            headers: { ...req.headers, cookie: `__Host-latchkey_session=${token}` },
+          };
         },
       },
     ],
@@ -81,7 +86,9 @@ try {
     for (const route of ['bare', 'raw', 'latchkey'] as const) {
       const run = await load(main.port, `/${route}`, mainTokens);
       rows[route].push(run);
-      process.stderr.write(`round ${r + 1} ${route.padEnd(8)} ${run.rps.toFixed(0)} req/s p99 ${run.p99} ms\n`);
+      process.stderr.write(
+        `round ${r + 1} ${route.padEnd(8)} ${run.rps.toFixed(0)} req/s p99 ${run.p99} ms\n`,
+      );
     }
     ratios.push(rows.latchkey[r]!.rps / rows.raw[r]!.rps);
   }
@@ -100,7 +107,9 @@ try {
     const s = await load(small.port, '/latchkey', smallTokens);
     const l = await load(large.port, '/latchkey', largeTokens);
     flat.push(l.rps / s.rps);
-    process.stderr.write(`flatness round ${r + 1}: ${flatSmall} → ${s.rps.toFixed(0)} req/s, ${flatLarge} → ${l.rps.toFixed(0)} req/s\n`);
+    process.stderr.write(
+      `flatness round ${r + 1}: ${flatSmall} → ${s.rps.toFixed(0)} req/s, ${flatLarge} → ${l.rps.toFixed(0)} req/s\n`,
+    );
   }
 
   const summary = {
@@ -117,7 +126,9 @@ try {
     raw_p99_ms: median(rows.raw.map((x) => x.p99)),
     bare_p99_ms: median(rows.bare.map((x) => x.p99)),
     ratio_to_raw: Number(median(ratios).toFixed(3)),
-    ratio_to_bare: Number((median(rows.latchkey.map((x) => x.rps)) / median(rows.bare.map((x) => x.rps))).toFixed(3)),
+    ratio_to_bare: Number(
+      (median(rows.latchkey.map((x) => x.rps)) / median(rows.bare.map((x) => x.rps))).toFixed(3),
+    ),
     flatness: Number(median(flat).toFixed(3)),
     flatness_sessions: [flatSmall, flatLarge],
   };

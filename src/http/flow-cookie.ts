@@ -3,6 +3,7 @@
 // (AAD and payload) and expires with the flow; single use is enforced at the callback by a
 // short-lived `flow-used` record keyed by the state.
 import { Cookie } from '../core/cookies.ts';
+import { readNativeFlow, type NativeFlow } from './native-flow.ts';
 import type { Sealer } from './seal.ts';
 
 /** Flow lifetime: the longest a person may spend at the provider. */
@@ -21,6 +22,8 @@ export interface FlowState {
   target: string;
   /** For `link`: the id of the session that started the flow. */
   sessionId: string | null;
+  /** A native app's or device's sign-in (the session goes to it, not to this browser). */
+  native: NativeFlow | null;
   expiresAt: number;
 }
 
@@ -79,6 +82,8 @@ export async function openFlowCookie(
   if (!strOrNull(f.codeVerifier) || !strOrNull(f.nonce) || !strOrNull(f.sessionId)) return null;
   if (typeof f.expiresAt !== 'number' || !(now < f.expiresAt)) return null;
   if (f.kind === 'link' && f.sessionId === null) return null;
+  const native = readNativeFlow(f.native);
+  if (native === undefined || (native !== null && f.kind !== 'signin')) return null;
   return {
     kind: f.kind,
     providerId,
@@ -88,6 +93,7 @@ export async function openFlowCookie(
     redirectURI: f.redirectURI,
     target: f.target,
     sessionId: f.sessionId,
+    native,
     expiresAt: f.expiresAt,
   };
 }

@@ -12,6 +12,7 @@ import type {
   RequestInfo,
   ResolvedOptions,
 } from './options.ts';
+import { NATIVE_RESERVED, nativeRoute, resolveNative } from './native-endpoints.ts';
 import { createRateLimiter, type RateLimitGroup } from './rate-limit.ts';
 import { normalizeOrigins } from './redirect.ts';
 import { errorPage, errorResponse } from './responses.ts';
@@ -38,7 +39,14 @@ export interface AuthHandler {
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
 const SESSION_ID = /^[a-z2-7]{24}$/;
-const RESERVED = new Set(['session', 'sessions', 'logout', 'logout-all', 'error']);
+const RESERVED = new Set<string>([
+  'session',
+  'sessions',
+  'logout',
+  'logout-all',
+  'error',
+  ...NATIVE_RESERVED,
+]);
 const MAX_URL = 8192;
 
 const consoleLogger: AuthLogger = {
@@ -49,9 +57,10 @@ const consoleLogger: AuthLogger = {
 
 /**
  * Creates the sign-in, callback, session, sign-out, link and unlink routes over a latchkey
- * instance and its providers.
+ * instance and its providers, and — with the `native` option — the native app and device
+ * sign-in routes (docs/native-apps.md).
  * @throws TypeError for a missing provider list, a duplicate or reserved provider id, a secret
- * shorter than 32 bytes, a malformed `basePath` or bad origins.
+ * shorter than 32 bytes, a malformed `basePath`, bad origins or bad `native` options.
  * @see docs/routes.md
  */
 export function createAuthHandler<UA extends object, SA extends object>(
@@ -92,6 +101,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
       options.rateLimit === false
         ? null
         : createRateLimiter(auth.store, options.rateLimit ?? {}, () => auth.now()),
+    native: resolveNative(auth as Latchkey<object, object>, providers, options.native),
     hooks: options.hooks ?? {},
     logger: options.logger ?? consoleLogger,
   };
@@ -219,6 +229,9 @@ async function route(
   const method = ctx.request.method;
   const isGet = method === 'GET' || method === 'HEAD';
   const notAllowed = (): Response => errorResponse(405, 'method_not_allowed');
+  // Before the provider routes: `token` and `device` are reserved, never provider ids.
+  const native = await nativeRoute(h, ctx, first, second, () => limited(h, ctx, 'token'));
+  if (native !== null) return native;
   if (second === undefined) {
     switch (first) {
       case 'session':

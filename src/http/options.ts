@@ -2,6 +2,7 @@
 import type { Latchkey } from '../core/latchkey.ts';
 import type { Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
+import type { NativeRoutes, NativeRoutesOptions, SeedCompatOptions } from './native/index.ts';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.ts';
 import type { Sealer, SealSecret } from './seal.ts';
 
@@ -11,12 +12,23 @@ export interface AuthHooks<UA extends object, SA extends object> {
   allowSignIn?(profile: ProviderProfile, provider: OAuthProvider): boolean | Promise<boolean>;
   /** The new user's attributes. Default `{ username, name, email, avatarURL }` from the profile. */
   mapProfile?(profile: ProviderProfile, provider: OAuthProvider): UA | Promise<UA>;
-  /** Attributes for a new session. Default `{ userAgent, provider }`. */
-  sessionAttributes?(request: Request, provider: OAuthProvider): SA | Promise<SA>;
+  /**
+   * Attributes for a new session. `request` is the browser's callback request; `client` says who
+   * receives the session: this `browser` (cookie), a `native` app (loopback or seed-compatible
+   * redirect) or a `device` (device code). Default `{ userAgent, provider }`, plus `client` for
+   * native and device sessions.
+   */
+  sessionAttributes?(
+    request: Request,
+    provider: OAuthProvider,
+    client: SessionClient,
+  ): SA | Promise<SA>;
   /** After a successful sign-in (the tokens are here for the app to keep, if it wants them). */
   onSignIn?(event: {
     user: User<UA>;
-    session: Session<SA>;
+    /** `null` for a device approval: the device's session is made when it next polls. */
+    session: Session<SA> | null;
+    client: SessionClient;
     provider: OAuthProvider;
     profile: ProviderProfile;
     tokens: OAuthTokens;
@@ -24,6 +36,23 @@ export interface AuthHooks<UA extends object, SA extends object> {
   }): void | Promise<void>;
   /** After a sign-out; `all` when the user signed out everywhere. */
   onSignOut?(event: { user: User<UA>; session: Session<SA>; all: boolean }): void | Promise<void>;
+}
+
+/** Who receives the session a sign-in creates. */
+export type SessionClient = 'browser' | 'native' | 'device';
+
+/**
+ * Native sign-in for desktop apps and CLIs (docs/native-apps.md): the loopback redirect with a
+ * one-time code, optionally the device grant and the unsafe seed 000 mode. Off when absent.
+ */
+export interface NativeHandlerOptions
+  extends Pick<NativeRoutesOptions, 'path' | 'allowLocalhost' | 'deviceExpiresIn' | 'deviceInterval'>,
+    SeedCompatOptions {
+  /**
+   * Serve the device authorization grant (RFC 8628): `POST {base}/device/code`,
+   * `POST {base}/device/token` and the `GET {base}/device` page. Default false.
+   */
+  device?: boolean;
 }
 
 /** Where unexpected errors are reported. Receives codes and names only, never secrets. */
@@ -57,6 +86,8 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
   getClientAddress?(request: Request): string | null;
   /** Fixed-window limits per client address, or `false` to turn limiting off. */
   rateLimit?: RateLimitOptions | false;
+  /** Native (desktop and CLI) sign-in; off when absent. */
+  native?: NativeHandlerOptions;
   hooks?: AuthHooks<UA, SA>;
   logger?: AuthLogger;
 }
@@ -81,6 +112,7 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   trustProxy: boolean;
   getClientAddress: ((request: Request) => string | null) | null;
   limiter: RateLimiter | null;
+  native: ResolvedNative | null;
   hooks: AuthHooks<UA, SA>;
   logger: AuthLogger;
 }
@@ -94,4 +126,11 @@ export interface RequestContext {
   /** Whether cookies must be `Secure` + `__Host-` (everything but insecure localhost). */
   secure: boolean;
   clientAddress: string;
+}
+
+/** The native options after validation. */
+export interface ResolvedNative {
+  routes: NativeRoutes;
+  options: NativeHandlerOptions;
+  device: boolean;
 }

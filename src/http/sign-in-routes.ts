@@ -14,9 +14,17 @@ import {
   openFlowCookie,
   type FlowState,
 } from './flow-cookie.ts';
-import type { RequestContext, ResolvedOptions } from './options.ts';
+import {
+  completeNativeFlow,
+  nativeFailure,
+  parseNativeFlow,
+  sessionClientOf,
+  withCookies,
+  type NativeFlow,
+} from './native-flow.ts';
+import type { RequestContext, ResolvedOptions, SessionClient } from './options.ts';
 import { resolveRedirectTarget } from './redirect.ts';
-import { errorResponse, redirect } from './responses.ts';
+import { errorResponse, json, redirect } from './responses.ts';
 import { currentSession } from './session-routes.ts';
 
 type H = ResolvedOptions<object, object>;
@@ -35,7 +43,8 @@ function parseScopes(value: string | null, provider: OAuthProvider): string[] | 
 
 /**
  * `GET {base}/{provider}` (and `/link`): seals the flow into a cookie and redirects to the
- * provider. `linkSessionId` is the session that starts a link flow.
+ * provider. `linkSessionId` is the session that starts a link flow. A native start (loopback,
+ * seed-compatible or device approval) is validated first: a bad one is a 400, never a redirect.
  */
 export async function startRoute(
   h: H,
@@ -44,6 +53,10 @@ export async function startRoute(
   linkSessionId: string | null,
 ): Promise<Response> {
   const params = ctx.url.searchParams;
+  const native = linkSessionId === null ? parseNativeFlow(ctx.request, ctx.url, h.native) : null;
+  if (native !== null && 'error' in native) {
+    return json(400, { error: native.error, error_description: native.errorDescription });
+  }
   const scopes = parseScopes(params.get('scope'), provider);
   if (scopes === null) return errorResponse(400, 'invalid_scope');
   const target =
@@ -62,6 +75,7 @@ export async function startRoute(
     redirectURI,
     target,
     sessionId: linkSessionId,
+    native,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
   const cookie = await createFlowCookie(h.sealer, flow, ctx.secure);
@@ -88,7 +102,11 @@ export async function callbackRoute(
   provider: OAuthProvider,
 ): Promise<Response> {
   const clear = createBlankFlowCookie(ctx.secure);
-  const fail = (code: string): Response => {
+  let native: NativeFlow | null = null;
+  const fail = async (code: string): Promise<Response> => {
+    // A native app or device waits for an answer: tell it, rather than let it time out.
+    const told = native === null ? null : await nativeFailure(h, native, code);
+    if (told !== null) return withCookies(told, [clear]);
     const base = h.errorURL ?? `${h.basePath}/error`;
     const url = new URL(base, ctx.origin);
     url.searchParams.set('error', code);
@@ -110,6 +128,7 @@ export async function callbackRoute(
   if (!(await h.auth.store.addTemp('flow-used', flow.state, '1', flow.expiresAt))) {
     return errorResponse(400, 'invalid_state', [clear]);
   }
+  native = flow.native;
   const providerError = params.get('error');
   if (providerError !== null) return fail(providerErrorCode(providerError));
 
@@ -157,19 +176,26 @@ async function completeSignIn(
   key: AccountKey,
   profile: ProviderProfile,
   tokens: OAuthTokens,
-  fail: (code: string) => Response,
+  fail: (code: string) => Promise<Response>,
   clear: ReturnType<typeof createBlankFlowCookie>,
 ): Promise<Response> {
+  const client: SessionClient = sessionClientOf(flow.native);
   // Whatever session this browser had before (planted or real) is never upgraded: it ends here.
-  const previous = await currentSession(h, ctx, { cookieOnly: true });
+  // A native sign-in hands its session to an app and leaves the browser's own session alone.
+  const previous =
+    client === 'browser' ? await currentSession(h, ctx, { cookieOnly: true }) : null;
   const sessionAttributes = h.hooks.sessionAttributes
-    ? await h.hooks.sessionAttributes(ctx.request, provider)
-    : defaultSessionAttributes(ctx.request, provider);
+    ? await h.hooks.sessionAttributes(ctx.request, provider, client)
+    : defaultSessionAttributes(ctx.request, provider, client);
+  // A device gets its session when it next polls; every other client gets one now.
+  const wantsSession = client !== 'device';
   let user: User<object> | null = await h.auth.getUserByAccount(key);
-  let created: CreatedSession<object>;
+  let created: CreatedSession<object> | null = null;
   let isNewUser = false;
   if (user !== null) {
-    created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
+    if (wantsSession) {
+      created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
+    }
   } else {
     const allowed = h.hooks.allowSignIn ? await h.hooks.allowSignIn(profile, provider) : true;
     if (!allowed) return fail('sign_in_denied');
@@ -177,32 +203,48 @@ async function completeSignIn(
       ? await h.hooks.mapProfile(profile, provider)
       : defaultUserAttributes(profile);
     try {
-      const result = await h.auth.createUserWithSession({
-        attributes,
-        account: key,
-        sessionAttributes,
-      });
-      user = result.user;
-      created = { session: result.session, token: result.token };
+      if (wantsSession) {
+        const result = await h.auth.createUserWithSession({
+          attributes,
+          account: key,
+          sessionAttributes,
+        });
+        user = result.user;
+        created = { session: result.session, token: result.token };
+      } else {
+        user = await h.auth.createUser({ attributes, account: key });
+      }
       isNewUser = true;
     } catch (error) {
       // The loser of two concurrent first sign-ins of the same person signs in as the winner.
       if (!(error instanceof AccountExistsError)) throw error;
       user = await h.auth.getUserByAccount(key);
       if (user === null) throw error;
-      created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
+      if (wantsSession) {
+        created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
+      }
     }
   }
   if (previous !== null) await h.auth.invalidateSession(previous.result.session.id);
   await h.hooks.onSignIn?.({
     user,
-    session: created.session as Session<object>,
+    session: created === null ? null : (created.session as Session<object>),
+    client,
     provider,
     profile,
     tokens,
     isNewUser,
   });
-  const cookie = h.auth.createSessionCookie(created.token, created.session, ctx.origin);
+  if (flow.native !== null) {
+    // Native flows ignore `success_url`: the browser goes to the app's listener or a result page.
+    const response = await completeNativeFlow(h, flow.native, {
+      userId: user.id,
+      created,
+      sessionAttributes,
+    });
+    return withCookies(response, [clear]);
+  }
+  const cookie = h.auth.createSessionCookie(created!.token, created!.session, ctx.origin);
   return redirect(flow.target, [clear, cookie]);
 }
 
@@ -211,7 +253,7 @@ async function completeLink(
   ctx: RequestContext,
   flow: FlowState,
   key: AccountKey,
-  fail: (code: string) => Response,
+  fail: (code: string) => Promise<Response>,
   clear: ReturnType<typeof createBlankFlowCookie>,
 ): Promise<Response> {
   // Only the very session that started the link may finish it.
@@ -241,10 +283,16 @@ function defaultUserAttributes(profile: ProviderProfile): object {
   };
 }
 
-function defaultSessionAttributes(request: Request, provider: OAuthProvider): object {
+function defaultSessionAttributes(
+  request: Request,
+  provider: OAuthProvider,
+  client: SessionClient,
+): object {
   const userAgent = request.headers.get('user-agent');
   return {
     userAgent: userAgent === null ? null : userAgent.slice(0, 256),
     provider: provider.id,
+    // Browser sessions keep their historical shape; app and device sessions say what they are.
+    ...(client === 'browser' ? {} : { client }),
   };
 }

@@ -29,7 +29,9 @@ interface PollRecord {
   last: number;
   interval: number;
 }
-type GrantRecord = { status: 'approved'; userId: string } | { status: 'denied' };
+type GrantRecord =
+  | { status: 'approved'; userId: string; sessionAttributes?: object }
+  | { status: 'denied' };
 
 /** Device-flow settings shared by the routes. */
 export interface DeviceOptions {
@@ -151,20 +153,24 @@ async function decide(store: Store, userCode: string, grant: GrantRecord): Promi
 
 /**
  * Approves the device request behind a user code for a signed-in user: the device's next poll
- * receives a new session of that user. Call it from the provider callback of a flow that
- * carried the user code ({@link parseDeviceStart}).
+ * receives a new session of that user (with `sessionAttributes`, when given). Call it from the
+ * provider callback of a flow that carried the user code ({@link parseDeviceStart}).
  * @returns `false` when the code is unknown, expired or already decided.
+ * @throws TypeError for an empty `userId`.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
 export async function approveDevice(
   store: Store,
   userCode: string,
   userId: string,
+  options?: { sessionAttributes?: object },
 ): Promise<boolean> {
   if (typeof userId !== 'string' || userId.length === 0) {
     throw new TypeError('latchkey: "userId" must be a non-empty string');
   }
-  return decide(store, userCode, { status: 'approved', userId });
+  const grant: GrantRecord = { status: 'approved', userId };
+  if (options?.sessionAttributes !== undefined) grant.sessionAttributes = options.sessionAttributes;
+  return decide(store, userCode, grant);
 }
 
 /**
@@ -248,9 +254,11 @@ async function poll<UA extends object, SA extends object>(
   if (grant.status !== 'approved') return oauthError('access_denied', 'The person declined');
   const user = await auth.getUser(grant.userId);
   if (user === null) return oauthError('access_denied', 'The user no longer exists');
+  // Attributes chosen when the person approved (in the browser) win over the route's default.
+  const attributes = (grant.sessionAttributes as SA | undefined) ?? options.sessionAttributes;
   const created = await auth.createSession({
     userId: grant.userId,
-    ...(options.sessionAttributes !== undefined ? { attributes: options.sessionAttributes } : {}),
+    ...(attributes !== undefined ? { attributes } : {}),
   });
   const body: NativeTokenResponse = {
     token: created.token,

@@ -2,7 +2,7 @@
 // sends the person's browser to `GET /auth/{provider}?redirect_uri=http://127.0.0.1:{port}/...
 // &state=...&code_challenge=...&code_challenge_method=S256`; after the provider callback the
 // browser is sent back to that listener with a one-time code, never a session token.
-import type { Latchkey } from '../../core/latchkey.ts';
+import type { CreatedSession, Latchkey } from '../../core/latchkey.ts';
 import type { Store } from '../../store.ts';
 import { issueNativeCode } from './native-code.ts';
 import { NO_STORE_HEADERS } from './responses.ts';
@@ -103,25 +103,29 @@ export function isNativeStartError(
 }
 
 /**
- * Finishes a native sign-in after the provider callback: creates the session, stores a
- * one-time code bound to it and to the app's code challenge, and redirects the browser to the
- * app's loopback listener with `code` and `state`. The session token never enters the URL.
+ * Finishes a native sign-in after the provider callback: creates the session (or takes the one
+ * given as `created`, e.g. made in one transaction with a new user), stores a one-time code
+ * bound to it and to the app's code challenge, and redirects the browser to the app's loopback
+ * listener with `code` and `state`. The session token never enters the URL.
  * @throws LatchkeyError `user_not_found` or StoreError from session creation.
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-4.1
  */
-export async function completeNativeSignIn<UA extends object, SA extends object>(input: {
-  auth: Latchkey<UA, SA>;
-  store?: Store;
-  start: NativeStart;
-  userId: string;
-  sessionAttributes?: SA;
-}): Promise<Response> {
+export async function completeNativeSignIn<UA extends object, SA extends object>(
+  input: {
+    auth: Latchkey<UA, SA>;
+    store?: Store;
+    start: NativeStart;
+  } & ({ userId: string; sessionAttributes?: SA } | { created: CreatedSession<SA> }),
+): Promise<Response> {
   const { auth, start } = input;
   const store = input.store ?? auth.store;
-  const created = await auth.createSession({
-    userId: input.userId,
-    ...(input.sessionAttributes !== undefined ? { attributes: input.sessionAttributes } : {}),
-  });
+  const created =
+    'created' in input
+      ? input.created
+      : await auth.createSession({
+          userId: input.userId,
+          ...(input.sessionAttributes !== undefined ? { attributes: input.sessionAttributes } : {}),
+        });
   const code = await issueNativeCode(store, {
     sessionId: created.session.id,
     sessionToken: created.token,

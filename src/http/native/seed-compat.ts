@@ -11,7 +11,7 @@
 //   a live bearer session (token theft), and any page can send the app's listener a session of
 //   the attacker's choosing (login CSRF) because the listener checks no state;
 // - `localhost` may resolve to something other than the loopback interface.
-import type { Latchkey } from '../../core/latchkey.ts';
+import type { CreatedSession, Latchkey } from '../../core/latchkey.ts';
 import { NO_STORE_HEADERS } from './responses.ts';
 
 /** Options of the seed-compatible mode. */
@@ -50,21 +50,25 @@ export function parseSeedCompatStart(
 }
 
 /**
- * Finishes a seed-compatible sign-in: creates a session and redirects the browser to
- * `http://localhost:{port}?session_token={token}`, exactly as seed 000's server did. Only for
- * apps started with {@link parseSeedCompatStart}; see the module comment for the risks.
+ * Finishes a seed-compatible sign-in: creates a session (or takes the one given as `created`)
+ * and redirects the browser to `http://localhost:{port}?session_token={token}`, exactly as seed
+ * 000's server did. Only for apps started with {@link parseSeedCompatStart}; see the module
+ * comment for the risks.
  * @throws LatchkeyError `user_not_found` or StoreError from session creation.
  */
-export async function completeSeedCompatSignIn<UA extends object, SA extends object>(input: {
-  auth: Latchkey<UA, SA>;
-  start: SeedCompatStart;
-  userId: string;
-  sessionAttributes?: SA;
-}): Promise<Response> {
-  const created = await input.auth.createSession({
-    userId: input.userId,
-    ...(input.sessionAttributes !== undefined ? { attributes: input.sessionAttributes } : {}),
-  });
+export async function completeSeedCompatSignIn<UA extends object, SA extends object>(
+  input: {
+    auth: Latchkey<UA, SA>;
+    start: SeedCompatStart;
+  } & ({ userId: string; sessionAttributes?: SA } | { created: CreatedSession<SA> }),
+): Promise<Response> {
+  const created =
+    'created' in input
+      ? input.created
+      : await input.auth.createSession({
+          userId: input.userId,
+          ...(input.sessionAttributes !== undefined ? { attributes: input.sessionAttributes } : {}),
+        });
   const location = `http://localhost:${input.start.port}?session_token=${encodeURIComponent(created.token)}`;
   // no-store and no-referrer limit (but cannot remove) the token's spread from the URL.
   return new Response(null, { status: 302, headers: { ...NO_STORE_HEADERS, location } });
