@@ -4,11 +4,10 @@
 // Rounds interleave the routes so drift hits all of them alike; ratios are taken per round.
 // Flatness: latchkey's rate with 1,000 sessions against 1,000,000 (100,000 with --quick),
 // with random tokens so lookups really spread over the table.
-import autocannon from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load as loadRoute, median, startServer, type Run, type ServerHandle } from './load.ts';
 import { seedDatabase } from './seed-db.ts';
 
 const quick = process.argv.includes('--quick');
@@ -20,61 +19,15 @@ const flatSmall = 1_000;
 const flatLarge = quick ? 100_000 : 1_000_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const server = join(import.meta.dirname, 'server.ts');
+const load = (port: number, path: string, tokens: string[]): Promise<Run> =>
+  loadRoute(port, path, tokens, duration);
 
-async function startServer(db: string): Promise<{ port: number; child: ChildProcess }> {
-  const args = [join(import.meta.dirname, 'server.ts'), db];
-  const child = hasTaskset
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { port, child };
-}
-
-interface Run {
-  rps: number;
-  p99: number;
-}
-
-async function load(port: number, path: string, tokens: string[]): Promise<Run> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    connections,
-    duration,
-    requests: [
-      {
-        setupRequest: (req) => {
-          const token = tokens[(Math.random() * tokens.length) | 0]!;
-          return {
-            ...req,
-            headers: { ...req.headers, cookie: `__Host-latchkey_session=${token}` },
-          };
-        },
-      },
-    ],
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${path}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
-  }
-  return { rps: result.requests.average, p99: result.latency.p99 };
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-const children: ChildProcess[] = [];
+const children: ServerHandle['child'][] = [];
 try {
   process.stderr.write(`seeding ${mainCount} users and sessions...\n`);
   const mainTokens = await seedDatabase(join(dir, 'main.db'), mainCount, 20_000);
-  const main = await startServer(join(dir, 'main.db'));
+  const main = await startServer(server, [join(dir, 'main.db')]);
   children.push(main.child);
 
   const rows: Record<'bare' | 'raw' | 'latchkey', Run[]> = { bare: [], raw: [], latchkey: [] };
@@ -97,8 +50,8 @@ try {
   process.stderr.write(`seeding ${flatSmall} and ${flatLarge} sessions for flatness...\n`);
   const smallTokens = await seedDatabase(join(dir, 'small.db'), flatSmall, flatSmall);
   const largeTokens = await seedDatabase(join(dir, 'large.db'), flatLarge, 50_000);
-  const small = await startServer(join(dir, 'small.db'));
-  const large = await startServer(join(dir, 'large.db'));
+  const small = await startServer(server, [join(dir, 'small.db')]);
+  const large = await startServer(server, [join(dir, 'large.db')]);
   children.push(small.child, large.child);
   await load(small.port, '/latchkey', smallTokens);
   await load(large.port, '/latchkey', largeTokens);

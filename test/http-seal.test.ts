@@ -58,6 +58,7 @@ describe('flow cookie', () => {
     redirectURI: 'https://app.example.com/auth/github/callback',
     target: 'https://app.example.com/',
     sessionId: null,
+    native: null,
     expiresAt: Date.now() + 600_000,
   };
 
@@ -81,5 +82,34 @@ describe('flow cookie', () => {
     assert.equal(await openFlowCookie(sealer, value, 'google', Date.now()), null);
     assert.equal(await openFlowCookie(sealer, value, 'github', flow.expiresAt), null);
     assert.equal(await openFlowCookie(sealer, null, 'github', Date.now()), null);
+  });
+
+  it('keeps a native start (loopback, seed, device) and never lets one into a link flow', async () => {
+    const sealer = createSealer(SECRET, 'flow');
+    const natives: FlowState['native'][] = [
+      {
+        type: 'loopback',
+        start: {
+          redirectURI: 'http://127.0.0.1:4567/callback',
+          appState: 'app-state-123',
+          codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        },
+      },
+      { type: 'seed', start: { port: 8080 } },
+      { type: 'device', userCode: 'BCDFGHJK' },
+    ];
+    for (const native of natives) {
+      const value = (await createFlowCookie(sealer, { ...flow, native }, true)).value;
+      assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now()), {
+        ...flow,
+        native,
+      });
+      const link = { ...flow, kind: 'link' as const, sessionId: 'abc', native };
+      const linkValue = (await createFlowCookie(sealer, link, true)).value;
+      assert.equal(await openFlowCookie(sealer, linkValue, 'github', Date.now()), null);
+    }
+    const bad = { ...flow, native: { type: 'seed', start: { port: 80 } } } as unknown as FlowState;
+    const badValue = (await createFlowCookie(sealer, bad, true)).value;
+    assert.equal(await openFlowCookie(sealer, badValue, 'github', Date.now()), null);
   });
 });

@@ -4,15 +4,22 @@ import { LatchkeyError } from '../core/errors.ts';
 import { deviceSignIn } from '../native/device-sign-in.ts';
 import { signIn } from '../native/sign-in.ts';
 import type { NativeSession } from '../native/server-request.ts';
-import { chooseServer, cliContext, displayName, type CliDeps } from './session-options.ts';
+import {
+  basePathOption,
+  chooseServer,
+  cliContext,
+  displayName,
+  type CliDeps,
+} from './session-options.ts';
 
-const USAGE = `Usage: latchkey login [--server URL] [--provider github] [--device] [--timeout SECONDS]
+const USAGE = `Usage: latchkey login [--server URL] [--provider github] [--device] [--timeout SECONDS] [--base-path /auth]
 
 Signs in through your browser and saves the session for this server.
   --server URL     the latchkey server (default: $LATCHKEY_SERVER)
   --provider ID    the sign-in provider (default: github)
   --device         sign in on another device with a code (no browser needed here)
-  --timeout SEC    give up waiting for the browser after SEC seconds (default: 300)`;
+  --timeout SEC    give up waiting for the browser after SEC seconds (default: 300)
+  --base-path P    the server's auth route prefix (default: /auth)`;
 
 /**
  * Runs `latchkey login`; resolves to the process exit code (0 signed in, 1 failed, 2 usage).
@@ -25,8 +32,10 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
     provider?: string;
     device?: boolean;
     timeout?: string;
+    'base-path'?: string;
     help?: boolean;
   };
+  let basePath: string;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -35,9 +44,11 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
         provider: { type: 'string' },
         device: { type: 'boolean' },
         timeout: { type: 'string' },
+        'base-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
+    basePath = basePathOption(values['base-path']);
   } catch (error) {
     context.err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -65,6 +76,7 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
     if (values.device) {
       session = await deviceSignIn({
         server,
+        basePath,
         signal,
         ...(deps?.fetch ? { fetch: deps.fetch } : {}),
         onCode: (prompt) => {
@@ -80,6 +92,7 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
       session = await signIn({
         server,
         provider: values.provider ?? 'github',
+        basePath,
         timeoutMs: timeoutSeconds * 1000,
         signal,
         ...(deps?.openBrowser ? { openBrowser: deps.openBrowser } : {}),

@@ -1,7 +1,7 @@
 // `latchkey logout [--server URL]`: ends the session on the server and forgets it locally.
 import { parseArgs } from 'node:util';
 import { serverBase } from '../native/server-request.ts';
-import { chooseServer, cliContext, type CliDeps } from './session-options.ts';
+import { basePathOption, chooseServer, cliContext, type CliDeps } from './session-options.ts';
 
 /**
  * Runs `latchkey logout`; resolves to 0 (also when nothing was saved), 2 on usage errors. The
@@ -10,11 +10,18 @@ import { chooseServer, cliContext, type CliDeps } from './session-options.ts';
 export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   const context = cliContext(deps);
   let server: string | null;
+  let basePath: string;
   try {
-    const { values } = parseArgs({ args: argv, options: { server: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { server: { type: 'string' }, 'base-path': { type: 'string' } },
+    });
+    basePath = basePathOption(values['base-path']);
     server = await chooseServer(values.server, context, { fromSaved: true });
   } catch (error) {
-    context.err(`${(error as Error).message}\nUsage: latchkey logout [--server URL]`);
+    context.err(
+      `${(error as Error).message}\nUsage: latchkey logout [--server URL] [--base-path /auth]`,
+    );
     return 2;
   }
   if (server === null) {
@@ -30,7 +37,7 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   try {
     // A bearer request without a cookie cannot be forged cross-site, so the route accepts it
     // without an Origin; 204 whether or not the session was still alive.
-    const response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/logout`, {
+    const response = await (deps?.fetch ?? fetch)(`${serverBase(server)}${basePath}/logout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${saved.token}`, accept: 'application/json' },
       redirect: 'error',

@@ -2,7 +2,10 @@
 // The `latchkey` command: a table of subcommands, each in its own file. Add a command by adding
 // one entry to `commands`.
 import { LatchkeyError } from '../core/errors.ts';
+import { run as loginCommand } from './login.ts';
+import { run as logoutCommand } from './logout.ts';
 import { migrateCommand, migrateUsage } from './migrate.ts';
+import { run as whoamiCommand } from './whoami.ts';
 
 /** A subcommand: runs with the arguments after its name and resolves to an exit code. */
 export interface Command {
@@ -13,6 +16,20 @@ export interface Command {
 /** Every subcommand, by name. */
 export const commands: Record<string, Command> = {
   migrate: { usage: migrateUsage, run: migrateCommand },
+  login: {
+    usage:
+      'login  [--server URL] [--provider github] [--device] [--timeout SECONDS] [--base-path /auth]\n' +
+      '         sign in through the browser (or with a device code) and save the session',
+    run: (args) => loginCommand([...args]),
+  },
+  whoami: {
+    usage: 'whoami [--server URL] [--base-path /auth]   show who the saved session belongs to',
+    run: (args) => whoamiCommand([...args]),
+  },
+  logout: {
+    usage: 'logout [--server URL] [--base-path /auth]   end the saved session and forget it',
+    run: (args) => logoutCommand([...args]),
+  },
   help: { usage: 'help   show this help', run: async () => help() },
 };
 

@@ -58,3 +58,15 @@ export function displayName(user: { id: string; attributes: unknown }): string {
   }
   return `user ${user.id}`;
 }
+
+/**
+ * The server's auth route prefix from `--base-path` (default `/auth`).
+ * @throws TypeError when it does not look like `/auth` (the caller exits with status 2).
+ */
+export function basePathOption(value: string | undefined): string {
+  if (value === undefined) return '/auth';
+  if (!/^(\/[A-Za-z0-9_-]{1,64}){1,8}$/.test(value)) {
+    throw new TypeError('--base-path must look like /auth (no trailing slash)');
+  }
+  return value;
+}

@@ -2,17 +2,30 @@
 // (`GET /auth/session` with the bearer token).
 import { parseArgs } from 'node:util';
 import { serverBase } from '../native/server-request.ts';
-import { chooseServer, cliContext, displayName, type CliDeps } from './session-options.ts';
+import {
+  basePathOption,
+  chooseServer,
+  cliContext,
+  displayName,
+  type CliDeps,
+} from './session-options.ts';
 
 /** Runs `latchkey whoami`; resolves to 0 when signed in, 1 when not, 2 on usage errors. */
 export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   const context = cliContext(deps);
   let server: string | null;
+  let basePath: string;
   try {
-    const { values } = parseArgs({ args: argv, options: { server: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { server: { type: 'string' }, 'base-path': { type: 'string' } },
+    });
+    basePath = basePathOption(values['base-path']);
     server = await chooseServer(values.server, context, { fromSaved: true });
   } catch (error) {
-    context.err(`${(error as Error).message}\nUsage: latchkey whoami [--server URL]`);
+    context.err(
+      `${(error as Error).message}\nUsage: latchkey whoami [--server URL] [--base-path /auth]`,
+    );
     return 2;
   }
   if (server === null) {
@@ -26,7 +39,7 @@ export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   }
   let response: Response;
   try {
-    response = await (deps?.fetch ?? fetch)(`${serverBase(server)}/auth/session`, {
+    response = await (deps?.fetch ?? fetch)(`${serverBase(server)}${basePath}/session`, {
       headers: { authorization: `Bearer ${saved.token}`, accept: 'application/json' },
       redirect: 'error',
     });

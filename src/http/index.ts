@@ -1,6 +1,13 @@
 export { createAuthHandler } from './handler.ts';
 export type { AuthHandler } from './handler.ts';
-export type { AuthHandlerOptions, AuthHooks, AuthLogger, RequestInfo } from './options.ts';
+export type {
+  AuthHandlerOptions,
+  AuthHooks,
+  AuthLogger,
+  NativeHandlerOptions,
+  RequestInfo,
+  SessionClient,
+} from './options.ts';
 export { resolveRedirectTarget } from './redirect.ts';
 export { isSameOriginRequest } from './origin.ts';
 export { createRateLimiter } from './rate-limit.ts';
@@ -15,3 +22,38 @@ export type { Sealer, SealSecret } from './seal.ts';
 export { escapeHTML } from './responses.ts';
 export type { HttpErrorCode } from './responses.ts';
 export { FLOW_LIFETIME } from './flow-cookie.ts';
+// Native (desktop, CLI, device) sign-in: wired into createAuthHandler by its `native` option,
+// and exported for apps that compose their own routes.
+export {
+  approveDevice,
+  completeNativeSignIn,
+  completeSeedCompatSignIn,
+  createNativeRoutes,
+  denyDevice,
+  DEVICE_GRANT_TYPE,
+  deviceResultPage,
+  deviceVerificationPage,
+  formatUserCode,
+  handleDeviceCode,
+  handleDeviceToken,
+  handleNativeToken,
+  isNativeStartError,
+  nativeErrorRedirect,
+  normalizeUserCode,
+  parseDeviceStart,
+  parseNativeStart,
+  parseSeedCompatStart,
+} from './native/index.ts';
+export type {
+  DeviceAuthorizationResponse,
+  DeviceOptions,
+  DeviceProviderLink,
+  NativeRoutes,
+  NativeRoutesOptions,
+  NativeStart,
+  NativeStartError,
+  NativeStartOptions,
+  NativeTokenResponse,
+  SeedCompatOptions,
+  SeedCompatStart,
+} from './native/index.ts';

@@ -46,7 +46,8 @@ export type SessionClient = 'browser' | 'native' | 'device';
  * one-time code, optionally the device grant and the unsafe seed 000 mode. Off when absent.
  */
 export interface NativeHandlerOptions
-  extends Pick<NativeRoutesOptions, 'path' | 'allowLocalhost' | 'deviceExpiresIn' | 'deviceInterval'>,
+  extends
+    Pick<NativeRoutesOptions, 'path' | 'allowLocalhost' | 'deviceExpiresIn' | 'deviceInterval'>,
     SeedCompatOptions {
   /**
    * Serve the device authorization grant (RFC 8628): `POST {base}/device/code`,

@@ -182,8 +182,7 @@ async function completeSignIn(
   const client: SessionClient = sessionClientOf(flow.native);
   // Whatever session this browser had before (planted or real) is never upgraded: it ends here.
   // A native sign-in hands its session to an app and leaves the browser's own session alone.
-  const previous =
-    client === 'browser' ? await currentSession(h, ctx, { cookieOnly: true }) : null;
+  const previous = client === 'browser' ? await currentSession(h, ctx, { cookieOnly: true }) : null;
   const sessionAttributes = h.hooks.sessionAttributes
     ? await h.hooks.sessionAttributes(ctx.request, provider, client)
     : defaultSessionAttributes(ctx.request, provider, client);

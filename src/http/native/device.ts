@@ -30,8 +30,7 @@ interface PollRecord {
   interval: number;
 }
 type GrantRecord =
-  | { status: 'approved'; userId: string; sessionAttributes?: object }
-  | { status: 'denied' };
+  { status: 'approved'; userId: string; sessionAttributes?: object } | { status: 'denied' };
 
 /** Device-flow settings shared by the routes. */
 export interface DeviceOptions {
