@@ -144,7 +144,16 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     providers.push(
       oidc({
         // Route names the handler reserves, and GitHub's own id, fall back to `oidc`.
-        id: ['github', 'session', 'sessions', 'logout', 'logout-all', 'error'].includes(id)
+        id: [
+          'github',
+          'session',
+          'sessions',
+          'logout',
+          'logout-all',
+          'error',
+          'token',
+          'device',
+        ].includes(id)
           ? 'oidc'
           : id.slice(0, 64),
         name,
@@ -159,11 +168,15 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     secret,
     successURL: '/',
     errorURL: '/',
+    // `latchkey login` (loopback) and `latchkey login --device` work against the demo.
+    native: { device: true },
     hooks: {
-      sessionAttributes: (request, provider) => ({
+      // `client` is `browser`, `native` (an app that signed in through the browser) or
+      // `device` (a device code); the page lists native and device sessions as CLI sessions.
+      sessionAttributes: (request, provider, client) => ({
         userAgent: request.headers.get('user-agent')?.slice(0, 256) ?? null,
         provider: provider.id,
-        client: 'browser',
+        client,
       }),
     },
   });

@@ -78,9 +78,12 @@ function text(value: unknown): string | null {
 /** Where a session was made: this browser, another browser, or a command-line client. */
 export function sessionKind(session: Session<Record<string, unknown>>, currentId: string): string {
   if (session.id === currentId) return 'This browser';
+  const client = session.attributes.client;
+  // `native` and `device` sessions are bearer sessions held by an app (the latchkey CLI).
+  if (client === 'native') return 'CLI session (browser sign-in)';
+  if (client === 'device') return 'CLI session (device code)';
   const ua = text(session.attributes.userAgent) ?? '';
-  if (session.attributes.client === 'cli' || /^(latchkey|curl|node|undici)/i.test(ua))
-    return 'CLI session';
+  if (client === 'cli' || /^(latchkey|curl|node|undici)/i.test(ua)) return 'CLI session';
   return 'Other browser';
 }
 
@@ -112,9 +115,12 @@ export function signedInPage(ctx: PageContext, view: SignedInView): string {
   const sessions = view.sessions
     .map((s) => {
       const kind = sessionKind(s, view.session.id);
-      const ua = text(s.attributes.userAgent) ?? 'unknown client';
+      const agent = text(s.attributes.userAgent) ?? 'unknown client';
+      // For an app's session the user agent is the browser that approved it.
+      const isApp = s.attributes.client === 'native' || s.attributes.client === 'device';
+      const ua = isApp ? `approved in ${agent}` : agent;
       const current = s.id === view.session.id ? '<span class="tag">current</span>' : '';
-      return `<li class="session" data-session-id="${e(s.id)}"><span><strong>${e(kind)}</strong>${current}<br><span class="muted">${e(ua.slice(0, 120))}<br>signed in ${e(time(s.createdAt))}, last seen ${e(time(s.lastSeenAt))}</span></span>
+      return `<li class="session" data-session-id="${e(s.id)}" data-client="${e(text(s.attributes.client) ?? 'browser')}"><span><strong>${e(kind)}</strong>${current}<br><span class="muted">${e(ua.slice(0, 120))}<br>signed in ${e(time(s.createdAt))}, last seen ${e(time(s.lastSeenAt))}</span></span>
 <form method="post" action="/auth/sessions/${e(s.id)}"><button class="secondary" aria-label="Revoke session ${e(s.id)}">Revoke</button></form></li>`;
     })
     .join('');
