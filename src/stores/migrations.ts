@@ -68,7 +68,8 @@ function sqliteV1(prefix: string): string[] {
   const t = tableNames('sqlite', prefix);
   const i = (n: string): string => `"${prefix}${n}"`;
   return [
-    `CREATE TABLE IF NOT EXISTS ${t.user} (id TEXT NOT NULL PRIMARY KEY, attributes TEXT NOT NULL, created_at INTEGER NOT NULL)`,
+    // WITHOUT ROWID: a user found by id (the session JOIN) is one b-tree descent, not two.
+    `CREATE TABLE IF NOT EXISTS ${t.user} (id TEXT NOT NULL PRIMARY KEY, attributes TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID`,
     `CREATE TABLE IF NOT EXISTS ${t.account} (user_id TEXT NOT NULL REFERENCES ${t.user} (id) ON DELETE CASCADE, provider_id TEXT NOT NULL, issuer TEXT NOT NULL DEFAULT '', provider_user_id TEXT NOT NULL, created_at INTEGER NOT NULL, tokens TEXT NULL, tokens_version INTEGER NOT NULL DEFAULT 0, needs_reauth INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider_id, issuer, provider_user_id)) WITHOUT ROWID`,
     `CREATE INDEX IF NOT EXISTS ${i('account_user_id')} ON ${t.account} (user_id)`,
     // WITHOUT ROWID: the session lookup by id is one b-tree descent, not index + table.

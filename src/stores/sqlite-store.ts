@@ -122,10 +122,12 @@ export class SqliteStore implements Store {
         this.db.exec('PRAGMA journal_mode = WAL');
         this.db.exec('PRAGMA synchronous = NORMAL');
         this.db.exec('PRAGMA cache_size = -65536');
-        this.db.exec('PRAGMA mmap_size = 268435456');
+        this.db.exec('PRAGMA mmap_size = 1073741824');
       }
       if (options.migrate ?? true) this.migration = this.migrate();
       this.#s = this.#prepare();
+      // Arrays, not objects, for the hot lookup: ~1 µs less per validation (Node ≥ 22.16).
+      this.#s.getSessionAndUser!.setReturnArrays(true);
     } catch (error) {
       throw storeError('open', error);
     }
@@ -395,20 +397,26 @@ export class SqliteStore implements Store {
 
   /** The hot path: one prepared JOIN, answered synchronously. */
   getSessionAndUser(sessionId: string): SessionAndUser | null {
-    let row: Row | undefined;
+    let row: unknown[] | undefined;
     try {
-      row = this.#s.getSessionAndUser!.get(sessionId);
+      row = this.#s.getSessionAndUser!.get(sessionId) as unknown[] | undefined;
     } catch (error) {
       throw storeError('getSessionAndUser', error);
     }
     if (row === undefined) return null;
+    // Column order of the statement (rows come back as arrays: no per-row key objects).
     return {
-      session: toSession(row),
-      user: {
-        id: row.user_id as string,
-        attributes: row.user_attributes as string,
-        createdAt: Number(row.user_created_at),
+      session: {
+        id: row[0] as string,
+        userId: row[1] as string,
+        secretHash: row[2] as Uint8Array,
+        createdAt: Number(row[3]),
+        lastSeenAt: Number(row[4]),
+        expiresAt: Number(row[5]),
+        absoluteExpiresAt: Number(row[6]),
+        attributes: row[7] as string,
       },
+      user: { id: row[1] as string, attributes: row[8] as string, createdAt: Number(row[9]) },
     };
   }
 
