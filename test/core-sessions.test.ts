@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Cookie, createLatchkey, readBearerToken, readCookie } from '../src/index.ts';
 import { parseToken } from '../src/core/session-token.ts';
-import { sha256, sha256Portable } from '../src/core/sha256.ts';
+import { sha256, sha256Binary, sha256Portable } from '../src/core/sha256.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import type { Store } from '../src/store.ts';
 
@@ -53,6 +53,10 @@ describe('sha256', () => {
       Buffer.from(sha256('abc')).toString('hex'),
       createHash('sha256').update('abc').digest('hex'),
     );
+    for (const text of ['', 'abc', 'é😀', 'x'.repeat(100)]) {
+      const expected = createHash('sha256').update(text).digest('hex');
+      assert.equal(Buffer.from(sha256Binary(text), 'latin1').toString('hex'), expected);
+    }
   });
 });
 

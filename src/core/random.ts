@@ -45,3 +45,11 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/** Compares a binary string (char code = byte) with bytes, in time independent of their content. */
+export function constantTimeEqualBinary(a: string, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < b.length; i++) diff |= a.charCodeAt(i) ^ b[i]!;
+  return diff === 0;
+}

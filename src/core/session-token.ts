@@ -1,5 +1,5 @@
-import { constantTimeEqual, randomString } from './random.ts';
-import { sha256 } from './sha256.ts';
+import { constantTimeEqualBinary, randomString } from './random.ts';
+import { sha256, sha256Binary } from './sha256.ts';
 
 /**
  * Prefixes per token kind. Each kind has its own keyspace, so a token of one kind presented as
@@ -51,5 +51,5 @@ export function parseToken(kind: TokenKind, token: unknown): TokenParts | null {
 
 /** Constant-time check of a presented secret against the stored hash. */
 export function verifySecret(secret: string, secretHash: Uint8Array): boolean {
-  return constantTimeEqual(sha256(secret), secretHash);
+  return constantTimeEqualBinary(sha256Binary(secret), secretHash);
 }

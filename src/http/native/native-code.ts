@@ -3,9 +3,9 @@
 // that holds the PKCE verifier. The record therefore keeps the session token encrypted under a
 // key derived from the code's secret: the store (or a dump of it) holds only a hash of the
 // secret and a ciphertext it cannot open.
-import { constantTimeEqual, decodeBase64url, encodeBase64url } from '../../core/random.ts';
+import { decodeBase64url, encodeBase64url } from '../../core/random.ts';
 import { sha256 } from '../../core/sha256.ts';
-import { generateToken, parseToken } from '../../core/session-token.ts';
+import { generateToken, parseToken, verifySecret } from '../../core/session-token.ts';
 import type { Store } from '../../store.ts';
 
 /** Keyspace of live one-time codes. */
@@ -80,7 +80,7 @@ export function parseNativeCode(code: unknown): { id: string; secret: string } |
 /** Whether the presented secret matches a stored base64url hash, in constant time. */
 export function secretMatches(secret: string, storedHash: string): boolean {
   const expected = decodeBase64url(storedHash);
-  return expected !== null && constantTimeEqual(sha256(secret), expected);
+  return expected !== null && verifySecret(secret, expected);
 }
 
 /** Opens the sealed session token with the code's secret; `null` if it does not open. */
