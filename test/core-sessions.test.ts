@@ -5,40 +5,7 @@ import { Cookie, createLatchkey, readBearerToken, readCookie } from '../src/inde
 import { parseToken } from '../src/core/session-token.ts';
 import { sha256, sha256Binary, sha256Portable } from '../src/core/sha256.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
-import type { Store } from '../src/store.ts';
-
-/** Wraps a store and counts every write, to prove bad input writes nothing. */
-function countingStore(inner: Store): { store: Store; writes: () => number } {
-  let writes = 0;
-  const writeMethods = new Set([
-    'createUser',
-    'updateUserAttributes',
-    'deleteUser',
-    'linkAccount',
-    'unlinkAccount',
-    'updateAccountTokens',
-    'createSession',
-    'updateSessionExpiry',
-    'deleteSession',
-    'deleteUserSessions',
-    'setTemp',
-    'addTemp',
-    'takeTemp',
-    'deleteTemp',
-    'incrementCounter',
-  ]);
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (writeMethods.has(String(prop))) writes++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, writes: () => writes };
-}
+import { countingStore } from './counting-store.ts';
 
 describe('sha256', () => {
   it('the portable implementation matches node:crypto on many lengths', () => {

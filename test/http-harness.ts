@@ -1,70 +1,20 @@
 // Shared by the HTTP route tests: latchkey over a memory store wrapped in a counting proxy, the
 // real GitHub provider against the local GitHub double, and a tiny cookie-jar "browser" that
 // follows the sign-in redirects by hand.
-import { LatchkeyError, StoreError } from '../src/core/errors.ts';
+export { countingStore, type CountingStore } from './counting-store.ts';
+import { LatchkeyError } from '../src/core/errors.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler, type AuthHandler } from '../src/http/index.ts';
 import type { AuthHandlerOptions } from '../src/http/options.ts';
 import type { OAuthProvider } from '../src/oauth/provider.ts';
 import { github } from '../src/providers/github.ts';
 import type { Store } from '../src/store.ts';
+import { countingStore, type CountingStore } from './counting-store.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 
 export const ORIGIN = 'https://app.test';
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-const WRITES = new Set([
-  'createUser',
-  'updateUserAttributes',
-  'deleteUser',
-  'linkAccount',
-  'unlinkAccount',
-  'updateAccountTokens',
-  'createSession',
-  'updateSessionExpiry',
-  'deleteSession',
-  'deleteUserSessions',
-  'setTemp',
-  'addTemp',
-  'takeTemp',
-  'deleteTemp',
-  'incrementCounter',
-]);
-
-/** A store proxy that counts calls and can fail the next call of a method. */
-export interface CountingStore {
-  store: Store;
-  calls: Map<string, number>;
-  /** Arguments of every `incrementCounter` call (rate-limit keys). */
-  counterKeys: string[];
-  writes(): number;
-  failNext(method: string): void;
-}
-
-export function countingStore(inner: Store): CountingStore {
-  const calls = new Map<string, number>();
-  const failing = new Set<string>();
-  const counterKeys: string[] = [];
-  const store = new Proxy(inner, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof value !== 'function' || typeof name !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(name, (calls.get(name) ?? 0) + 1);
-        if (name === 'incrementCounter') counterKeys.push(String(args[1]));
-        if (failing.delete(name)) return Promise.reject(new StoreError(name));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return {
-    store,
-    calls,
-    counterKeys,
-    writes: () => [...calls].reduce((n, [k, v]) => (WRITES.has(k) ? n + v : n), 0),
-    failNext: (method) => failing.add(method),
-  };
-}
 
 /** A cookie jar over the handler and the double: just enough of a browser. */
 export class Browser {

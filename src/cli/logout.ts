@@ -1,7 +1,6 @@
 // `latchkey logout [--server URL]`: ends the session on the server and forgets it locally.
-import { parseArgs } from 'node:util';
 import { serverBase } from '../native/server-request.ts';
-import { basePathOption, chooseServer, cliContext, type CliDeps } from './session-options.ts';
+import { cliContext, savedSessionArgs, type CliDeps } from './session-options.ts';
 
 /**
  * Runs `latchkey logout`; resolves to 0 (also when nothing was saved), 2 on usage errors. The
@@ -9,21 +8,9 @@ import { basePathOption, chooseServer, cliContext, type CliDeps } from './sessio
  */
 export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   const context = cliContext(deps);
-  let server: string | null;
-  let basePath: string;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { server: { type: 'string' }, 'base-path': { type: 'string' } },
-    });
-    basePath = basePathOption(values['base-path']);
-    server = await chooseServer(values.server, context, { fromSaved: true });
-  } catch (error) {
-    context.err(
-      `${(error as Error).message}\nUsage: latchkey logout [--server URL] [--base-path /auth]`,
-    );
-    return 2;
-  }
+  const args = await savedSessionArgs('logout', argv, context);
+  if (args === null) return 2;
+  const { server, basePath } = args;
   if (server === null) {
     context.out('Not signed in.');
     return 0;

@@ -1,5 +1,6 @@
 // What `latchkey login`, `whoami` and `logout` share: their injectable surroundings (so tests
 // drive them without touching the real home directory or browser) and the server choice.
+import { parseArgs } from 'node:util';
 import { fileTokenStore, type TokenStore } from '../native/token-store.ts';
 import type { OpenBrowser } from '../native/open-browser.ts';
 
@@ -69,4 +70,29 @@ export function basePathOption(value: string | undefined): string {
     throw new TypeError('--base-path must look like /auth (no trailing slash)');
   }
   return value;
+}
+
+/**
+ * Parses `[--server URL] [--base-path /auth]` for the commands that act on a saved session
+ * (whoami, logout) and picks the server. Prints the usage and returns `null` on a usage error.
+ */
+export async function savedSessionArgs(
+  command: string,
+  argv: string[],
+  context: CliContext,
+): Promise<{ server: string | null; basePath: string } | null> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { server: { type: 'string' }, 'base-path': { type: 'string' } },
+    });
+    const basePath = basePathOption(values['base-path']);
+    const server = await chooseServer(values.server, context, { fromSaved: true });
+    return { server, basePath };
+  } catch (error) {
+    context.err(
+      `${(error as Error).message}\nUsage: latchkey ${command} [--server URL] [--base-path /auth]`,
+    );
+    return null;
+  }
 }

@@ -1,33 +1,14 @@
 // `latchkey whoami [--server URL]`: shows who the saved session belongs to, asking the server
 // (`GET /auth/session` with the bearer token).
-import { parseArgs } from 'node:util';
 import { serverBase } from '../native/server-request.ts';
-import {
-  basePathOption,
-  chooseServer,
-  cliContext,
-  displayName,
-  type CliDeps,
-} from './session-options.ts';
+import { cliContext, displayName, savedSessionArgs, type CliDeps } from './session-options.ts';
 
 /** Runs `latchkey whoami`; resolves to 0 when signed in, 1 when not, 2 on usage errors. */
 export async function run(argv: string[], deps?: CliDeps): Promise<number> {
   const context = cliContext(deps);
-  let server: string | null;
-  let basePath: string;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { server: { type: 'string' }, 'base-path': { type: 'string' } },
-    });
-    basePath = basePathOption(values['base-path']);
-    server = await chooseServer(values.server, context, { fromSaved: true });
-  } catch (error) {
-    context.err(
-      `${(error as Error).message}\nUsage: latchkey whoami [--server URL] [--base-path /auth]`,
-    );
-    return 2;
-  }
+  const args = await savedSessionArgs('whoami', argv, context);
+  if (args === null) return 2;
+  const { server, basePath } = args;
   if (server === null) {
     context.err('Not signed in (or several servers saved): run `latchkey login` or pass --server.');
     return 1;

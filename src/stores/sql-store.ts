@@ -5,6 +5,14 @@
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
 import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
 import {
+  ACCOUNT_COLUMNS,
+  SESSION_COLUMNS,
+  toAccount,
+  toSession,
+  toUser,
+  type Row,
+} from './sql-rows.ts';
+import {
   checkTablePrefix,
   migrationsFor,
   migrationsTableSql,
@@ -44,51 +52,6 @@ export interface SqlStoreOptions {
   now?: () => number;
 }
 
-type Row = Record<string, unknown>;
-
-function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  throw new TypeError('secret_hash is not binary');
-}
-
-function toUser(row: Row): UserRow {
-  return {
-    id: row.id as string,
-    attributes: row.attributes as string,
-    createdAt: Number(row.created_at),
-  };
-}
-
-function toAccount(row: Row): AccountRow {
-  return {
-    userId: row.user_id as string,
-    providerId: row.provider_id as string,
-    issuer: row.issuer as string,
-    providerUserId: row.provider_user_id as string,
-    createdAt: Number(row.created_at),
-    tokens: (row.tokens as string | null) ?? null,
-    tokensVersion: Number(row.tokens_version),
-    needsReauth: Boolean(row.needs_reauth),
-  };
-}
-
-function toSession(row: Row): SessionRow {
-  return {
-    id: row.id as string,
-    userId: row.user_id as string,
-    secretHash: toBytes(row.secret_hash),
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    expiresAt: Number(row.expires_at),
-    absoluteExpiresAt: Number(row.absolute_expires_at),
-    attributes: row.attributes as string,
-  };
-}
-
-const SESSION_COLUMNS =
-  'id, user_id, secret_hash, created_at, last_seen_at, expires_at, absolute_expires_at, attributes';
-const ACCOUNT_COLUMNS =
-  'user_id, provider_id, issuer, provider_user_id, created_at, tokens, tokens_version, needs_reauth';
 const ACCOUNT_KEY = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
 
 /**

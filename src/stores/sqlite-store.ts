@@ -4,6 +4,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
 import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import { ACCOUNT_COLUMNS, SESSION_COLUMNS, toAccount, toSession, toUser } from './sql-rows.ts';
 import {
   checkTablePrefix,
   migrationsFor,
@@ -48,47 +49,6 @@ function storeError(operation: string, error: unknown): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
   return new StoreError(operation, { cause: error });
 }
-
-type Row = Record<string, unknown>;
-
-function toUser(row: Row): UserRow {
-  return {
-    id: row.id as string,
-    attributes: row.attributes as string,
-    createdAt: Number(row.created_at),
-  };
-}
-
-function toAccount(row: Row): AccountRow {
-  return {
-    userId: row.user_id as string,
-    providerId: row.provider_id as string,
-    issuer: row.issuer as string,
-    providerUserId: row.provider_user_id as string,
-    createdAt: Number(row.created_at),
-    tokens: (row.tokens as string | null) ?? null,
-    tokensVersion: Number(row.tokens_version),
-    needsReauth: Boolean(row.needs_reauth),
-  };
-}
-
-function toSession(row: Row): SessionRow {
-  return {
-    id: row.id as string,
-    userId: row.user_id as string,
-    secretHash: row.secret_hash as Uint8Array,
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    expiresAt: Number(row.expires_at),
-    absoluteExpiresAt: Number(row.absolute_expires_at),
-    attributes: row.attributes as string,
-  };
-}
-
-const SESSION_COLUMNS =
-  'id, user_id, secret_hash, created_at, last_seen_at, expires_at, absolute_expires_at, attributes';
-const ACCOUNT_COLUMNS =
-  'user_id, provider_id, issuer, provider_user_id, created_at, tokens, tokens_version, needs_reauth';
 
 /**
  * A {@link Store} on SQLite through `node:sqlite`. Statements are prepared once; writes that
