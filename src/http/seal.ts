@@ -1,12 +1,10 @@
 // Sealed values: AES-256-GCM under a key derived with HKDF-SHA256 from the app's secret, so a
 // flow cookie is both secret (the PKCE verifier and nonce never reach script or logs) and
 // authenticated (any change to a byte, or a cookie made for another purpose, fails to open).
+import { aesGcmDecrypt, aesGcmEncrypt, IV_BYTES, TAG_BYTES } from '../core/aead.ts';
 import { decodeBase64url, encodeBase64url } from '../core/random.ts';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 /** Longest sealed text `open` looks at; anything longer is not ours. */
 const MAX_SEALED = 4096;
 
@@ -45,41 +43,32 @@ export function createSealer(secret: SealSecret, purpose: string): Sealer {
     );
   return {
     async seal(value, context) {
-      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const cipher = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
+      const { iv, ciphertext } = await aesGcmEncrypt(
         await keyPromise,
-        encoder.encode(JSON.stringify(value)),
+        JSON.stringify(value),
+        context,
       );
-      const out = new Uint8Array(IV_BYTES + cipher.byteLength);
+      const out = new Uint8Array(IV_BYTES + ciphertext.length);
       out.set(iv);
-      out.set(new Uint8Array(cipher), IV_BYTES);
+      out.set(ciphertext, IV_BYTES);
       return encodeBase64url(out);
     },
     async open(sealed, context) {
       if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > MAX_SEALED) {
         return null;
       }
-      const decoded = decodeBase64url(sealed);
-      if (decoded === null) return null;
-      const data = new Uint8Array(decoded);
-      if (data.length < IV_BYTES + TAG_BYTES) return null;
-      let plain: ArrayBuffer;
+      const data = decodeBase64url(sealed);
+      if (data === null || data.length < IV_BYTES + TAG_BYTES) return null;
+      // Wrong key, wrong context or tampered: all the same to the caller.
+      const plain = await aesGcmDecrypt(
+        await keyPromise,
+        data.subarray(0, IV_BYTES),
+        data.subarray(IV_BYTES),
+        context,
+      );
+      if (plain === null) return null;
       try {
-        plain = await crypto.subtle.decrypt(
-          {
-            name: 'AES-GCM',
-            iv: data.subarray(0, IV_BYTES),
-            additionalData: encoder.encode(context),
-          },
-          await keyPromise,
-          data.subarray(IV_BYTES),
-        );
-      } catch {
-        return null; // wrong key, wrong context or tampered: all the same to the caller
-      }
-      try {
-        return JSON.parse(decoder.decode(plain)) as unknown;
+        return JSON.parse(plain) as unknown;
       } catch {
         return null;
       }

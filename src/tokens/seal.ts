@@ -4,6 +4,7 @@
 // The account identity is the GCM additional data, so a ciphertext copied into another
 // account's row fails to open instead of handing that account someone else's tokens.
 import { invalidArgument } from '../core/errors.ts';
+import { aesGcmDecrypt, aesGcmEncrypt, importAesKey, IV_BYTES, TAG_BYTES } from '../core/aead.ts';
 import { decodeBase64url, encodeBase64url } from '../core/random.ts';
 import type { AccountKey } from '../core/types.ts';
 import { TokenDecryptionError } from './errors.ts';
@@ -32,8 +33,6 @@ export interface TokenSealer {
 
 const VERSION = 'v1';
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function keyBytes(index: number, key: Uint8Array | string): Uint8Array {
   const bytes = typeof key === 'string' ? decodeBase64url(key.replace(/=+$/, '')) : key;
@@ -43,15 +42,13 @@ function keyBytes(index: number, key: Uint8Array | string): Uint8Array {
   return bytes;
 }
 
-function additionalData(account: AccountKey): Uint8Array<ArrayBuffer> {
-  return encoder.encode(
-    JSON.stringify([
-      'latchkey/tokens/v1',
-      account.providerId,
-      account.issuer ?? '',
-      account.providerUserId,
-    ]),
-  );
+function additionalData(account: AccountKey): string {
+  return JSON.stringify([
+    'latchkey/tokens/v1',
+    account.providerId,
+    account.issuer ?? '',
+    account.providerUserId,
+  ]);
 }
 
 /**
@@ -69,10 +66,7 @@ export function createTokenSealer(keys: readonly TokenKey[]): TokenSealer {
     }
     if (imported.has(entry.id)) invalidArgument(`keys[${index}].id`, 'must be unique');
     const raw = new Uint8Array(keyBytes(index, entry.key));
-    imported.set(
-      entry.id,
-      crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']),
-    );
+    imported.set(entry.id, importAesKey(raw));
   });
   const currentKeyId = keys[0]!.id;
 
@@ -80,13 +74,8 @@ export function createTokenSealer(keys: readonly TokenKey[]): TokenSealer {
     currentKeyId,
     async seal(plaintext, account) {
       const key = await imported.get(currentKeyId)!;
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const ct = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: additionalData(account) },
-        key,
-        encoder.encode(plaintext),
-      );
-      return `${VERSION}.${currentKeyId}.${encodeBase64url(iv)}.${encodeBase64url(new Uint8Array(ct))}`;
+      const { iv, ciphertext } = await aesGcmEncrypt(key, plaintext, additionalData(account));
+      return `${VERSION}.${currentKeyId}.${encodeBase64url(iv)}.${encodeBase64url(ciphertext)}`;
     },
     async open(sealed, account) {
       const parts = typeof sealed === 'string' ? sealed.split('.') : [];
@@ -95,25 +84,16 @@ export function createTokenSealer(keys: readonly TokenKey[]): TokenSealer {
       if (!key) throw new TokenDecryptionError(`no configured key has the id "${parts[1]}"`);
       const iv = decodeBase64url(parts[2]!);
       const ct = decodeBase64url(parts[3]!);
-      if (!iv || iv.length !== 12 || !ct || ct.length < 16) {
+      if (!iv || iv.length !== IV_BYTES || !ct || ct.length < TAG_BYTES) {
         throw new TokenDecryptionError('bad format');
       }
-      let plain: ArrayBuffer;
-      try {
-        plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: additionalData(account) },
-          await key,
-          new Uint8Array(ct),
-        );
-      } catch (cause) {
+      const plain = await aesGcmDecrypt(await key, iv, ct, additionalData(account));
+      if (plain === null) {
         throw new TokenDecryptionError(
           'authentication failed (wrong key, tampered, or another account)',
-          {
-            cause,
-          },
         );
       }
-      return decoder.decode(plain);
+      return plain;
     },
     keyIdOf(sealed) {
       const parts = typeof sealed === 'string' ? sealed.split('.') : [];

@@ -3,6 +3,7 @@
 // that holds the PKCE verifier. The record therefore keeps the session token encrypted under a
 // key derived from the code's secret: the store (or a dump of it) holds only a hash of the
 // secret and a ciphertext it cannot open.
+import { aesGcmDecrypt, aesGcmEncrypt, importAesKey } from '../../core/aead.ts';
 import { decodeBase64url, encodeBase64url } from '../../core/random.ts';
 import { sha256 } from '../../core/sha256.ts';
 import { generateToken, parseToken, verifySecret } from '../../core/session-token.ts';
@@ -37,10 +38,7 @@ export interface UsedCodeRecord {
 async function tokenKey(secret: string): Promise<CryptoKey> {
   // A domain-separated hash, so the stored secret hash never doubles as the key.
   const raw = sha256(`latchkey native-code key v1\u0000${secret}`);
-  return crypto.subtle.importKey('raw', raw as BufferSource, 'AES-GCM', false, [
-    'encrypt',
-    'decrypt',
-  ]);
+  return importAesKey(raw);
 }
 
 /**
@@ -53,14 +51,7 @@ export async function issueNativeCode(
 ): Promise<string> {
   const { token, id, secretHash } = generateToken('oneTimeCode');
   const secret = token.slice(token.indexOf('.') + 1);
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = new Uint8Array(
-    await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(id) },
-      await tokenKey(secret),
-      new TextEncoder().encode(input.sessionToken),
-    ),
-  );
+  const { iv, ciphertext } = await aesGcmEncrypt(await tokenKey(secret), input.sessionToken, id);
   const record: NativeCodeRecord = {
     secretHash: encodeBase64url(secretHash),
     codeChallenge: input.codeChallenge,
@@ -93,16 +84,7 @@ export async function openSealedToken(
   const iv = decodeBase64url(ivText ?? '');
   const ciphertext = decodeBase64url(ctText ?? '');
   if (!iv || !ciphertext) return null;
-  try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: iv as BufferSource, additionalData: new TextEncoder().encode(id) },
-      await tokenKey(secret),
-      ciphertext as BufferSource,
-    );
-    return new TextDecoder().decode(plain);
-  } catch {
-    return null;
-  }
+  return aesGcmDecrypt(await tokenKey(secret), iv, ciphertext, id);
 }
 
 /** Parses a stored JSON record defensively; `null` when it is not an object. */
