@@ -12,8 +12,8 @@ import { load as loadRoute, median, startServer, type Run, type ServerHandle } f
 import { seedDatabase } from './seed-db.ts';
 
 const quick = process.argv.includes('--quick');
-const duration = quick ? 3 : 10;
-const rounds = quick ? 2 : 3;
+const duration = quick ? 3 : 6;
+const rounds = quick ? 2 : 5;
 const connections = 50;
 const mainCount = 100_000;
 const flatSmall = 1_000;
@@ -44,7 +44,10 @@ try {
   await load(main.port, '/latchkey', mainTokens);
   await load(main.port, '/raw', mainTokens);
   for (let r = 0; r < rounds; r++) {
-    for (const route of ['bare', 'raw', 'latchkey'] as const) {
+    // ABBA order (raw, latchkey | latchkey, raw) so slow drift cancels in the per-round ratio.
+    const order =
+      r % 2 === 0 ? (['bare', 'raw', 'latchkey'] as const) : (['latchkey', 'raw', 'bare'] as const);
+    for (const route of order) {
       const run = await load(main.port, `/${route}`, mainTokens);
       rows[route].push(run);
       process.stderr.write(
@@ -62,8 +65,10 @@ try {
   await load(large.port, '/latchkey', largeTokens);
   const flat: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const s = await load(small.port, '/latchkey', smallTokens);
+    // ABBA order again.
+    const early = r % 2 === 0 ? await load(small.port, '/latchkey', smallTokens) : undefined;
     const l = await load(large.port, '/latchkey', largeTokens);
+    const s = early ?? (await load(small.port, '/latchkey', smallTokens));
     flat.push(l.rps / s.rps);
     process.stderr.write(
       `flatness round ${r + 1}: ${flatSmall} → ${s.rps.toFixed(0)} req/s, ${flatLarge} → ${l.rps.toFixed(0)} req/s\n`,
