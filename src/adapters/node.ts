@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Latchkey } from '../core/latchkey.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
+import { responseText } from '../http/responses.ts';
 
 /** Largest request body forwarded to the handler; larger bodies get 413. */
 const MAX_BODY = 64 * 1024;
@@ -60,8 +61,9 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
-  res.end(body);
+  const text = responseText(response);
+  if (text !== undefined) res.end(text);
+  else res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : null);
 }
 
 /**
