@@ -76,6 +76,15 @@ export interface Store {
   ): Promise<AccountRow | null>;
   getUserAccounts(userId: string): Promise<AccountRow[]>;
   /**
+   * One page of the accounts that hold sealed tokens, in (providerId, issuer, providerUserId)
+   * order, strictly after `after` (`null` for the first page) — for re-encrypting every
+   * account's tokens under a new key.
+   */
+  listAccountsWithTokens(
+    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    limit: number,
+  ): Promise<AccountRow[]>;
+  /**
    * Writes the account's sealed tokens if its `tokensVersion` still equals `expectedVersion`
    * (compare-and-swap), bumping the version. Returns `false` when another writer won.
    */

@@ -259,6 +259,44 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       assert.equal(wins.filter(Boolean).length, 1);
     });
 
+    it('lists the accounts holding tokens, page by page in key order', async () => {
+      const a = auth();
+      const user = await a.createUser({ attributes: { username: 'pages' } });
+      const keys = [
+        { providerId: 'pg-b', issuer: '', providerUserId: '1' },
+        { providerId: 'pg-a', issuer: 'https://x', providerUserId: '2' },
+        { providerId: 'pg-a', issuer: '', providerUserId: '3' },
+        { providerId: 'pg-a', issuer: '', providerUserId: '10' },
+      ];
+      for (const key of keys) await a.linkAccount(user.id, key);
+      await a.linkAccount(user.id, { providerId: 'pg-a', providerUserId: 'no-tokens' });
+      for (const key of keys) {
+        assert.ok(
+          await store.updateAccountTokens(
+            key.providerId,
+            key.issuer,
+            key.providerUserId,
+            0,
+            'sealed',
+            false,
+          ),
+        );
+      }
+      const seen: string[] = [];
+      let after: { providerId: string; issuer: string; providerUserId: string } | null = null;
+      for (;;) {
+        const page: Awaited<ReturnType<Store['listAccountsWithTokens']>> =
+          await store.listAccountsWithTokens(after, 2);
+        assert.ok(page.length <= 2);
+        if (page.length === 0) break;
+        for (const row of page)
+          if (row.providerId.startsWith('pg-'))
+            seen.push(`${row.providerId}|${row.issuer}|${row.providerUserId}`);
+        after = page[page.length - 1]!;
+      }
+      assert.deepEqual(seen, ['pg-a||10', 'pg-a||3', 'pg-a|https://x|2', 'pg-b||1']);
+    });
+
     it('temporary records: keyspaces, TTL, add-if-absent, single take, counters', async () => {
       const t = Date.now();
       await store.setTemp('flow', 'k1', 'v1', t + 60_000);

@@ -285,6 +285,29 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       );
     });
 
+    it('rotateKeys() without a source re-seals every account holding tokens', async () => {
+      const first = await signedIn('ada');
+      const second = await signedIn('cy');
+      const both = vaultFor({ keys: [K2, K1] });
+      // An earlier test planted a row no key opens (a ciphertext moved to another account): the
+      // sweep re-seals everything else, then reports it.
+      const outcome = await both.rotateKeys().then(
+        (n) => n,
+        (e: unknown) => e,
+      );
+      if (typeof outcome === 'number') assert.ok(outcome >= 2);
+      else {
+        assert.ok(outcome instanceof TokenDecryptionError);
+        assert.match(outcome.message, /\d+ account\(s\) hold tokens no configured key opens/);
+      }
+      for (const { account, tokens } of [first, second]) {
+        assert.match((await row(account))!.tokens!, /^v1\.k2\./);
+        const onlyNew = await vaultFor({ keys: [K2] }).getTokens(account);
+        assert.equal(onlyNew?.accessToken, tokens.accessToken);
+      }
+      assert.equal(await both.rotateKeys([first.account, second.account]), 0);
+    });
+
     it('revokes at GitHub and clears the stored tokens', async () => {
       const { account, tokens, vault } = await signedIn('dee');
       assert.equal(world.double.isTokenActive(tokens.accessToken), true);

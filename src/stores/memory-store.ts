@@ -90,6 +90,26 @@ export class MemoryStore implements Store {
       .map((a) => ({ ...a }));
   }
 
+  async listAccountsWithTokens(
+    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    limit: number,
+  ): Promise<AccountRow[]> {
+    const key = (a: { providerId: string; issuer: string; providerUserId: string }): string[] => [
+      a.providerId,
+      a.issuer,
+      a.providerUserId,
+    ];
+    const compare = (x: string[], y: string[]): number => {
+      for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+      return 0;
+    };
+    return [...this.#accounts.values()]
+      .filter((a) => a.tokens !== null && (after === null || compare(key(a), key(after)) > 0))
+      .sort((a, b) => compare(key(a), key(b)))
+      .slice(0, limit)
+      .map((a) => ({ ...a }));
+  }
+
   async updateAccountTokens(
     providerId: string,
     issuer: string,

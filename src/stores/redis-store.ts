@@ -181,6 +181,13 @@ export class RedisStore implements Store {
     return this.base.getUserAccounts(userId);
   }
 
+  listAccountsWithTokens(
+    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    limit: number,
+  ): Promise<AccountRow[]> {
+    return this.base.listAccountsWithTokens(after, limit);
+  }
+
   updateAccountTokens(
     providerId: string,
     issuer: string,

@@ -289,6 +289,22 @@ export abstract class SqlStore implements Store {
     }
   }
 
+  async listAccountsWithTokens(
+    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    limit: number,
+  ): Promise<AccountRow[]> {
+    const from = after ?? { providerId: '', issuer: '', providerUserId: '' };
+    try {
+      const { rows } = await this.driver.run(
+        `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE tokens IS NOT NULL AND (provider_id, issuer, provider_user_id) > (?, ?, ?) ORDER BY provider_id, issuer, provider_user_id LIMIT ${Math.max(1, Math.trunc(limit))}`,
+        [from.providerId, from.issuer, from.providerUserId],
+      );
+      return rows.map(toAccount);
+    } catch (error) {
+      throw this.fail('listAccountsWithTokens', error);
+    }
+  }
+
   async updateAccountTokens(
     providerId: string,
     issuer: string,

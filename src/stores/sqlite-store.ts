@@ -116,6 +116,9 @@ export class SqliteStore implements Store {
       getUserAccounts: p(
         `SELECT ${ACCOUNT_COLUMNS} FROM ${t.account} WHERE user_id = ? ORDER BY created_at, provider_id, issuer, provider_user_id`,
       ),
+      listAccountsWithTokens: p(
+        `SELECT ${ACCOUNT_COLUMNS} FROM ${t.account} WHERE tokens IS NOT NULL AND (provider_id, issuer, provider_user_id) > (?, ?, ?) ORDER BY provider_id, issuer, provider_user_id LIMIT ?`,
+      ),
       updateTokens: p(
         `UPDATE ${t.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${accountKey} AND tokens_version = ?`,
       ),
@@ -321,6 +324,20 @@ export class SqliteStore implements Store {
       return this.#s.getUserAccounts!.all(userId).map(toAccount);
     } catch (error) {
       throw storeError('getUserAccounts', error);
+    }
+  }
+
+  async listAccountsWithTokens(
+    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    limit: number,
+  ): Promise<AccountRow[]> {
+    const from = after ?? { providerId: '', issuer: '', providerUserId: '' };
+    try {
+      return this.#s
+        .listAccountsWithTokens!.all(from.providerId, from.issuer, from.providerUserId, limit)
+        .map(toAccount);
+    } catch (error) {
+      throw storeError('listAccountsWithTokens', error);
     }
   }
 

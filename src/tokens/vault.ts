@@ -4,7 +4,7 @@ import { invalidArgument, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 import type { Store } from '../store.ts';
-import { accountTriple } from './errors.ts';
+import { accountTriple, TokenDecryptionError } from './errors.ts';
 import { storeCall } from './refresh-lease.ts';
 import {
   TokenRefresher,
@@ -83,10 +83,11 @@ export interface TokenVault {
   /** Revokes the tokens of every account of a user (for "sign out and disconnect"). */
   revokeUserTokens(userId: string): Promise<void>;
   /**
-   * Re-seals the tokens of the given accounts (or every account of the given users) with the
-   * current key, by compare-and-swap. Returns how many were re-sealed.
+   * Re-seals tokens sealed with an older key under the current key, by compare-and-swap: of the
+   * given accounts (or every account of the given users), or — without a source — of every
+   * account in the store that holds tokens. Returns how many were re-sealed.
    */
-  rotateKeys(source: RotationSource): Promise<number>;
+  rotateKeys(source?: RotationSource): Promise<number>;
 }
 
 /**
@@ -215,18 +216,44 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
     async rotateKeys(source) {
       let resealed = 0;
-      for await (const item of source) {
+      let unreadable = 0;
+      for await (const item of source ?? accountsWithTokens()) {
         const accounts =
           'userId' in item && !('providerId' in item)
             ? await storeCall('getUserAccounts', () => store.getUserAccounts(item.userId))
             : [item as AccountKey];
         for (const account of accounts) {
-          if (await reseal(account)) resealed++;
+          try {
+            if (await reseal(account)) resealed++;
+          } catch (error) {
+            // One row no configured key opens must not stop the rest of a rotation.
+            if (!(error instanceof TokenDecryptionError)) throw error;
+            unreadable++;
+          }
         }
+      }
+      if (unreadable > 0) {
+        throw new TokenDecryptionError(
+          `${unreadable} account(s) hold tokens no configured key opens; ${resealed} others were re-sealed`,
+        );
       }
       return resealed;
     },
   };
+
+  /** Every account holding tokens, a page at a time, so a large store is never loaded whole. */
+  async function* accountsWithTokens(): AsyncIterable<AccountKey> {
+    let after: AccountKey & { issuer: string } = { providerId: '', issuer: '', providerUserId: '' };
+    for (;;) {
+      const cursor = after;
+      const page = await storeCall('listAccountsWithTokens', () =>
+        store!.listAccountsWithTokens(cursor.providerId === '' ? null : cursor, 100),
+      );
+      for (const row of page) yield row;
+      if (page.length < 100) return;
+      after = page[page.length - 1]!;
+    }
+  }
 
   async function reseal(account: AccountKey): Promise<boolean> {
     for (;;) {
