@@ -102,6 +102,8 @@ export function createAuthHandler<UA extends object, SA extends object>(
         ? null
         : createRateLimiter(auth.store, options.rateLimit ?? {}, () => auth.now()),
     native: resolveNative(auth as Latchkey<object, object>, providers, options.native),
+    tokenVault: options.tokenVault ?? null,
+    revokeTokensOnSignOutEverywhere: options.revokeTokensOnSignOutEverywhere === true,
     hooks: options.hooks ?? {},
     logger: options.logger ?? consoleLogger,
   };

@@ -5,6 +5,7 @@ export type {
   AuthHooks,
   AuthLogger,
   NativeHandlerOptions,
+  ProviderTokenStore,
   RequestInfo,
   SessionClient,
 } from './options.ts';

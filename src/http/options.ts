@@ -1,6 +1,6 @@
 // The handler's options and the per-request context every route receives.
 import type { Latchkey } from '../core/latchkey.ts';
-import type { Session, User } from '../core/types.ts';
+import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import type { NativeRoutes, NativeRoutesOptions, SeedCompatOptions } from './native/index.ts';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.ts';
@@ -56,6 +56,15 @@ export interface NativeHandlerOptions
   device?: boolean;
 }
 
+/**
+ * Where the routes keep provider tokens: `createTokenVault(...)` from `latchkey/tokens` fits.
+ * Structural, so the routes do not load the vault unless the app passes one.
+ */
+export interface ProviderTokenStore {
+  saveTokens(account: AccountKey, tokens: OAuthTokens): Promise<boolean>;
+  revokeTokens(account: AccountKey): Promise<boolean>;
+}
+
 /** Where unexpected errors are reported. Receives codes and names only, never secrets. */
 export interface AuthLogger {
   error(message: string, details: Record<string, string>): void;
@@ -89,6 +98,13 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
   rateLimit?: RateLimitOptions | false;
   /** Native (desktop and CLI) sign-in; off when absent. */
   native?: NativeHandlerOptions;
+  /**
+   * Keep every sign-in's and link's provider tokens (sealed, refreshed on demand) and revoke them
+   * at the provider when the account is unlinked. Off when absent.
+   */
+  tokenVault?: ProviderTokenStore;
+  /** With `tokenVault`: also revoke all of the user's provider tokens on "sign out everywhere". */
+  revokeTokensOnSignOutEverywhere?: boolean;
   hooks?: AuthHooks<UA, SA>;
   logger?: AuthLogger;
 }
@@ -114,6 +130,8 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   getClientAddress: ((request: Request) => string | null) | null;
   limiter: RateLimiter | null;
   native: ResolvedNative | null;
+  tokenVault: ProviderTokenStore | null;
+  revokeTokensOnSignOutEverywhere: boolean;
   hooks: AuthHooks<UA, SA>;
   logger: AuthLogger;
 }

@@ -113,6 +113,11 @@ export async function logoutRoute(h: H, ctx: RequestContext, all: boolean): Prom
     const { user, session } = current.result;
     if (all) await h.auth.invalidateUserSessions(user.id);
     else await h.auth.invalidateSession(session.id);
+    if (all && h.revokeTokensOnSignOutEverywhere && h.tokenVault !== null) {
+      for (const account of await h.auth.getUserAccounts(user.id)) {
+        await h.tokenVault.revokeTokens(account);
+      }
+    }
     await h.hooks.onSignOut?.({ user, session, all });
   }
   return done(ctx, h.signOutURL, cookies);
@@ -133,6 +138,10 @@ export async function unlinkRoute(
   );
   if (matching.length === 0) return errorResponse(404, 'not_found');
   if (matching.length === accounts.length) return errorResponse(409, 'last_account');
-  for (const account of matching) await h.auth.unlinkAccount(account);
+  for (const account of matching) {
+    // Revocation clears the stored tokens even when the provider refuses; then the link goes.
+    await h.tokenVault?.revokeTokens(account);
+    await h.auth.unlinkAccount(account);
+  }
   return done(ctx, h.successURL, []);
 }

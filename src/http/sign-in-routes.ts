@@ -164,7 +164,7 @@ export async function callbackRoute(
     issuer: provider.issuer,
     providerUserId: profile.providerUserId,
   };
-  if (flow.kind === 'link') return completeLink(h, ctx, flow, key, fail, clear);
+  if (flow.kind === 'link') return completeLink(h, ctx, flow, key, tokens, fail, clear);
   return completeSignIn(h, ctx, flow, provider, key, profile, tokens, fail, clear);
 }
 
@@ -224,6 +224,15 @@ async function completeSignIn(
       }
     }
   }
+  if (h.tokenVault !== null) {
+    try {
+      await h.tokenVault.saveTokens(key, tokens);
+    } catch (error) {
+      // No session without its tokens: the account exists now, so a retry of the sign-in works.
+      if (created !== null) await h.auth.invalidateSession(created.session.id);
+      throw error;
+    }
+  }
   if (previous !== null) await h.auth.invalidateSession(previous.result.session.id);
   await h.hooks.onSignIn?.({
     user,
@@ -252,6 +261,7 @@ async function completeLink(
   ctx: RequestContext,
   flow: FlowState,
   key: AccountKey,
+  tokens: OAuthTokens,
   fail: (code: string) => Promise<Response>,
   clear: ReturnType<typeof createBlankFlowCookie>,
 ): Promise<Response> {
@@ -270,6 +280,7 @@ async function completeLink(
       throw error;
     }
   }
+  await h.tokenVault?.saveTokens(key, tokens);
   return redirect(flow.target, [clear]);
 }
 
