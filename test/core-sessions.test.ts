@@ -125,6 +125,11 @@ describe('validateSession never throws on bad tokens and writes nothing', () => 
     });
     const result = await auth.handleRequest(request).validateBearerToken();
     assert.equal(result?.session.id, session.id);
+    // A framework context carrying the Request as `req.raw` (Hono's `c`) works too.
+    assert.equal(
+      (await auth.handleRequest({ req: { raw: request } }).validateBearerToken())?.session.id,
+      session.id,
+    );
     await auth.invalidateSession(session.id);
     assert.equal(await auth.handleRequest(request).validateBearerToken(), null);
   });

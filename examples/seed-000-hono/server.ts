@@ -1,7 +1,6 @@
 // Seed 000's Hono server on latchkey. Differences from the seed, each forced by latchkey's API:
 // - PKCE: the verifier from getAuthorizationUrl() is kept in an HttpOnly cookie like the state
 //   and handed back to validateCallback() with the state (latchkey re-checks it; never fails open);
-// - auth.handleRequest() takes the fetch Request (c.req.raw) rather than Hono's context;
 // - users have `id` (not `userId`) and createSession() returns the token beside the session.
 import { auth, githubAuth } from './auth.ts';
 import { OAuthRequestError } from '../../src/oauth/index.ts';
@@ -13,7 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 export const app = new Hono();
 
 app.get('/user', async (c) => {
-  const authRequest = auth.handleRequest(c.req.raw);
+  const authRequest = auth.handleRequest(c);
   const session = await authRequest.validateBearerToken();
   if (!session) {
     return c.newResponse(null, 401);
@@ -90,7 +89,7 @@ app.get('/login/github/callback', async (c) => {
 });
 
 app.post('/logout', async (c) => {
-  const authRequest = auth.handleRequest(c.req.raw);
+  const authRequest = auth.handleRequest(c);
   const session = await authRequest.validateBearerToken();
   if (!session) return c.newResponse(null, 401);
   await auth.invalidateSession(session.session.id);

@@ -395,9 +395,16 @@ export class Latchkey<
   /**
    * A request-scoped helper (seed 000's `auth.handleRequest(c)`): `validate()` reads the cookie,
    * `validateBearerToken()` the `Authorization` header. Pass a fetch `Request` (or any object
-   * with `headers`, plus `url` so localhost development cookies are recognised).
+   * with `headers`, plus `url` so localhost development cookies are recognised), or a context
+   * that carries one as `req.raw` (Hono's `c`, as in the seed).
    */
-  handleRequest(request: HeadersLike & { url?: string }): AuthRequest<UA, SA> {
+  handleRequest(
+    source: (HeadersLike & { url?: string }) | { req: { raw: Request } },
+  ): AuthRequest<UA, SA> {
+    const request: HeadersLike & { url?: string } =
+      'req' in source && typeof source.req === 'object' && source.req !== null
+        ? source.req.raw
+        : (source as HeadersLike & { url?: string });
     const url = 'url' in request ? request.url : undefined;
     return {
       validate: () =>
