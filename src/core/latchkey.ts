@@ -1,9 +1,18 @@
 import type { AccountRow, SessionRow, Store, UserRow } from '../store.ts';
-import { Cookie } from './cookies.ts';
+import { Cookie, readCookie } from './cookies.ts';
 import { invalidArgument } from './errors.ts';
+import {
+  checkAccountKey,
+  checkId,
+  isLoopbackHttp,
+  serializeAttributes,
+  toAccount,
+  toAccountRow,
+  toSession,
+  toUser,
+} from './rows.ts';
 import { randomString } from './random.ts';
 import { getHeader, readBearerToken, type HeadersLike } from './request.ts';
-import { readCookie } from './cookies.ts';
 import { generateToken, parseToken, verifySecret } from './session-token.ts';
 import type {
   Account,
@@ -17,7 +26,6 @@ import type {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const MAX_ATTRIBUTES_BYTES = 64 * 1024;
 
 /** Session lifetime policy. All durations are milliseconds. */
 export interface SessionOptions {
@@ -72,43 +80,6 @@ export interface AuthRequest<UA extends object, SA extends object> {
   validate(): Promise<SessionValidationResult<UA, SA> | null>;
   /** Validates an `Authorization: Bearer` token. */
   validateBearerToken(): Promise<SessionValidationResult<UA, SA> | null>;
-}
-
-function checkId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
-    invalidArgument(name, 'must be a non-empty string of at most 255 characters');
-  }
-}
-
-function serializeAttributes(name: string, value: unknown): string {
-  if (value === undefined) return '{}';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    invalidArgument(name, 'must be a plain object');
-  }
-  let json: string;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    invalidArgument(name, 'must be JSON-serialisable');
-  }
-  if (json.length > MAX_ATTRIBUTES_BYTES) invalidArgument(name, 'must serialise to at most 64 KiB');
-  return json;
-}
-
-function isLoopbackHttp(url: string | URL | undefined): boolean {
-  if (url === undefined) return false;
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    return false;
-  }
-  return (
-    parsed.protocol === 'http:' &&
-    (parsed.hostname === 'localhost' ||
-      parsed.hostname === '127.0.0.1' ||
-      parsed.hostname === '[::1]')
-  );
 }
 
 /**
@@ -421,62 +392,4 @@ export function createLatchkey<
   SA extends object = RegisteredSessionAttributes,
 >(config: LatchkeyConfig): Latchkey<UA, SA> {
   return new Latchkey<UA, SA>(config);
-}
-
-function checkAccountKey(key: AccountKey): void {
-  if (!key || typeof key !== 'object') invalidArgument('account', 'must be an object');
-  checkId('providerId', key.providerId);
-  checkId('providerUserId', key.providerUserId);
-  if (key.issuer !== undefined && typeof key.issuer !== 'string') {
-    invalidArgument('issuer', 'must be a string');
-  }
-}
-
-function toAccountRow(userId: string, key: AccountKey, now: number): AccountRow {
-  checkAccountKey(key);
-  return {
-    userId,
-    providerId: key.providerId,
-    issuer: key.issuer ?? '',
-    providerUserId: key.providerUserId,
-    createdAt: now,
-    tokens: null,
-    tokensVersion: 0,
-    needsReauth: false,
-  };
-}
-
-// Most sessions carry no attributes: skip the parser for the empty object on the hot path.
-const parseAttributes = <T>(json: string): T => (json === '{}' ? {} : JSON.parse(json)) as T;
-
-function toUser<UA extends object>(row: UserRow): User<UA> {
-  return {
-    id: row.id,
-    attributes: parseAttributes<UA>(row.attributes),
-    createdAt: new Date(row.createdAt),
-  };
-}
-
-function toSession<SA extends object>(row: SessionRow, fresh: boolean): Session<SA> {
-  return {
-    id: row.id,
-    userId: row.userId,
-    attributes: parseAttributes<SA>(row.attributes),
-    createdAt: new Date(row.createdAt),
-    lastSeenAt: new Date(row.lastSeenAt),
-    expiresAt: new Date(row.expiresAt),
-    absoluteExpiresAt: new Date(row.absoluteExpiresAt),
-    fresh,
-  };
-}
-
-function toAccount(row: AccountRow): Account {
-  return {
-    userId: row.userId,
-    providerId: row.providerId,
-    issuer: row.issuer,
-    providerUserId: row.providerUserId,
-    createdAt: new Date(row.createdAt),
-    needsReauth: row.needsReauth,
-  };
 }
