@@ -1,6 +1,7 @@
 // Row mapping shared by every SQL store (SQLite, PostgreSQL, MySQL): the column lists in the
 // schema's order and the conversions from a driver's row object to the store contract's rows.
 import type { AccountRow, SessionRow, UserRow } from '../store.ts';
+import type { TableNames } from './migrations.ts';
 
 /** A row as a driver returns it: column name to value. */
 export type Row = Record<string, unknown>;
@@ -53,3 +54,44 @@ export const SESSION_COLUMNS =
 /** Account columns in insert order. */
 export const ACCOUNT_COLUMNS =
   'user_id, provider_id, issuer, provider_user_id, created_at, tokens, tokens_version, needs_reauth';
+
+/** Values of a session row in {@link SESSION_COLUMNS} order. */
+export function sessionValues(
+  session: SessionRow,
+): [string, string, Uint8Array, number, number, number, number, string] {
+  return [
+    session.id,
+    session.userId,
+    session.secretHash,
+    session.createdAt,
+    session.lastSeenAt,
+    session.expiresAt,
+    session.absoluteExpiresAt,
+    session.attributes,
+  ];
+}
+
+/** Values of an account row in {@link ACCOUNT_COLUMNS} order (the flag as 0/1: every engine takes it). */
+export function accountValues(
+  account: AccountRow,
+): [string, string, string, string, number, string | null, number, number] {
+  return [
+    account.userId,
+    account.providerId,
+    account.issuer,
+    account.providerUserId,
+    account.createdAt,
+    account.tokens,
+    account.tokensVersion,
+    account.needsReauth ? 1 : 0,
+  ];
+}
+
+/**
+ * The session-and-user lookup: one JOIN by session id. Column order is fixed (the SQLite store
+ * reads it as an array): session columns as in {@link SESSION_COLUMNS}, then the user's
+ * attributes and creation time.
+ */
+export function sessionAndUserSql(t: TableNames): string {
+  return `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at, s.attributes, u.attributes AS user_attributes, u.created_at AS user_created_at FROM ${t.session} s JOIN ${t.user} u ON u.id = s.user_id WHERE s.id = ?`;
+}

@@ -6,7 +6,10 @@ import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts
 import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
 import {
   ACCOUNT_COLUMNS,
+  accountValues,
   SESSION_COLUMNS,
+  sessionAndUserSql,
+  sessionValues,
   toAccount,
   toSession,
   toUser,
@@ -142,16 +145,7 @@ export abstract class SqlStore implements Store {
     try {
       await db.run(
         `INSERT INTO ${this.tables.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          account.userId,
-          account.providerId,
-          account.issuer,
-          account.providerUserId,
-          account.createdAt,
-          account.tokens,
-          account.tokensVersion,
-          account.needsReauth,
-        ],
+        accountValues(account),
       );
     } catch (error) {
       if (this.isUniqueViolation(error)) {
@@ -166,16 +160,7 @@ export abstract class SqlStore implements Store {
     try {
       await db.run(
         `INSERT INTO ${this.tables.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          session.id,
-          session.userId,
-          session.secretHash,
-          session.createdAt,
-          session.lastSeenAt,
-          session.expiresAt,
-          session.absoluteExpiresAt,
-          session.attributes,
-        ],
+        sessionValues(session),
       );
     } catch (error) {
       if (this.isForeignKeyViolation(error)) throw userNotFound(error);
@@ -329,11 +314,7 @@ export abstract class SqlStore implements Store {
 
   /** The hot path: one JOIN of the session and its user by session id. */
   async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
-    const row = await this.#one(
-      'getSessionAndUser',
-      `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at, s.attributes, u.attributes AS user_attributes, u.created_at AS user_created_at FROM ${this.tables.session} s JOIN ${this.tables.user} u ON u.id = s.user_id WHERE s.id = ?`,
-      [sessionId],
-    );
+    const row = await this.#one('getSessionAndUser', sessionAndUserSql(this.tables), [sessionId]);
     if (row === null) return null;
     return {
       session: toSession(row),

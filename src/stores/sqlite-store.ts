@@ -4,7 +4,16 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
 import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
-import { ACCOUNT_COLUMNS, SESSION_COLUMNS, toAccount, toSession, toUser } from './sql-rows.ts';
+import {
+  ACCOUNT_COLUMNS,
+  accountValues,
+  SESSION_COLUMNS,
+  sessionAndUserSql,
+  sessionValues,
+  toAccount,
+  toSession,
+  toUser,
+} from './sql-rows.ts';
 import {
   checkTablePrefix,
   migrationsFor,
@@ -122,9 +131,7 @@ export class SqliteStore implements Store {
       updateTokens: p(
         `UPDATE ${t.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${accountKey} AND tokens_version = ?`,
       ),
-      getSessionAndUser: p(
-        `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at, s.attributes, u.attributes AS user_attributes, u.created_at AS user_created_at FROM ${t.session} s JOIN ${t.user} u ON u.id = s.user_id WHERE s.id = ?`,
-      ),
+      getSessionAndUser: p(sessionAndUserSql(t)),
       updateSessionExpiry: p(
         `UPDATE ${t.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`,
       ),
@@ -201,16 +208,7 @@ export class SqliteStore implements Store {
 
   #insertAccount(account: AccountRow): void {
     try {
-      this.#s.insertAccount!.run(
-        account.userId,
-        account.providerId,
-        account.issuer,
-        account.providerUserId,
-        account.createdAt,
-        account.tokens,
-        account.tokensVersion,
-        account.needsReauth ? 1 : 0,
-      );
+      this.#s.insertAccount!.run(...accountValues(account));
     } catch (error) {
       if (isUnique(error)) throw new AccountExistsError(account.providerId, { cause: error });
       if (isForeignKey(error)) throw userNotFound(error);
@@ -220,16 +218,7 @@ export class SqliteStore implements Store {
 
   #insertSession(session: SessionRow): void {
     try {
-      this.#s.insertSession!.run(
-        session.id,
-        session.userId,
-        session.secretHash,
-        session.createdAt,
-        session.lastSeenAt,
-        session.expiresAt,
-        session.absoluteExpiresAt,
-        session.attributes,
-      );
+      this.#s.insertSession!.run(...sessionValues(session));
     } catch (error) {
       if (isForeignKey(error)) throw userNotFound(error);
       throw error;
