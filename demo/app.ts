@@ -201,7 +201,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     const query = new URL(req.url ?? '/', url).searchParams;
     const rawError = query.get('error');
     const error = rawError === null ? null : rawError.slice(0, 64);
-    const current = await getSession(auth, req, res);
+    const current = await getSession(auth, handler, req, res);
     if (!current) return send(res, 200, signedOutPage(pageContext(error)));
     const [accounts, sessions] = await Promise.all([
       auth.getUserAccounts(current.user.id),

@@ -31,7 +31,7 @@ const ADAPTERS: Record<string, App> = {
     return listen(
       createServer((req, res) => {
         if (req.url?.startsWith('/auth/')) return void routes(req, res);
-        void getSession(auth, req, res).then((result) => {
+        void getSession(auth, handler, req, res).then((result) => {
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ user: result?.user.attributes.username ?? null }));
         });

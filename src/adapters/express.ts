@@ -34,7 +34,7 @@ export function latchkeyExpress<UA extends object, SA extends object>(
       routes(req, res).catch(next);
       return;
     }
-    getSession(auth, req, res).then((result) => {
+    getSession(auth, handler, req, res).then((result) => {
       // The app's registered attribute types (see `Register`) describe the same rows.
       req.latchkey = result as SessionValidationResult | null;
       next();

@@ -2,6 +2,7 @@
 // gets `c.get('user')` / `c.get('session')` (null when signed out).
 import type { MiddlewareHandler } from 'hono';
 import type { Latchkey } from '../core/latchkey.ts';
+import { readRequestSession } from '../core/request.ts';
 import type {
   RegisteredSessionAttributes,
   RegisteredUserAttributes,
@@ -40,15 +41,12 @@ export function latchkeyHono<UA extends object, SA extends object>(
     if (handler.matches(request)) {
       return handler.fetch(request, { clientAddress: remoteAddress(c.env) });
     }
-    const cookieToken = auth.readSessionCookie(request.headers.get('cookie'), request.url);
-    const token = cookieToken ?? auth.readBearerToken(request.headers.get('authorization'));
-    const result = await auth.validateSession(token);
-    c.set('user', result?.user ?? null);
-    c.set('session', result?.session ?? null);
+    const current = await readRequestSession(auth, request, handler.requestOrigin(request));
+    c.set('user', current?.result.user ?? null);
+    c.set('session', current?.result.session ?? null);
     await next();
-    if (result && cookieToken !== null && result.session.fresh) {
-      const cookie = auth.createSessionCookie(cookieToken, result.session, request.url);
-      c.res.headers.append('set-cookie', cookie.serialize());
+    if (current?.renewalCookie) {
+      c.res.headers.append('set-cookie', current.renewalCookie.serialize());
     }
   };
 }

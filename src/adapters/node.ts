@@ -2,6 +2,7 @@
 // ServerResponse, passing the socket's address for rate limiting.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Latchkey } from '../core/latchkey.ts';
+import { readRequestSession } from '../core/request.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
 import { responseText } from '../http/responses.ts';
@@ -27,15 +28,20 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> |
   return out;
 }
 
+/** A Node request's origin: the scheme from the socket, the host from `Host` (else `localhost`). */
+function originOf(req: IncomingMessage): string {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const rawHost = req.headers.host;
+  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
+  return `${encrypted ? 'https' : 'http'}://${host}`;
+}
+
 /**
  * Builds a fetch `Request` from a Node request. The URL's host comes from the `Host` header
  * (a malformed one is replaced by `localhost`); the scheme from the socket.
  * @throws Error "body too large" past 64 KiB (the node handler answers 413).
  */
 export async function toRequest(req: IncomingMessage, path = req.url): Promise<Request> {
-  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const rawHost = req.headers.host;
-  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
   const target = path?.startsWith('/') ? path : '/';
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -46,11 +52,7 @@ export async function toRequest(req: IncomingMessage, path = req.url): Promise<R
     }
   }
   const body = await readBody(req);
-  return new Request(`${encrypted ? 'https' : 'http'}://${host}${target}`, {
-    method: req.method ?? 'GET',
-    headers,
-    body,
-  });
+  return new Request(originOf(req) + target, { method: req.method ?? 'GET', headers, body });
 }
 
 /** Writes a fetch `Response` to a Node response (all `Set-Cookie` headers kept apart). */
@@ -91,33 +93,24 @@ export function toNodeHandler(
   };
 }
 
-function requestURL(req: IncomingMessage): string {
-  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const rawHost = req.headers.host;
-  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
-  return `${encrypted ? 'https' : 'http'}://${host}/`;
-}
-
 /**
- * Validates the session of a Node request (cookie, else bearer token). When the session was
- * renewed and `res` is given, the cookie is re-sent. `null` when signed out.
+ * Validates the session of a Node request (cookie, else bearer token), naming the cookie as the
+ * handler's routes do. When the session was renewed and `res` is given, the cookie is re-sent.
+ * `null` when signed out.
  * @throws StoreError when the store fails.
  */
 export async function getSession<UA extends object, SA extends object>(
   auth: Latchkey<UA, SA>,
+  handler: AuthHandler,
   req: IncomingMessage,
   res?: ServerResponse,
 ): Promise<SessionValidationResult<UA, SA> | null> {
-  const url = requestURL(req);
-  const cookieHeader = req.headers.cookie;
-  const cookieToken = auth.readSessionCookie(cookieHeader, url);
-  const token = cookieToken ?? auth.readBearerToken(req.headers.authorization);
-  const result = await auth.validateSession(token);
-  if (result && cookieToken !== null && result.session.fresh && res) {
-    const cookie = auth.createSessionCookie(cookieToken, result.session, url).serialize();
+  const origin = handler.requestOrigin({ url: originOf(req), headers: req.headers });
+  const current = await readRequestSession(auth, req, origin);
+  if (current?.renewalCookie && res) {
     const existing = res.getHeader('set-cookie');
     const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
-    res.setHeader('set-cookie', [...list, cookie]);
+    res.setHeader('set-cookie', [...list, current.renewalCookie.serialize()]);
   }
-  return result;
+  return current?.result ?? null;
 }

@@ -12,7 +12,12 @@ import {
   toUser,
 } from './rows.ts';
 import { randomString } from './random.ts';
-import { getHeader, readBearerToken, type HeadersLike } from './request.ts';
+import {
+  readBearerToken,
+  readRequestSession,
+  type HeadersLike,
+  type SessionTokenSource,
+} from './request.ts';
 import { generateToken, parseToken, verifySecret } from './session-token.ts';
 import type {
   Account,
@@ -42,8 +47,9 @@ export interface CookieOptions {
   /** Cookie name; served as `__Host-<name>` over https. Default `latchkey_session`. */
   name?: string;
   /**
-   * Allow a plain (not Secure, not `__Host-`) cookie when — and only when — the request URL is
-   * `http://localhost`, `http://127.0.0.1` or `http://[::1]`. For local development. Default false.
+   * Allow a plain (not Secure, not `__Host-`) cookie when — and only when — the app's origin for
+   * the request is `http://localhost`, `http://127.0.0.1` or `http://[::1]` (any port). For local
+   * development. Default false.
    */
   insecureLocalhost?: boolean;
   sameSite?: 'lax' | 'strict';
@@ -74,7 +80,7 @@ export interface CreatedSession<SA extends object> {
   token: string;
 }
 
-/** The request-scoped helper of seed 000 (`auth.handleRequest(c)`). */
+/** What {@link Latchkey.handleRequest} returns: the Lucia v2 style request helper. */
 export interface AuthRequest<UA extends object, SA extends object> {
   /** Validates the session cookie. */
   validate(): Promise<SessionValidationResult<UA, SA> | null>;
@@ -315,26 +321,31 @@ export class Latchkey<
   }
 
   // ---- requests and cookies ------------------------------------------------------------------
+  // The cookie's name and flags depend on one input: the app's origin for the request (see
+  // docs/sessions.md#cookies). The handler computes it (`handler.requestOrigin(request)`) and
+  // every adapter passes that same value, so they can never disagree on `__Host-`.
 
-  /** Whether cookies for this request URL may be the insecure localhost variant. */
-  #insecure(url: string | URL | undefined): boolean {
-    return this.#insecureLocalhost && isLoopbackHttp(url);
+  /** Whether cookies for this origin may be the insecure localhost variant. */
+  #insecure(origin: string | URL | undefined): boolean {
+    return this.#insecureLocalhost && isLoopbackHttp(origin);
   }
 
-  /** The session cookie's name for a request URL (`__Host-` prefixed unless insecure localhost). */
-  sessionCookieName(url?: string | URL): string {
-    return this.#insecure(url) ? this.cookieName : `__Host-${this.cookieName}`;
+  /**
+   * The session cookie's name for the app's origin: `__Host-<name>`, or the plain name for a
+   * loopback `http://` origin when `cookie.insecureLocalhost` is on (no origin: `__Host-`).
+   */
+  sessionCookieName(origin?: string | URL): string {
+    return this.#insecure(origin) ? this.cookieName : `__Host-${this.cookieName}`;
   }
 
   /** A `Set-Cookie` for the session, expiring with its idle expiry. */
   createSessionCookie(
     token: string,
     session: Pick<Session<SA>, 'expiresAt'>,
-    url?: string | URL,
+    origin?: string | URL,
   ): Cookie {
-    const secure = !this.#insecure(url);
-    return new Cookie(this.sessionCookieName(url), token, {
-      secure,
+    return new Cookie(this.sessionCookieName(origin), token, {
+      secure: !this.#insecure(origin),
       httpOnly: true,
       sameSite: this.#sameSite,
       path: '/',
@@ -343,9 +354,9 @@ export class Latchkey<
   }
 
   /** A `Set-Cookie` that deletes the session cookie. */
-  createBlankSessionCookie(url?: string | URL): Cookie {
-    return new Cookie(this.sessionCookieName(url), '', {
-      secure: !this.#insecure(url),
+  createBlankSessionCookie(origin?: string | URL): Cookie {
+    return new Cookie(this.sessionCookieName(origin), '', {
+      secure: !this.#insecure(origin),
       httpOnly: true,
       sameSite: this.#sameSite,
       path: '/',
@@ -353,9 +364,9 @@ export class Latchkey<
     });
   }
 
-  /** Reads the session token from a `Cookie` header. */
-  readSessionCookie(cookieHeader: string | null | undefined, url?: string | URL): string | null {
-    return readCookie(cookieHeader, this.sessionCookieName(url));
+  /** Reads the session token from a `Cookie` header (the name for `origin`, as above). */
+  readSessionCookie(cookieHeader: string | null | undefined, origin?: string | URL): string | null {
+    return readCookie(cookieHeader, this.sessionCookieName(origin));
   }
 
   /** Reads the session token from an `Authorization: Bearer` header. */
@@ -364,24 +375,27 @@ export class Latchkey<
   }
 
   /**
-   * A request-scoped helper (seed 000's `auth.handleRequest(c)`): `validate()` reads the cookie,
-   * `validateBearerToken()` the `Authorization` header. Pass a fetch `Request` (or any object
-   * with `headers`, plus `url` so localhost development cookies are recognised), or a context
-   * that carries one as `req.raw` (Hono's `c`, as in the seed).
+   * A request-scoped helper in the Lucia v2 style (`auth.handleRequest(c)`): `validate()` reads
+   * the session cookie, `validateBearerToken()` the `Authorization` header, both through
+   * {@link readRequestSession}. Pass a fetch `Request` (or any object with `headers`), or a
+   * context that carries one as `req.raw` (Hono's `c`). The cookie's name follows `origin` —
+   * pass `handler.requestOrigin(request)` when the routes run with `origin` or `trustProxy` —
+   * else the request's `url`.
    */
   handleRequest(
     source: (HeadersLike & { url?: string }) | { req: { raw: Request } },
+    origin?: string | URL,
   ): AuthRequest<UA, SA> {
     const request: HeadersLike & { url?: string } =
       'req' in source && typeof source.req === 'object' && source.req !== null
         ? source.req.raw
         : (source as HeadersLike & { url?: string });
-    const url = 'url' in request ? request.url : undefined;
+    const at = origin ?? ('url' in request ? request.url : undefined);
+    const validate = async (only: SessionTokenSource) =>
+      (await readRequestSession(this, request, at, { only }))?.result ?? null;
     return {
-      validate: () =>
-        this.validateSession(this.readSessionCookie(getHeader(request, 'cookie'), url)),
-      validateBearerToken: () =>
-        this.validateSession(readBearerToken(getHeader(request, 'authorization'))),
+      validate: () => validate('cookie'),
+      validateBearerToken: () => validate('bearer'),
     };
   }
 }

@@ -3,6 +3,7 @@
 // encoded slashes — a segment is letters, digits, `_` and `-` or the request is a 404.
 import { LatchkeyError } from '../core/errors.ts';
 import type { Latchkey } from '../core/latchkey.ts';
+import { getHeader, type RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { createBlankFlowCookie } from './flow-cookie.ts';
 import type {
@@ -35,6 +36,12 @@ export interface AuthHandler {
   readonly basePath: string;
   /** Whether a request path belongs to these routes. */
   matches(request: Request): boolean;
+  /**
+   * The app's origin for a request as the routes see it — the `origin` option, else (with
+   * `trustProxy`) `X-Forwarded-Proto`/`-Host`, else the request URL's. The session cookie's name
+   * follows it, so adapters pass it to `readRequestSession` (a Node request: its absolute URL).
+   */
+  requestOrigin(request: RequestLike): string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -112,6 +119,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
     basePath,
     matches: (request) => pathOf(request.url).startsWith(`${basePath}/`),
     fetch: (request, info) => handle(shared, request, info),
+    requestOrigin: (request) => requestOrigin(shared, request),
   };
 }
 
@@ -122,11 +130,15 @@ function pathOf(url: string): string {
   return end === -1 ? url.slice(start) : url.slice(start, start + end);
 }
 
-function requestOrigin(h: ResolvedOptions<object, object>, request: Request, url: URL): string {
+function requestOrigin(
+  h: ResolvedOptions<object, object>,
+  request: RequestLike,
+  url?: URL,
+): string {
   if (h.origin !== null) return h.origin;
   if (h.trustProxy) {
-    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-    const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+    const proto = getHeader(request, 'x-forwarded-proto')?.split(',')[0]?.trim();
+    const host = getHeader(request, 'x-forwarded-host')?.split(',')[0]?.trim();
     if (
       (proto === 'https' || proto === 'http') &&
       host &&
@@ -139,7 +151,7 @@ function requestOrigin(h: ResolvedOptions<object, object>, request: Request, url
       }
     }
   }
-  return url.origin;
+  return (url ?? new URL(request.url)).origin;
 }
 
 function clientAddress(

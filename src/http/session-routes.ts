@@ -1,6 +1,6 @@
 // Routes over the signed-in session: read it, list and revoke sessions, sign out, unlink.
 import type { Cookie } from '../core/cookies.ts';
-import type { SessionValidationResult } from '../core/types.ts';
+import { readRequestSession, readSessionToken, type RequestSession } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
 import { isSameOriginRequest } from './origin.ts';
@@ -9,27 +9,16 @@ import { errorResponse, json, noContent, redirect } from './responses.ts';
 type H = ResolvedOptions<object, object>;
 
 /** The validated session of a request, and whether it came from the cookie or a bearer token. */
-export interface CurrentSession {
-  result: SessionValidationResult<object, object>;
-  via: 'cookie' | 'bearer';
-}
+export type CurrentSession = RequestSession<object, object>;
 
 /** Reads the session cookie, else the bearer token; `null` when neither is valid. */
-export async function currentSession(
+export function currentSession(
   h: H,
   ctx: RequestContext,
   options: { cookieOnly?: boolean } = {},
 ): Promise<CurrentSession | null> {
-  const cookie = h.auth.readSessionCookie(ctx.request.headers.get('cookie'), ctx.origin);
-  if (cookie !== null) {
-    const result = await h.auth.validateSession(cookie);
-    return result ? { result, via: 'cookie' } : null;
-  }
-  if (options.cookieOnly) return null;
-  const bearer = h.auth.readBearerToken(ctx.request.headers.get('authorization'));
-  if (bearer === null) return null;
-  const result = await h.auth.validateSession(bearer);
-  return result ? { result, via: 'bearer' } : null;
+  const only = options.cookieOnly ? 'cookie' : undefined;
+  return readRequestSession(h.auth, ctx.request, ctx.origin, { only });
 }
 
 /**
@@ -37,9 +26,7 @@ export async function currentSession(
  * cookie (a bearer header cannot be attached by a cross-site form, so it is not CSRF-able).
  */
 export function mayChangeState(h: H, ctx: RequestContext): boolean {
-  const headers = ctx.request.headers;
-  const hasCookie = h.auth.readSessionCookie(headers.get('cookie'), ctx.origin) !== null;
-  if (!hasCookie && h.auth.readBearerToken(headers.get('authorization')) !== null) return true;
+  if (readSessionToken(h.auth, ctx.request, ctx.origin)?.via === 'bearer') return true;
   return isSameOriginRequest(ctx.request, ctx.origin, h.allowedOrigins);
 }
 
@@ -54,11 +41,8 @@ function done(ctx: RequestContext, location: string, cookies: Cookie[]): Respons
   return noContent(cookies);
 }
 
-function refreshCookie(h: H, ctx: RequestContext, current: CurrentSession): Cookie[] {
-  if (current.via !== 'cookie' || !current.result.session.fresh) return [];
-  // The renewed expiry only reaches the browser if the cookie is sent again.
-  const token = h.auth.readSessionCookie(ctx.request.headers.get('cookie'), ctx.origin)!;
-  return [h.auth.createSessionCookie(token, current.result.session, ctx.origin)];
+function refreshCookie(current: CurrentSession): Cookie[] {
+  return current.renewalCookie ? [current.renewalCookie] : [];
 }
 
 /** `GET {base}/session`: the current `{ user, session }`, or 401. */
@@ -66,7 +50,7 @@ export async function getSessionRoute(h: H, ctx: RequestContext): Promise<Respon
   const current = await currentSession(h, ctx);
   if (!current) return errorResponse(401, 'unauthorized');
   const { user, session } = current.result;
-  return json(200, { user, session }, refreshCookie(h, ctx, current));
+  return json(200, { user, session }, refreshCookie(current));
 }
 
 /** `GET {base}/sessions`: the user's live sessions, the current one flagged. */
@@ -82,7 +66,7 @@ export async function listSessionsRoute(h: H, ctx: RequestContext): Promise<Resp
     expiresAt: s.expiresAt,
     current: s.id === current.result.session.id,
   }));
-  return json(200, { sessions: body }, refreshCookie(h, ctx, current));
+  return json(200, { sessions: body }, refreshCookie(current));
 }
 
 /** `POST|DELETE {base}/sessions/{id}`: revokes one of the user's own sessions (others: 404). */
