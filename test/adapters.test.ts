@@ -2,7 +2,7 @@
 // real HTTP, the session on the request context, renewal re-sending the cookie, sign-out, and
 // the socket address used for rate limiting.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
@@ -12,7 +12,7 @@ import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
 import { getSession, toNodeHandler } from '../src/adapters/node.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
-import { createAuthHandler, type AuthHandler } from '../src/http/index.ts';
+import { createAuthHandler, type AuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
 import type { OAuthProvider } from '../src/oauth/provider.ts';
 import { github } from '../src/providers/github.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
@@ -192,3 +192,127 @@ for (const [name, makeApp] of Object.entries(ADAPTERS)) {
     });
   });
 }
+
+/** A GET over node:http, so that the `Host` header can name another host than the socket's. */
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; setCookies: string[] }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body, setCookies: res.headers['set-cookie'] ?? [] }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// The cookie's name (`__Host-` or the plain loopback-development one) follows one input, the
+// app's origin for the request as the handler sees it; every reader must agree on it, or a user
+// signed in by the routes would look signed out to the app's own pages (or the other way round).
+describe('the handler, each adapter and handleRequest agree on the session cookie name', () => {
+  const HOST = '__Host-latchkey_session';
+  const PLAIN = 'latchkey_session';
+  const scenarios: {
+    name: string;
+    options: Partial<AuthHandlerOptions<Attrs, Attrs>>;
+    headers: Record<string, string>;
+    expected: string;
+  }[] = [
+    {
+      name: 'https origin (the origin option, served on loopback http)',
+      options: { origin: 'https://app.example' },
+      headers: {},
+      expected: HOST,
+    },
+    {
+      name: 'https origin from a trusted proxy, served on loopback http',
+      options: { trustProxy: true },
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example' },
+      expected: HOST,
+    },
+    {
+      name: 'http loopback with cookie.insecureLocalhost',
+      options: {},
+      headers: {},
+      expected: PLAIN,
+    },
+    {
+      name: 'http non-loopback',
+      options: {},
+      headers: { host: 'app.test' },
+      expected: HOST,
+    },
+  ];
+
+  for (const [adapter, makeApp] of Object.entries(ADAPTERS)) {
+    for (const scenario of scenarios) {
+      it(`${adapter}: ${scenario.name} → ${scenario.expected}`, async () => {
+        const now = { value: Date.now() };
+        const auth = createLatchkey<Attrs, Attrs>({
+          store: memoryStore({ now: () => now.value }),
+          cookie: { insecureLocalhost: true },
+          now: () => now.value,
+        });
+        const handler = createAuthHandler(auth, {
+          providers: [],
+          secret: 'adapter-test-secret-0123456789abcdef',
+          rateLimit: false,
+          ...scenario.options,
+        });
+        const server = await makeApp(auth, handler);
+        const port = (server.address() as AddressInfo).port;
+        try {
+          const user = await auth.createUser({ attributes: { username: 'octocat' } });
+          const { token } = await auth.createSession({ userId: user.id });
+          const me = adapter === 'node:http' ? '/' : '/me';
+          const host = scenario.headers.host ?? `127.0.0.1:${port}`;
+          const seenBy = async (name: string) => {
+            const headers = { ...scenario.headers, cookie: `${name}=${token}` };
+            const routes = await get(port, '/auth/session', headers);
+            const app = await get(port, me, headers);
+            // The same request as a fetch `Request`, for `auth.handleRequest`.
+            const request = new Request(`http://${host}${me}`, { headers });
+            const helper = await auth
+              .handleRequest(request, handler.requestOrigin(request))
+              .validate();
+            return {
+              routes: routes.status === 200,
+              adapter: (JSON.parse(app.body) as { user: string | null }).user === 'octocat',
+              handleRequest: helper?.user.id === user.id,
+            };
+          };
+          const other = scenario.expected === HOST ? PLAIN : HOST;
+          assert.deepEqual(await seenBy(scenario.expected), {
+            routes: true,
+            adapter: true,
+            handleRequest: true,
+          });
+          assert.deepEqual(await seenBy(other), {
+            routes: false,
+            adapter: false,
+            handleRequest: false,
+          });
+
+          // A renewal is re-sent under the same name by the routes and by the adapter.
+          const headers = { ...scenario.headers, cookie: `${scenario.expected}=${token}` };
+          for (const path of ['/auth/session', me]) {
+            now.value += 2 * 60 * 60_000;
+            const renewed = await get(port, path, headers);
+            assert.equal(renewed.setCookies.length, 1, path);
+            assert.ok(renewed.setCookies[0]!.startsWith(`${scenario.expected}=lks_`), path);
+          }
+        } finally {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        }
+      });
+    }
+  }
+});
