@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Cookie, createLatchkey, readBearerToken, readCookie } from '../src/index.ts';
+import { readRequestSession } from '../src/core/request.ts';
 import { parseToken } from '../src/core/session-token.ts';
 import { sha256, sha256Binary, sha256Portable } from '../src/core/sha256.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
@@ -116,7 +117,7 @@ describe('validateSession never throws on bad tokens and writes nothing', () => 
     }
   });
 
-  it('a fetch Request works with handleRequest (seed 000 shape)', async () => {
+  it('a fetch Request works with handleRequest (Lucia v2 style)', async () => {
     const auth = createLatchkey({ store: memoryStore() });
     const user = await auth.createUser({ attributes: {} });
     const { token, session } = await auth.createSession({ userId: user.id, attributes: {} });
@@ -132,6 +133,81 @@ describe('validateSession never throws on bad tokens and writes nothing', () => 
     );
     await auth.invalidateSession(session.id);
     assert.equal(await auth.handleRequest(request).validateBearerToken(), null);
+  });
+});
+
+describe('reading a session from a request', () => {
+  it('the cookie wins over a bearer token, even when the cookie is not a live session', async () => {
+    const auth = createLatchkey({ store: memoryStore() });
+    const user = await auth.createUser({ attributes: {} });
+    const a = await auth.createSession({ userId: user.id });
+    const b = await auth.createSession({ userId: user.id });
+    const origin = 'https://app.example';
+    const both = new Headers({
+      cookie: `__Host-latchkey_session=${a.token}`,
+      authorization: `Bearer ${b.token}`,
+    });
+    const fromCookie = await readRequestSession(auth, both, origin);
+    assert.equal(fromCookie?.via, 'cookie');
+    assert.equal(fromCookie?.result.session.id, a.session.id);
+    const onlyBearer = await readRequestSession(auth, both, origin, { only: 'bearer' });
+    assert.equal(onlyBearer?.result.session.id, b.session.id);
+    await auth.invalidateSession(a.session.id);
+    assert.equal(await readRequestSession(auth, both, origin), null);
+    both.delete('authorization');
+    assert.equal(await readRequestSession(auth, both, origin, { only: 'bearer' }), null);
+  });
+
+  it('a renewal re-sends the cookie under the name for the origin, never for a bearer token', async () => {
+    const now = { value: Date.now() };
+    const auth = createLatchkey({
+      store: memoryStore({ now: () => now.value }),
+      cookie: { insecureLocalhost: true },
+      now: () => now.value,
+    });
+    const user = await auth.createUser({ attributes: {} });
+    const { token } = await auth.createSession({ userId: user.id });
+    const dev = 'http://localhost:3000';
+    const quiet = await readRequestSession(
+      auth,
+      { headers: { cookie: `latchkey_session=${token}` } },
+      dev,
+    );
+    assert.equal(quiet?.renewalCookie, null);
+    now.value += 2 * 60 * 60_000;
+    const renewed = await readRequestSession(
+      auth,
+      { headers: { cookie: `latchkey_session=${token}` } },
+      dev,
+    );
+    assert.match(renewed!.renewalCookie!.serialize(), /^latchkey_session=lks_/);
+    now.value += 2 * 60 * 60_000;
+    const bearer = await readRequestSession(
+      auth,
+      { headers: { authorization: `Bearer ${token}` } },
+      dev,
+    );
+    assert.equal(bearer?.result.session.fresh, true);
+    assert.equal(bearer?.renewalCookie, null);
+  });
+
+  it('handleRequest names the cookie from the origin it is given, else the request URL', async () => {
+    const auth = createLatchkey({ store: memoryStore(), cookie: { insecureLocalhost: true } });
+    const user = await auth.createUser({ attributes: {} });
+    const { token } = await auth.createSession({ userId: user.id });
+    const plain = new Request('http://127.0.0.1:3000/', {
+      headers: { cookie: `latchkey_session=${token}` },
+    });
+    assert.equal((await auth.handleRequest(plain).validate())?.user.id, user.id);
+    assert.equal(await auth.handleRequest(plain, 'https://app.example').validate(), null);
+    const secure = new Request('http://127.0.0.1:3000/', {
+      headers: { cookie: `__Host-latchkey_session=${token}` },
+    });
+    assert.equal(await auth.handleRequest(secure).validate(), null);
+    assert.equal(
+      (await auth.handleRequest(secure, 'https://app.example').validate())?.user.id,
+      user.id,
+    );
   });
 });
 
