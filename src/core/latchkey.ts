@@ -321,9 +321,7 @@ export class Latchkey<
   }
 
   // ---- requests and cookies ------------------------------------------------------------------
-  // The cookie's name and flags depend on one input: the app's origin for the request (see
-  // docs/sessions.md#cookies). The handler computes it (`handler.requestOrigin(request)`) and
-  // every adapter passes that same value, so they can never disagree on `__Host-`.
+  // One input names the cookie: the app's origin for the request (docs/sessions.md#cookies).
 
   /** Whether cookies for this origin may be the insecure localhost variant. */
   #insecure(origin: string | URL | undefined): boolean {
@@ -344,23 +342,21 @@ export class Latchkey<
     session: Pick<Session<SA>, 'expiresAt'>,
     origin?: string | URL,
   ): Cookie {
-    return new Cookie(this.sessionCookieName(origin), token, {
-      secure: !this.#insecure(origin),
-      httpOnly: true,
-      sameSite: this.#sameSite,
-      path: '/',
-      expires: session.expiresAt.getTime(),
-    });
+    return this.#sessionCookie(token, session.expiresAt.getTime(), origin);
   }
 
   /** A `Set-Cookie` that deletes the session cookie. */
   createBlankSessionCookie(origin?: string | URL): Cookie {
-    return new Cookie(this.sessionCookieName(origin), '', {
+    return this.#sessionCookie('', 0, origin);
+  }
+
+  #sessionCookie(value: string, expires: number, origin: string | URL | undefined): Cookie {
+    return new Cookie(this.sessionCookieName(origin), value, {
       secure: !this.#insecure(origin),
       httpOnly: true,
       sameSite: this.#sameSite,
       path: '/',
-      expires: 0,
+      expires,
     });
   }
 

@@ -70,11 +70,9 @@ export interface SessionToken {
   via: SessionTokenSource;
 }
 
-/** A request's validated session. */
-export interface RequestSession<UA extends object, SA extends object> {
+/** A request's validated session, with its token and where it was found. */
+export interface RequestSession<UA extends object, SA extends object> extends SessionToken {
   result: SessionValidationResult<UA, SA>;
-  token: string;
-  via: SessionTokenSource;
   /**
    * The cookie to send back because this validation renewed a cookie session (its new expiry
    * only reaches the browser that way); `null` otherwise — a bearer client keeps its token.
@@ -125,5 +123,5 @@ export async function readRequestSession<UA extends object, SA extends object>(
   const renewalCookie = renewed
     ? auth.createSessionCookie(found.token, result.session, origin)
     : null;
-  return { result, token: found.token, via: found.via, renewalCookie };
+  return { ...found, result, renewalCookie };
 }
