@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, median, startServer, type ServerHandle } from './load.ts';
-import { seedDatabase } from './seed-db.ts';
+import { fillDatabase } from './fill-db.ts';
 
 const quick = process.argv.includes('--quick');
 const duration = quick ? 3 : 8;
@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-adapters-'));
 const servers: ServerHandle[] = [];
 try {
   const db = join(dir, 'adapters.db');
-  const tokens = await seedDatabase(db, 10_000, 10_000);
+  const tokens = await fillDatabase(db, 10_000, 10_000);
   const results: Record<string, { bare: number[]; session: number[]; ratio: number[] }> = {};
   const ports: Record<string, number> = {};
   for (const name of frameworks) {

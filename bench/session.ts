@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load as loadRoute, median, startServer, type Run, type ServerHandle } from './load.ts';
-import { seedDatabase } from './seed-db.ts';
+import { fillDatabase } from './fill-db.ts';
 
 const quick = process.argv.includes('--quick');
 const duration = quick ? 3 : 6;
@@ -26,14 +26,14 @@ const load = (port: number, path: string, tokens: string[]): Promise<Run> =>
 
 const children: ServerHandle['child'][] = [];
 try {
-  // Seed everything first and flush it to disk, so write-back of a freshly written
+  // Fill everything first and flush it to disk, so write-back of a freshly written
   // million-row file never competes with a measured round.
   process.stderr.write(
-    `seeding ${mainCount}, ${flatSmall} and ${flatLarge} users and sessions...\n`,
+    `filling ${mainCount}, ${flatSmall} and ${flatLarge} users and sessions...\n`,
   );
-  const mainTokens = await seedDatabase(join(dir, 'main.db'), mainCount, 20_000);
-  const smallTokens = await seedDatabase(join(dir, 'small.db'), flatSmall, flatSmall);
-  const largeTokens = await seedDatabase(join(dir, 'large.db'), flatLarge, 50_000);
+  const mainTokens = await fillDatabase(join(dir, 'main.db'), mainCount, 20_000);
+  const smallTokens = await fillDatabase(join(dir, 'small.db'), flatSmall, flatSmall);
+  const largeTokens = await fillDatabase(join(dir, 'large.db'), flatLarge, 50_000);
   spawnSync('sync');
   const main = await startServer(server, [join(dir, 'main.db')]);
   children.push(main.child);

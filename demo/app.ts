@@ -1,15 +1,15 @@
-// The demo server: latchkey's routes plus two pages, on plain node:http. It uses latchkey only
-// through the package's entry files, the way an app would.
+// The demo server: latchkey's routes plus two pages, on plain node:http. It imports latchkey
+// only by its public subpaths, the way an app would (see docs/demo.md for how they resolve).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getSession, toNodeHandler } from '../src/adapters/node.ts';
-import { createAuthHandler } from '../src/http/index.ts';
-import { createLatchkey, type Store } from '../src/index.ts';
-import { github, oidc } from '../src/providers/index.ts';
-import { openStore } from '../src/stores/open-store.ts';
-import { sqliteStore } from '../src/stores/sqlite-store.ts';
-import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
+import { createLatchkey, type Store } from 'latchkey';
+import { createAuthHandler } from 'latchkey/http';
+import { getSession, toNodeHandler } from 'latchkey/node';
+import { openStore } from 'latchkey/open-store';
+import { github, oidc } from 'latchkey/providers';
+import { sqliteStore } from 'latchkey/sqlite';
+import { startGitHubDouble, type GitHubDouble } from 'latchkey/testing';
 import { signedInPage, signedOutPage, type PageContext } from './pages.ts';
 
 type Attributes = Record<string, unknown>;

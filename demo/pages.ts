@@ -1,7 +1,7 @@
 // The demo's server-rendered pages. Every value that came from a user, a provider or a
 // database goes through `escapeHTML`; forms are POSTs that the handler checks for Origin.
-import type { Account, Session, User } from '../src/index.ts';
-import { escapeHTML as e } from '../src/http/index.ts';
+import type { Account, Session, User } from 'latchkey';
+import { escapeHTML as e } from 'latchkey/http';
 
 export interface ProviderButton {
   id: string;

@@ -25,7 +25,16 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=120000', '--test-reporter=spec', ...files],
+  // `latchkey-source` resolves the package's own subpaths (`latchkey/sqlite`, as the demo imports
+  // them) to src/, so tests never depend on a stale or missing build; see package.json "exports".
+  [
+    '--conditions=latchkey-source',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

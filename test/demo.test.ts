@@ -2,7 +2,7 @@
 // directory, clean stop on SIGTERM), and its pages (escaping, sessions, CSRF-checked forms).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,10 +12,16 @@ import { startDemo, type Demo } from '../demo/app.ts';
 import { dropTablesSql } from '../src/stores/migrations.ts';
 import { MYSQL_URL, POSTGRES_URL, uniqueSuffix } from './helpers.ts';
 
-const MAIN = resolve('demo/main.ts');
+// Exactly what `npm start` runs (`node <flags> demo/main.ts`), with this Node and absolute paths.
+const START = (
+  JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .slice(1)
+  .map((arg) => (arg.endsWith('.ts') ? resolve(arg) : arg));
 
 function run(env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, START, {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,18 @@
 // The built package as an app sees it: every subpath of the `exports` map resolves from dist/
 // (self-reference by name), carries its declarations, and exposes its main entry points.
-// `npm test` builds before it runs the tests.
+// `npm test` builds before it runs the tests. The tests themselves run with the
+// `latchkey-source` condition (src/ instead of dist/), so resolution by name is checked in a
+// child process without it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  exports: Record<string, string | { types: string; default: string }>;
+  exports: Record<string, string | { 'latchkey-source': string; types: string; default: string }>;
 };
 
 const expected: Record<string, string[]> = {
@@ -18,6 +22,7 @@ const expected: Record<string, string[]> = {
   './postgres': ['postgresStore'],
   './mysql': ['mysqlStore'],
   './redis': ['redisStore'],
+  './open-store': ['openStore'],
   './oauth': ['providerAuth', 'OAuthRequestError'],
   './providers': ['github', 'google', 'microsoftEntra', 'gitlab', 'discord', 'oidc', 'oauth2'],
   './testing': ['startGitHubDouble'],
@@ -31,6 +36,40 @@ const expected: Record<string, string[]> = {
 };
 
 describe('package exports', () => {
+  it('every subpath resolves by name to dist/, and to src/ only under latchkey-source', () => {
+    const subpaths = Object.keys(expected).map((s) => `latchkey${s.slice(1)}`);
+    const script = `console.log(JSON.stringify(${JSON.stringify(subpaths)}.map((s) => import.meta.resolve(s))))`;
+    const resolveIn = (conditions: string[]): string[] => {
+      const child = spawnSync(
+        process.execPath,
+        [...conditions, '--input-type=module', '-e', script],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '' },
+        },
+      );
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout) as string[];
+    };
+    const entries = Object.keys(expected).map(
+      (s) => pkg.exports[s] as { 'latchkey-source': string; default: string },
+    );
+    const url = (path: string) => pathToFileURL(join(root, path)).href;
+    assert.deepEqual(
+      resolveIn([]),
+      entries.map((e) => url(e.default)),
+    );
+    assert.deepEqual(
+      resolveIn(['--conditions=latchkey-source']),
+      entries.map((e) => url(e['latchkey-source'])),
+    );
+    for (const entry of entries) {
+      const source = entry['latchkey-source'].replace(/^\.\/src\//, '').replace(/\.ts$/, '');
+      assert.equal(entry.default, `./dist/${source}.js`, "the source is the built file's source");
+    }
+  });
+
   it('lists exactly the documented subpaths', () => {
     const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
     assert.deepEqual(subpaths.sort(), Object.keys(expected).sort());
@@ -41,7 +80,10 @@ describe('package exports', () => {
       const entry = pkg.exports[subpath] as { types: string; default: string };
       assert.ok(existsSync(join(root, entry.default)), `${entry.default} is built`);
       assert.ok(existsSync(join(root, entry.types)), `${entry.types} is built`);
-      const mod = (await import(`latchkey${subpath.slice(1)}`)) as Record<string, unknown>;
+      const mod = (await import(pathToFileURL(join(root, entry.default)).href)) as Record<
+        string,
+        unknown
+      >;
       for (const name of names)
         assert.equal(typeof mod[name], 'function', `${subpath} exports ${name}`);
     });
@@ -82,6 +124,7 @@ describe('each subpath loads only its own dependencies', () => {
     './postgres': ['pg'],
     './mysql': ['mysql2'],
     './redis': ['ioredis'],
+    './open-store': ['pg', 'mysql2'],
     './oauth': ['oauth4webapi', 'jose'],
     './providers': ['oauth4webapi', 'jose'],
     './testing': [],

@@ -128,7 +128,7 @@ function describeFailure(error: unknown, timeoutSeconds: number): string {
         return `Sign-in cancelled or declined: ${error.message}.`;
       case 'expired_token':
         return 'The code expired before it was approved. Run `latchkey login --device` again.';
-      case 'oauth_request':
+      case 'server_unreachable':
         return `Could not reach the server: ${error.message}.`;
       default:
         return `Sign-in failed: ${error.message}.`;

@@ -1,19 +1,27 @@
 /**
- * Stable string codes carried by every {@link LatchkeyError}. Callers branch on `code`,
- * never on the message.
+ * Stable string codes carried by every {@link LatchkeyError}, one per distinct failure. Callers
+ * branch on `code`, never on the message. The table in docs/sessions.md ("Errors") says which
+ * class carries each code and what the caller can do about it.
  */
 export type LatchkeyErrorCode =
+  // Core and stores.
   | 'account_exists'
   | 'store_error'
   | 'user_not_found'
+  // Talking to an OAuth provider.
   | 'oauth_request'
   | 'oauth_callback'
   | 'oauth_response'
   | 'invalid_state'
-  | 'reauthorization_required'
-  | 'rate_limited'
-  | 'native_code'
   | 'config'
+  // Provider tokens.
+  | 'reauthorization_required'
+  | 'token_refresh'
+  | 'token_decryption'
+  // A native app signing in against a latchkey server.
+  | 'server_unreachable'
+  | 'server_response'
+  | 'native_code'
   | 'sign_in_timeout'
   | 'access_denied'
   | 'expired_token';

@@ -55,7 +55,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * Signs in with the device authorization grant: asks for a code, shows it through `onCode`,
  * and polls at the server's interval (5 s more after each `slow_down`) until the person
  * approves, denies, or the code expires.
- * @throws LatchkeyError `access_denied`, `expired_token`, `oauth_request` / `oauth_response`;
+ * @throws LatchkeyError `access_denied`, `expired_token`, `server_unreachable` / `server_response`;
  *   rejects with `signal.reason` on abort.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
@@ -77,7 +77,7 @@ export async function deviceSignIn(options: DeviceSignInOptions): Promise<Native
       ...(signal ? { signal } : {}),
     },
   );
-  if (status !== 200) fail('oauth_response', 'The server refused a device code', errorCode(body));
+  if (status !== 200) fail('server_response', 'The server refused a device code', errorCode(body));
   const deviceCode = body?.device_code;
   const userCode = body?.user_code;
   const verificationURI = body?.verification_uri;
@@ -90,7 +90,7 @@ export async function deviceSignIn(options: DeviceSignInOptions): Promise<Native
     !(expiresIn > 0) ||
     !(interval >= 0)
   ) {
-    throw new LatchkeyError('oauth_response', 'The server sent an unexpected device response');
+    throw new LatchkeyError('server_response', 'The server sent an unexpected device response');
   }
   // The expiry is relative to when we asked, on our own clock: no cross-clock comparison.
   const deadline = started + expiresIn * 1000;
@@ -120,6 +120,6 @@ export async function deviceSignIn(options: DeviceSignInOptions): Promise<Native
     }
     if (code === 'access_denied') fail('access_denied', 'The sign-in was declined', code);
     if (code === 'expired_token') fail('expired_token', 'The device code expired', code);
-    fail('oauth_response', 'The server refused the device sign-in', code);
+    fail('server_response', 'The server refused the device sign-in', code);
   }
 }

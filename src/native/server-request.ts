@@ -47,7 +47,7 @@ export async function postForm(
     });
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw new LatchkeyError('oauth_request', 'Could not reach the sign-in server', {
+    throw new LatchkeyError('server_unreachable', 'Could not reach the sign-in server', {
       cause: error,
     });
   }
@@ -63,7 +63,7 @@ export async function postForm(
   return { status: response.status, body };
 }
 
-/** Reads a `{ token, user, expiresAt }` success body, or throws `oauth_response`. */
+/** Reads a `{ token, user, expiresAt }` success body, or throws `server_response`. */
 export function readSession(body: Record<string, unknown> | null): NativeSession {
   const user = body?.user as NativeSession['user'] | undefined;
   const expiresAt = new Date(typeof body?.expiresAt === 'string' ? body.expiresAt : NaN);
@@ -74,7 +74,7 @@ export function readSession(body: Record<string, unknown> | null): NativeSession
     typeof user.id !== 'string' ||
     Number.isNaN(expiresAt.getTime())
   ) {
-    throw new LatchkeyError('oauth_response', 'The server sent an unexpected sign-in response');
+    throw new LatchkeyError('server_response', 'The server sent an unexpected sign-in response');
   }
   return { token: body.token, user, expiresAt };
 }

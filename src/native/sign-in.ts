@@ -42,8 +42,8 @@ export interface SignInOptions {
  * then exchanges the one-time code at `POST {server}/auth/token`.
  * @returns the session token, user and expiry.
  * @throws LatchkeyError `sign_in_timeout` after `timeoutMs`; `access_denied` when the server
- *   redirected with an error; `native_code` when the exchange was refused; `oauth_request` /
- *   `oauth_response` for network or protocol failures. Rejects with `signal.reason` on abort.
+ *   redirected with an error; `native_code` when the exchange was refused; `server_unreachable` /
+ *   `server_response` for network or protocol failures. Rejects with `signal.reason` on abort.
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  */
 export async function signIn(options: SignInOptions): Promise<NativeSession> {

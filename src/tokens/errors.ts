@@ -46,7 +46,7 @@ export class TokenRefreshError extends LatchkeyError {
   readonly providerId: string;
 
   constructor(providerId: string, detail: string, options?: { cause?: unknown }) {
-    super('oauth_request', `Refreshing the "${providerId}" token failed: ${detail}`, options);
+    super('token_refresh', `Refreshing the "${providerId}" token failed: ${detail}`, options);
     this.name = 'TokenRefreshError';
     this.providerId = providerId;
   }
@@ -58,7 +58,7 @@ export class TokenRefreshError extends LatchkeyError {
  */
 export class TokenDecryptionError extends LatchkeyError {
   constructor(detail: string, options?: { cause?: unknown }) {
-    super('config', `Stored provider tokens could not be decrypted: ${detail}`, options);
+    super('token_decryption', `Stored provider tokens could not be decrypted: ${detail}`, options);
     this.name = 'TokenDecryptionError';
   }
 }

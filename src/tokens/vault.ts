@@ -67,8 +67,8 @@ export interface TokenVault {
   /** The valid access token of the user's (oldest) account at `providerId`, or `null`. */
   getAccessToken(userId: string, providerId: string): Promise<string | null>;
   /**
-   * Refreshes now (githubkit's `auth.refresh()`), unless a refresh of this account landed
-   * while this call waited; returns the new set, or `null` when no tokens are stored.
+   * Refreshes now, unless a refresh of this account landed while this call waited; returns the
+   * new set, or `null` when no tokens are stored.
    * @throws ReauthorizationRequiredError, TokenRefreshError, StoreError as `getValidTokens`.
    */
   refreshTokens(account: AccountKey): Promise<ProviderTokens | null>;
@@ -175,7 +175,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       checkKey(account);
       const loaded = await refresher.load(account).catch((error: unknown) => {
         // Undecryptable tokens (a removed key) still get cleared below.
-        if (error instanceof LatchkeyError && error.code === 'config') return undefined;
+        if (error instanceof TokenDecryptionError) return undefined;
         throw error;
       });
       if (loaded === null) return true;

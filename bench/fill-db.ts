@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { generateToken } from '../src/core/session-token.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 
-export async function seedDatabase(path: string, count: number, sample: number): Promise<string[]> {
+export async function fillDatabase(path: string, count: number, sample: number): Promise<string[]> {
   const store = sqliteStore(path);
   await store.migrate();
   await store.close();
