@@ -1,5 +1,5 @@
 // The native routes inside createAuthHandler (its `native` option), driven headlessly with the
-// cookie-jar browser of the HTTP tests: loopback, device and seed-compatible flows through the
+// cookie-jar browser of the HTTP tests: loopback, device and token-in-redirect flows through the
 // real start and callback routes, refusals before any redirect, reserved ids, methods, and
 // rate limiting of the token and device routes.
 import assert from 'node:assert/strict';
@@ -200,7 +200,7 @@ describe('createAuthHandler with native: loopback', () => {
   });
 });
 
-describe('createAuthHandler with native: device and seed-compatible', () => {
+describe('createAuthHandler with native: device and token-in-redirect', () => {
   it('device: code, approval through the provider callback, then one session for the device', async () => {
     const events: Array<{ client: SessionClient; session: boolean }> = [];
     await withHarness(
@@ -288,8 +288,8 @@ describe('createAuthHandler with native: device and seed-compatible', () => {
     });
   });
 
-  it('seed-compatible mode: only when enabled, to http://localhost:N?session_token=', async () => {
-    await withHarness({ native: { unsafeSeedCompatibleLoopback: true } }, async (h) => {
+  it('token-in-redirect mode: only when enabled, to http://localhost:N?session_token=', async () => {
+    await withHarness({ native: { unsafeTokenInLoopbackRedirect: true } }, async (h) => {
       const browser = new Browser();
       const answer = await h.handler.fetch(
         browser.request(await h.authorize(browser, '?port=4567')),

@@ -7,7 +7,8 @@ import { generateToken, parseToken } from '../../core/session-token.ts';
 import type { Store } from '../../store.ts';
 import { parseRecord, secretMatches } from './native-code.ts';
 import { encodeBase64url } from '../../core/random.ts';
-import { jsonResponse, oauthError, readParams } from './responses.ts';
+import { json, oauthError } from '../responses.ts';
+import { readParams } from './token-request.ts';
 import type { NativeTokenResponse } from './token.ts';
 
 const DEVICE_KIND = 'device-code';
@@ -86,6 +87,7 @@ export function normalizeUserCode(input: unknown): string | null {
 /**
  * Answers `POST /auth/device/code` with a device code (`lkd_` prefix), a user code and where
  * to enter it. Rate limiting this route is the caller's job.
+ * @throws StoreError when the store fails (the handler's error policy answers it with 503).
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
 export async function handleDeviceCode<UA extends object, SA extends object>(
@@ -99,33 +101,29 @@ export async function handleDeviceCode<UA extends object, SA extends object>(
   const now = options.auth.now();
   const expiresAt = now + expiresIn * 1000;
   const { token, id, secretHash } = generateToken('deviceCode');
-  try {
-    let userCode: string | null = null;
-    // 20^8 ≈ 2^34.6 codes: a collision with a live one is rare; retry a few times if it happens.
-    for (let attempt = 0; attempt < 5 && userCode === null; attempt++) {
-      const candidate = randomUserCode();
-      const value = JSON.stringify({ id, expiresAt });
-      if (await store.addTemp(USER_CODE_KIND, candidate, value, expiresAt)) userCode = candidate;
-    }
-    if (userCode === null) return oauthError('temporarily_unavailable', 'Try again later', 503);
-    const record: DeviceRecord = { secretHash: encodeBase64url(secretHash), userCode, expiresAt };
-    await store.setTemp(DEVICE_KIND, id, JSON.stringify(record), expiresAt + EXPIRED_GRACE_MS);
-    const poll: PollRecord = { last: 0, interval };
-    await store.setTemp(POLL_KIND, id, JSON.stringify(poll), expiresAt + EXPIRED_GRACE_MS);
-    const complete = new URL(options.verificationURI);
-    complete.searchParams.set('user_code', formatUserCode(userCode));
-    const body: DeviceAuthorizationResponse = {
-      device_code: token,
-      user_code: formatUserCode(userCode),
-      verification_uri: options.verificationURI,
-      verification_uri_complete: complete.toString(),
-      expires_in: expiresIn,
-      interval,
-    };
-    return jsonResponse(body);
-  } catch {
-    return oauthError('temporarily_unavailable', 'Try again later', 503);
+  let userCode: string | null = null;
+  // 20^8 ≈ 2^34.6 codes: a collision with a live one is rare; retry a few times if it happens.
+  for (let attempt = 0; attempt < 5 && userCode === null; attempt++) {
+    const candidate = randomUserCode();
+    const value = JSON.stringify({ id, expiresAt });
+    if (await store.addTemp(USER_CODE_KIND, candidate, value, expiresAt)) userCode = candidate;
   }
+  if (userCode === null) return oauthError('temporarily_unavailable', 'Try again later', 503);
+  const record: DeviceRecord = { secretHash: encodeBase64url(secretHash), userCode, expiresAt };
+  await store.setTemp(DEVICE_KIND, id, JSON.stringify(record), expiresAt + EXPIRED_GRACE_MS);
+  const poll: PollRecord = { last: 0, interval };
+  await store.setTemp(POLL_KIND, id, JSON.stringify(poll), expiresAt + EXPIRED_GRACE_MS);
+  const complete = new URL(options.verificationURI);
+  complete.searchParams.set('user_code', formatUserCode(userCode));
+  const body: DeviceAuthorizationResponse = {
+    device_code: token,
+    user_code: formatUserCode(userCode),
+    verification_uri: options.verificationURI,
+    verification_uri_complete: complete.toString(),
+    expires_in: expiresIn,
+    interval,
+  };
+  return json(200, body);
 }
 
 /** Whether a user code belongs to a live device request that awaits a decision. */
@@ -205,6 +203,7 @@ export function parseDeviceStart(
  * Answers `POST /auth/device/token` polls: `authorization_pending`, `slow_down` (polled faster
  * than the interval; the interval grows by 5 s), `expired_token`, `access_denied`, or — once —
  * `{ token, user, expiresAt }` for a new session of the approving user.
+ * @throws StoreError when the store fails (the handler's error policy answers it with 503).
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export async function handleDeviceToken<UA extends object, SA extends object>(
@@ -219,11 +218,7 @@ export async function handleDeviceToken<UA extends object, SA extends object>(
   }
   const parts = parseToken('deviceCode', params.get('device_code'));
   if (parts === null) return oauthError('invalid_grant', 'Invalid device code');
-  try {
-    return await poll(options.auth, options.store ?? options.auth.store, parts, options);
-  } catch {
-    return oauthError('temporarily_unavailable', 'Try again later', 503);
-  }
+  return poll(options.auth, options.store ?? options.auth.store, parts, options);
 }
 
 async function poll<UA extends object, SA extends object>(
@@ -264,5 +259,5 @@ async function poll<UA extends object, SA extends object>(
     user: { id: user.id, attributes: user.attributes, createdAt: user.createdAt.toISOString() },
     expiresAt: created.session.expiresAt.toISOString(),
   };
-  return jsonResponse(body);
+  return json(200, body);
 }
