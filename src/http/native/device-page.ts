@@ -1,7 +1,8 @@
 // The page at `GET /auth/device` where a person types the code their device shows, checks it,
 // and continues to a provider sign-in. Plain server-rendered HTML: no script at all.
 import type { Store } from '../../store.ts';
-import { findPendingUserCode, formatUserCode, normalizeUserCode } from './device.ts';
+import { findPendingUserCode } from './device-approval.ts';
+import { formatUserCode, normalizeUserCode } from './device-codes.ts';
 import { escapeHTML, htmlPage } from '../responses.ts';
 
 /** A provider the person may sign in with: its route id and its display name. */

@@ -5,7 +5,7 @@
 import type { Latchkey } from '../../core/latchkey.ts';
 import type { OAuthProvider } from '../../oauth/provider.ts';
 import type { SignInExtension } from '../sign-in-extension.ts';
-import { approveDevice, denyDevice } from './device.ts';
+import { approveDevice, denyDevice } from './device-approval.ts';
 import { deviceResultPage } from './device-page.ts';
 import { parseNativeFlow, readNativeFlow, type NativeFlow } from './flow-state.ts';
 import { completeNativeSignIn, nativeErrorRedirect, parseNativeStart } from './loopback.ts';

@@ -2,7 +2,8 @@
 // `GET {base}/{provider}` and the provider callback: a loopback app's redirect, state and code
 // challenge (RFC 8252), a token-in-redirect app's port, or the user code of a device (RFC 8628).
 import { oauthError } from '../responses.ts';
-import { normalizeUserCode, parseDeviceStart } from './device.ts';
+import { parseDeviceStart } from './device-approval.ts';
+import { normalizeUserCode } from './device-codes.ts';
 import { isNativeStartError, parseNativeStart, type NativeStartOptions } from './loopback.ts';
 import {
   isAppPort,

@@ -24,17 +24,14 @@ export {
   type TokenInRedirectStart,
 } from './token-in-redirect.ts';
 export {
-  approveDevice,
-  denyDevice,
   DEVICE_GRANT_TYPE,
-  formatUserCode,
   handleDeviceCode,
   handleDeviceToken,
-  normalizeUserCode,
-  parseDeviceStart,
   type DeviceAuthorizationResponse,
   type DeviceOptions,
 } from './device.ts';
+export { approveDevice, denyDevice, parseDeviceStart } from './device-approval.ts';
+export { formatUserCode, normalizeUserCode } from './device-codes.ts';
 export {
   deviceResultPage,
   deviceVerificationPage,

@@ -14,23 +14,10 @@ import { handleNativeToken } from './token.ts';
 /** Route names the native routes take; never provider ids, whether native sign-in is on or not. */
 export const NATIVE_ROUTE_NAMES = ['token', 'device'] as const;
 
-/** What the native route table is built from. */
-export interface NativeTableOptions {
-  /** Providers offered on the device page. */
-  providers: readonly DeviceProviderLink[];
-  store: Store;
-  /** Serve the device grant's routes too. */
-  device: boolean;
-  /** The public origin for `verification_uri`; default: the request's. */
-  origin?: string;
-  deviceExpiresIn?: number;
-  deviceInterval?: number;
-}
-
 /** The native routes over `auth`, as one table. */
 export function nativeRouteTable(
   auth: Latchkey<object, object>,
-  options: NativeTableOptions,
+  options: Omit<NativeRoutesOptions, 'store'> & { store: Store; device: boolean },
 ): ExtensionRoute[] {
   const { store } = options;
   const token: ExtensionRoute = {
