@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Browser, createHarness, ORIGIN, type Harness } from './http-harness.ts';
 
-let seed = 0x5eed;
+let rngState = 0x5eed;
 function random(): number {
   // xorshift32: reproducible runs.
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x100000000;
+  rngState ^= rngState << 13;
+  rngState ^= rngState >>> 17;
+  rngState ^= rngState << 5;
+  return (rngState >>> 0) / 0x100000000;
 }
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSealer } from '../src/http/seal.ts';
 import { createFlowCookie, openFlowCookie, type FlowState } from '../src/http/flow-cookie.ts';
+import { readNativeFlow, type NativeFlow } from '../src/http/native/flow-state.ts';
 
 const SECRET = 'x'.repeat(32);
 
@@ -58,7 +59,7 @@ describe('flow cookie', () => {
     redirectURI: 'https://app.example.com/auth/github/callback',
     target: 'https://app.example.com/',
     sessionId: null,
-    native: null,
+    ext: null,
     expiresAt: Date.now() + 600_000,
   };
 
@@ -78,15 +79,16 @@ describe('flow cookie', () => {
   it('opens only for the same provider and before expiry', async () => {
     const sealer = createSealer(SECRET, 'flow');
     const value = (await createFlowCookie(sealer, flow, true)).value;
-    assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now()), flow);
-    assert.equal(await openFlowCookie(sealer, value, 'google', Date.now()), null);
-    assert.equal(await openFlowCookie(sealer, value, 'github', flow.expiresAt), null);
-    assert.equal(await openFlowCookie(sealer, null, 'github', Date.now()), null);
+    assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now(), null), flow);
+    assert.equal(await openFlowCookie(sealer, value, 'google', Date.now(), null), null);
+    assert.equal(await openFlowCookie(sealer, value, 'github', flow.expiresAt, null), null);
+    assert.equal(await openFlowCookie(sealer, null, 'github', Date.now(), null), null);
   });
 
-  it('keeps a native start (loopback, seed, device) and never lets one into a link flow', async () => {
+  it('keeps a native start (loopback, token-in-redirect, device) and never lets one into a link flow', async () => {
     const sealer = createSealer(SECRET, 'flow');
-    const natives: FlowState['native'][] = [
+    const native = { readState: readNativeFlow };
+    const starts: NativeFlow[] = [
       {
         type: 'loopback',
         start: {
@@ -95,21 +97,23 @@ describe('flow cookie', () => {
           codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
         },
       },
-      { type: 'seed', start: { port: 8080 } },
+      { type: 'token-in-redirect', start: { port: 8080 } },
       { type: 'device', userCode: 'BCDFGHJK' },
     ];
-    for (const native of natives) {
-      const value = (await createFlowCookie(sealer, { ...flow, native }, true)).value;
-      assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now()), {
+    for (const ext of starts) {
+      const value = (await createFlowCookie(sealer, { ...flow, ext }, true)).value;
+      assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now(), native), {
         ...flow,
-        native,
+        ext,
       });
-      const link = { ...flow, kind: 'link' as const, sessionId: 'abc', native };
+      // A handler without native sign-in opens no native flow.
+      assert.equal(await openFlowCookie(sealer, value, 'github', Date.now(), null), null);
+      const link = { ...flow, kind: 'link' as const, sessionId: 'abc', ext };
       const linkValue = (await createFlowCookie(sealer, link, true)).value;
-      assert.equal(await openFlowCookie(sealer, linkValue, 'github', Date.now()), null);
+      assert.equal(await openFlowCookie(sealer, linkValue, 'github', Date.now(), native), null);
     }
-    const bad = { ...flow, native: { type: 'seed', start: { port: 80 } } } as unknown as FlowState;
+    const bad: FlowState = { ...flow, ext: { type: 'token-in-redirect', start: { port: 80 } } };
     const badValue = (await createFlowCookie(sealer, bad, true)).value;
-    assert.equal(await openFlowCookie(sealer, badValue, 'github', Date.now()), null);
+    assert.equal(await openFlowCookie(sealer, badValue, 'github', Date.now(), native), null);
   });
 });

@@ -9,13 +9,12 @@ import { chromium, type Browser } from 'playwright-core';
 import { LatchkeyError } from '../src/core/errors.ts';
 import { createLatchkey } from '../src/core/latchkey.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
+import { approveDevice, denyDevice } from '../src/http/native/device-approval.ts';
+import { normalizeUserCode } from '../src/http/native/device-codes.ts';
 import {
-  approveDevice,
-  denyDevice,
   DEVICE_GRANT_TYPE,
   handleDeviceCode,
   handleDeviceToken,
-  normalizeUserCode,
 } from '../src/http/native/device.ts';
 import { deviceSignIn, type DeviceCodePrompt } from '../src/native/device-sign-in.ts';
 import { CHROMIUM_OPTIONS, startHarness, type Harness } from './native-harness.ts';

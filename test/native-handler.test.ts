@@ -1,11 +1,12 @@
 // The native routes inside createAuthHandler (its `native` option), driven headlessly with the
-// cookie-jar browser of the HTTP tests: loopback, device and seed-compatible flows through the
+// cookie-jar browser of the HTTP tests: loopback, device and token-in-redirect flows through the
 // real start and callback routes, refusals before any redirect, reserved ids, methods, and
 // rate limiting of the token and device routes.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createAuthHandler } from '../src/http/index.ts';
+import { generateToken } from '../src/core/session-token.ts';
+import { createAuthHandler, createNativeRoutes } from '../src/http/index.ts';
 import type { AuthHandlerOptions, SessionClient } from '../src/http/options.ts';
 import { Browser, createHarness, ORIGIN, SECRET, type Harness } from './http-harness.ts';
 
@@ -200,7 +201,7 @@ describe('createAuthHandler with native: loopback', () => {
   });
 });
 
-describe('createAuthHandler with native: device and seed-compatible', () => {
+describe('createAuthHandler with native: device and token-in-redirect', () => {
   it('device: code, approval through the provider callback, then one session for the device', async () => {
     const events: Array<{ client: SessionClient; session: boolean }> = [];
     await withHarness(
@@ -288,8 +289,8 @@ describe('createAuthHandler with native: device and seed-compatible', () => {
     });
   });
 
-  it('seed-compatible mode: only when enabled, to http://localhost:N?session_token=', async () => {
-    await withHarness({ native: { unsafeSeedCompatibleLoopback: true } }, async (h) => {
+  it('token-in-redirect mode: only when enabled, to http://localhost:N?session_token=', async () => {
+    await withHarness({ native: { unsafeTokenInLoopbackRedirect: true } }, async (h) => {
       const browser = new Browser();
       const answer = await h.handler.fetch(
         browser.request(await h.authorize(browser, '?port=4567')),
@@ -410,6 +411,64 @@ describe('createAuthHandler with native: routes', () => {
         clientAddress: '/auth/token-a',
       });
       assert.equal(later.status, 400, 'a new window');
+    });
+  });
+});
+
+describe('createAuthHandler with native: errors', () => {
+  it('a store failure in a native route is logged and answered as in every route: 503', async () => {
+    await withHarness({ native: { device: true } }, async (h) => {
+      const code = generateToken('oneTimeCode').token;
+      const deviceCode = generateToken('deviceCode').token;
+      const cases = [
+        ['takeTemp', post(`${ORIGIN}/auth/token`, { code, code_verifier: 'v'.repeat(43) })],
+        ['addTemp', post(`${ORIGIN}/auth/device/code`, {})],
+        [
+          'getTemp',
+          post(`${ORIGIN}/auth/device/token`, {
+            grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+            device_code: deviceCode,
+          }),
+        ],
+        ['getTemp', { request: new Request(`${ORIGIN}/auth/device?user_code=BCDF-GHJK`) }],
+      ] as const;
+      for (const [method, { request }] of cases) {
+        const logged = h.logs.length;
+        h.counting.failNext(method);
+        const response = await h.handler.fetch(request);
+        assert.equal(response.status, 503, request.url);
+        assert.deepEqual(await response.json(), { error: 'store_unavailable' });
+        assert.equal(response.headers.get('retry-after'), '5');
+        assert.equal(response.headers.get('cache-control'), 'no-store');
+        assert.equal(h.logs.length, logged + 1, request.url);
+      }
+    });
+  });
+
+  it('createNativeRoutes answers an unexpected error with a logged 500 and an error id', async () => {
+    await withHarness({}, async (h) => {
+      const logs: Array<Record<string, string>> = [];
+      const store = new Proxy(h.auth.store, {
+        get: (target, name) =>
+          name === 'takeTemp'
+            ? () => Promise.reject(new RangeError('broken'))
+            : (Reflect.get(target, name) as unknown),
+      });
+      const routes = createNativeRoutes(h.auth, {
+        providers: [],
+        store,
+        logger: { error: (_message, details) => void logs.push(details) },
+      });
+      const { request } = post(`${ORIGIN}/auth/token`, {
+        code: generateToken('oneTimeCode').token,
+        code_verifier: 'v'.repeat(43),
+      });
+      const response = (await routes.match(request, new URL(request.url), '/auth'))!;
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), { error: 'server_error' });
+      const errorId = response.headers.get('x-latchkey-error-id');
+      assert.ok(errorId);
+      assert.deepEqual(logs, [{ errorId, name: 'RangeError', code: 'none' }]);
     });
   });
 });

@@ -1,5 +1,5 @@
 // The server the native tests sign in against: the real `createAuthHandler` with its `native`
-// option (loopback, device grant, optionally the seed 000 mode), the GitHub provider against the
+// option (loopback, device grant, optionally the token-in-redirect mode), the GitHub provider against the
 // local GitHub double, on node:http through the node adapter. Any other path answers a small
 // "web sign-in done" page, where an ordinary (non-native) sign-in lands.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,7 +26,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  unsafeSeedCompatibleLoopback?: boolean;
+  unsafeTokenInLoopbackRedirect?: boolean;
   allowLocalhost?: boolean;
   deviceInterval?: number;
   deviceExpiresIn?: number;
@@ -56,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     native: {
       device: true,
       ...(options.allowLocalhost ? { allowLocalhost: true } : {}),
-      ...(options.unsafeSeedCompatibleLoopback ? { unsafeSeedCompatibleLoopback: true } : {}),
+      ...(options.unsafeTokenInLoopbackRedirect ? { unsafeTokenInLoopbackRedirect: true } : {}),
       ...(options.deviceInterval !== undefined ? { deviceInterval: options.deviceInterval } : {}),
       ...(options.deviceExpiresIn !== undefined
         ? { deviceExpiresIn: options.deviceExpiresIn }

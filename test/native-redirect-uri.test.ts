@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isNativeStartError, parseNativeStart } from '../src/http/native/loopback.ts';
-import { parseSeedCompatStart } from '../src/http/native/seed-compat.ts';
+import { parseTokenInRedirectStart } from '../src/http/native/token-in-redirect.ts';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const STATE = 'af0ifjsldkj-state_value';
@@ -191,17 +191,17 @@ describe('parseNativeStart: state and PKCE', () => {
   });
 });
 
-describe('parseSeedCompatStart', () => {
+describe('parseTokenInRedirectStart', () => {
   const url = new URL('https://a.example/auth/github?port=53682');
   test('is off by default: ?port means nothing', () => {
-    assert.equal(parseSeedCompatStart(url, undefined), null);
-    assert.equal(parseSeedCompatStart(url, {}), null);
+    assert.equal(parseTokenInRedirectStart(url, undefined), null);
+    assert.equal(parseTokenInRedirectStart(url, {}), null);
   });
   test('when enabled, takes one decimal port 1024-65535', () => {
-    const on = { unsafeSeedCompatibleLoopback: true };
-    assert.deepEqual(parseSeedCompatStart(url, on), { port: 53682 });
+    const on = { unsafeTokenInLoopbackRedirect: true };
+    assert.deepEqual(parseTokenInRedirectStart(url, on), { port: 53682 });
     for (const port of ['80', '0', '65536', '08080', '8080x', '', '0x1f90', '+8080']) {
-      const result = parseSeedCompatStart(
+      const result = parseTokenInRedirectStart(
         new URL(`https://a.example/?port=${encodeURIComponent(port)}`),
         on,
       );
@@ -209,7 +209,7 @@ describe('parseSeedCompatStart', () => {
     }
     assert.ok(
       'error' in
-        (parseSeedCompatStart(new URL('https://a.example/?port=8080&port=9090'), on) ?? {}),
+        (parseTokenInRedirectStart(new URL('https://a.example/?port=8080&port=9090'), on) ?? {}),
     );
   });
 });

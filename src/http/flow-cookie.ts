@@ -3,8 +3,8 @@
 // (AAD and payload) and expires with the flow; single use is enforced at the callback by a
 // short-lived `flow-used` record keyed by the state.
 import { Cookie } from '../core/cookies.ts';
-import { readNativeFlow, type NativeFlow } from './native-flow.ts';
 import type { Sealer } from './seal.ts';
+import type { SignInExtension } from './sign-in-extension.ts';
 
 /** Flow lifetime: the longest a person may spend at the provider. */
 export const FLOW_LIFETIME = 10 * 60_000;
@@ -22,8 +22,11 @@ export interface FlowState {
   target: string;
   /** For `link`: the id of the session that started the flow. */
   sessionId: string | null;
-  /** A native app's or device's sign-in (the session goes to it, not to this browser). */
-  native: NativeFlow | null;
+  /**
+   * The sign-in extension's state when it took the start over (the session then goes to an app
+   * or a device, not to this browser); `null` for a browser sign-in. Opaque here.
+   */
+  ext: unknown;
   expiresAt: number;
 }
 
@@ -64,13 +67,15 @@ export function createBlankFlowCookie(secure: boolean): Cookie {
 
 /**
  * Opens a flow cookie for `providerId`: `null` when it is missing, tampered with, sealed for
- * another provider or expired at `now`.
+ * another provider or expired at `now`, or carries an extension state that `extension` (the
+ * handler's, `null` when it has none) does not read back.
  */
 export async function openFlowCookie(
   sealer: Sealer,
   value: string | null,
   providerId: string,
   now: number,
+  extension: Pick<SignInExtension, 'readState'> | null,
 ): Promise<FlowState | null> {
   const raw = await sealer.open(value, `flow:${providerId}`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
@@ -82,8 +87,13 @@ export async function openFlowCookie(
   if (!strOrNull(f.codeVerifier) || !strOrNull(f.nonce) || !strOrNull(f.sessionId)) return null;
   if (typeof f.expiresAt !== 'number' || !(now < f.expiresAt)) return null;
   if (f.kind === 'link' && f.sessionId === null) return null;
-  const native = readNativeFlow(f.native);
-  if (native === undefined || (native !== null && f.kind !== 'signin')) return null;
+  let ext: unknown = null;
+  if (f.ext !== null && f.ext !== undefined) {
+    // Only a sign-in hands its session elsewhere: a link always ends in the linking browser.
+    if (extension === null || f.kind !== 'signin') return null;
+    ext = extension.readState(f.ext);
+    if (ext === null) return null;
+  }
   return {
     kind: f.kind,
     providerId,
@@ -93,7 +103,7 @@ export async function openFlowCookie(
     redirectURI: f.redirectURI,
     target: f.target,
     sessionId: f.sessionId,
-    native,
+    ext,
     expiresAt: f.expiresAt,
   };
 }

@@ -1,21 +1,21 @@
 // latchkey's automatic routes as one fetch handler (`Request → Response`), so every framework
 // adapter is a few lines. Routing is by exact path segments: no decoding, no dot segments, no
 // encoded slashes — a segment is letters, digits, `_` and `-` or the request is a 404.
-import { LatchkeyError } from '../core/errors.ts';
 import type { Latchkey } from '../core/latchkey.ts';
-import { getHeader, type RequestLike } from '../core/request.ts';
+import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
+import { answerError, consoleLogger } from './error-policy.ts';
 import { createBlankFlowCookie } from './flow-cookie.ts';
+import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
 import type {
   AuthHandlerOptions,
-  AuthLogger,
   RequestContext,
   RequestInfo,
   ResolvedOptions,
 } from './options.ts';
-import { NATIVE_RESERVED, nativeRoute, resolveNative } from './native-endpoints.ts';
 import { createRateLimiter, type RateLimitGroup } from './rate-limit.ts';
 import { normalizeOrigins } from './redirect.ts';
+import { clientAddress, hasDuplicateParameter, pathOf, requestOrigin } from './request-context.ts';
 import { errorPage, errorResponse } from './responses.ts';
 import { createSealer } from './seal.ts';
 import {
@@ -52,15 +52,9 @@ const RESERVED = new Set<string>([
   'logout',
   'logout-all',
   'error',
-  ...NATIVE_RESERVED,
+  ...NATIVE_ROUTE_NAMES,
 ]);
 const MAX_URL = 8192;
-
-const consoleLogger: AuthLogger = {
-  error(message, details) {
-    console.error(message, details);
-  },
-};
 
 /**
  * Creates the sign-in, callback, session, sign-out, link and unlink routes over a latchkey
@@ -92,6 +86,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
   }
   let origin: string | null = null;
   if (options.origin !== undefined) origin = normalizeOrigins([options.origin])[0]!;
+  const extension = nativeSignIn(auth as Latchkey<object, object>, providers, options.native);
   const h: ResolvedOptions<UA, SA> = {
     auth,
     providers,
@@ -108,7 +103,8 @@ export function createAuthHandler<UA extends object, SA extends object>(
       options.rateLimit === false
         ? null
         : createRateLimiter(auth.store, options.rateLimit ?? {}, () => auth.now()),
-    native: resolveNative(auth as Latchkey<object, object>, providers, options.native),
+    extension,
+    extensionRoutes: new Map(extension?.routes.map((r) => [r.path, r])),
     tokenVault: options.tokenVault ?? null,
     revokeTokensOnSignOutEverywhere: options.revokeTokensOnSignOutEverywhere === true,
     hooks: options.hooks ?? {},
@@ -121,61 +117,6 @@ export function createAuthHandler<UA extends object, SA extends object>(
     fetch: (request, info) => handle(shared, request, info),
     requestOrigin: (request) => requestOrigin(shared, request),
   };
-}
-
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const end = url.slice(start).search(/[?#]/);
-  return end === -1 ? url.slice(start) : url.slice(start, start + end);
-}
-
-function requestOrigin(
-  h: ResolvedOptions<object, object>,
-  request: RequestLike,
-  url?: URL,
-): string {
-  if (h.origin !== null) return h.origin;
-  if (h.trustProxy) {
-    const proto = getHeader(request, 'x-forwarded-proto')?.split(',')[0]?.trim();
-    const host = getHeader(request, 'x-forwarded-host')?.split(',')[0]?.trim();
-    if (
-      (proto === 'https' || proto === 'http') &&
-      host &&
-      /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)
-    ) {
-      try {
-        return new URL(`${proto}://${host}`).origin;
-      } catch {
-        // fall through to the URL's own origin
-      }
-    }
-  }
-  return (url ?? new URL(request.url)).origin;
-}
-
-function clientAddress(
-  h: ResolvedOptions<object, object>,
-  request: Request,
-  info: RequestInfo | undefined,
-): string {
-  if (h.getClientAddress) return h.getClientAddress(request) ?? 'unknown';
-  if (h.trustProxy) {
-    // The last entry is the one our own proxy appended; earlier ones are the client's say-so.
-    const forwarded = request.headers.get('x-forwarded-for');
-    const last = forwarded?.slice(-256).split(',').pop()?.trim();
-    if (last) return last;
-  }
-  return info?.clientAddress ?? 'unknown';
-}
-
-function hasDuplicateParameter(url: URL): boolean {
-  const seen = new Set<string>();
-  for (const key of url.searchParams.keys()) {
-    if (seen.has(key)) return true;
-    seen.add(key);
-  }
-  return false;
 }
 
 async function handle(
@@ -208,18 +149,8 @@ async function handle(
     if (hasDuplicateParameter(url)) return errorResponse(400, 'duplicate_parameter');
     return await route(h, ctx, first, second);
   } catch (error) {
-    const cookies = isCallback ? [createBlankFlowCookie(secure)] : [];
-    if (error instanceof LatchkeyError && error.code === 'store_error') {
-      h.logger.error('latchkey: store unavailable', { code: error.code, name: error.name });
-      return errorResponse(503, 'store_unavailable', cookies, { 'retry-after': '5' });
-    }
-    const errorId = crypto.randomUUID();
-    h.logger.error('latchkey: unexpected error in an auth route', {
-      errorId,
-      name: error instanceof Error ? error.name : typeof error,
-      code: error instanceof LatchkeyError ? error.code : 'none',
-    });
-    return errorResponse(500, 'server_error', cookies, { 'x-latchkey-error-id': errorId });
+    // The one error policy of every route, web or native; a failed callback still ends its flow.
+    return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(secure)] : []);
   }
 }
 
@@ -243,9 +174,14 @@ async function route(
   const method = ctx.request.method;
   const isGet = method === 'GET' || method === 'HEAD';
   const notAllowed = (): Response => errorResponse(405, 'method_not_allowed');
-  // Before the provider routes: `token` and `device` are reserved, never provider ids.
-  const native = await nativeRoute(h, ctx, first, second, () => limited(h, ctx, 'token'));
-  if (native !== null) return native;
+  // The extension's routes take reserved names, never provider ids: no clash is possible.
+  const extra = h.extensionRoutes.get(second === undefined ? first : `${first}/${second}`);
+  if (extra !== undefined) {
+    if (method !== extra.method) return notAllowed();
+    // The routes build URLs (`verification_uri`) from this one: give it the app's public origin.
+    const url = new URL(`${ctx.url.pathname}${ctx.url.search}`, ctx.origin);
+    return (await limited(h, ctx, extra.rateLimit)) ?? extra.handle(ctx.request, url, h.basePath);
+  }
   if (second === undefined) {
     switch (first) {
       case 'session':

@@ -3,12 +3,11 @@ export type { AuthHandler } from './handler.ts';
 export type {
   AuthHandlerOptions,
   AuthHooks,
-  AuthLogger,
-  NativeHandlerOptions,
   ProviderTokenStore,
   RequestInfo,
   SessionClient,
 } from './options.ts';
+export type { AuthLogger } from './error-policy.ts';
 export { resolveRedirectTarget } from './redirect.ts';
 export { isSameOriginRequest } from './origin.ts';
 export { createRateLimiter } from './rate-limit.ts';
@@ -28,7 +27,7 @@ export { FLOW_LIFETIME } from './flow-cookie.ts';
 export {
   approveDevice,
   completeNativeSignIn,
-  completeSeedCompatSignIn,
+  completeTokenInRedirectSignIn,
   createNativeRoutes,
   denyDevice,
   DEVICE_GRANT_TYPE,
@@ -43,18 +42,19 @@ export {
   normalizeUserCode,
   parseDeviceStart,
   parseNativeStart,
-  parseSeedCompatStart,
+  parseTokenInRedirectStart,
 } from './native/index.ts';
 export type {
   DeviceAuthorizationResponse,
   DeviceOptions,
   DeviceProviderLink,
+  NativeHandlerOptions,
   NativeRoutes,
   NativeRoutesOptions,
   NativeStart,
   NativeStartError,
   NativeStartOptions,
   NativeTokenResponse,
-  SeedCompatOptions,
-  SeedCompatStart,
+  TokenInRedirectOptions,
+  TokenInRedirectStart,
 } from './native/index.ts';

@@ -2,9 +2,11 @@
 import type { Latchkey } from '../core/latchkey.ts';
 import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
-import type { NativeRoutes, NativeRoutesOptions, SeedCompatOptions } from './native/index.ts';
+import type { AuthLogger } from './error-policy.ts';
+import type { NativeHandlerOptions } from './native/extension.ts';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.ts';
 import type { Sealer, SealSecret } from './seal.ts';
+import type { ExtensionRoute, SignInExtension } from './sign-in-extension.ts';
 
 /** App callbacks around sign-in. Each may be async; an exception becomes a 500. */
 export interface AuthHooks<UA extends object, SA extends object> {
@@ -14,8 +16,8 @@ export interface AuthHooks<UA extends object, SA extends object> {
   mapProfile?(profile: ProviderProfile, provider: OAuthProvider): UA | Promise<UA>;
   /**
    * Attributes for a new session. `request` is the browser's callback request; `client` says who
-   * receives the session: this `browser` (cookie), a `native` app (loopback or seed-compatible
-   * redirect) or a `device` (device code). Default `{ userAgent, provider }`, plus `client` for
+   * receives the session: this `browser` (cookie), a `native` app (loopback or token-in-redirect)
+   * or a `device` (device code). Default `{ userAgent, provider }`, plus `client` for
    * native and device sessions.
    */
   sessionAttributes?(
@@ -42,32 +44,12 @@ export interface AuthHooks<UA extends object, SA extends object> {
 export type SessionClient = 'browser' | 'native' | 'device';
 
 /**
- * Native sign-in for desktop apps and CLIs (docs/native-apps.md): the loopback redirect with a
- * one-time code, optionally the device grant and the unsafe seed 000 mode. Off when absent.
- */
-export interface NativeHandlerOptions
-  extends
-    Pick<NativeRoutesOptions, 'path' | 'allowLocalhost' | 'deviceExpiresIn' | 'deviceInterval'>,
-    SeedCompatOptions {
-  /**
-   * Serve the device authorization grant (RFC 8628): `POST {base}/device/code`,
-   * `POST {base}/device/token` and the `GET {base}/device` page. Default false.
-   */
-  device?: boolean;
-}
-
-/**
  * Where the routes keep provider tokens: `createTokenVault(...)` from `latchkey/tokens` fits.
  * Structural, so the routes do not load the vault unless the app passes one.
  */
 export interface ProviderTokenStore {
   saveTokens(account: AccountKey, tokens: OAuthTokens): Promise<boolean>;
   revokeTokens(account: AccountKey): Promise<boolean>;
-}
-
-/** Where unexpected errors are reported. Receives codes and names only, never secrets. */
-export interface AuthLogger {
-  error(message: string, details: Record<string, string>): void;
 }
 
 /** Options of {@link createAuthHandler}. */
@@ -129,7 +111,10 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   trustProxy: boolean;
   getClientAddress: ((request: Request) => string | null) | null;
   limiter: RateLimiter | null;
-  native: ResolvedNative | null;
+  /** Native sign-in, when on: it may take a start over (see {@link SignInExtension}). */
+  extension: SignInExtension | null;
+  /** The extension's routes by path (`token`, `device/code`): the one native route table. */
+  extensionRoutes: ReadonlyMap<string, ExtensionRoute>;
   tokenVault: ProviderTokenStore | null;
   revokeTokensOnSignOutEverywhere: boolean;
   hooks: AuthHooks<UA, SA>;
@@ -145,11 +130,4 @@ export interface RequestContext {
   /** Whether cookies must be `Secure` + `__Host-` (everything but insecure localhost). */
   secure: boolean;
   clientAddress: string;
-}
-
-/** The native options after validation. */
-export interface ResolvedNative {
-  routes: NativeRoutes;
-  options: NativeHandlerOptions;
-  device: boolean;
 }

@@ -1,5 +1,6 @@
-// Response helpers shared by the routes. Every auth response is `no-store`: they carry cookies,
-// session data or one-shot redirects that no cache may keep.
+// The response helpers of every route, web and native. Every auth response carries cookies,
+// session data, codes or one-shot redirects, so none may be cached (RFC 6749 §5.1 also asks for
+// `Pragma: no-cache` on token answers) or leak its URL in a Referer (RFC 8252 §8.10).
 import type { Cookie } from '../core/cookies.ts';
 
 /** Error codes the HTTP routes answer with (JSON `error`, or `?error=` on the error page). */
@@ -22,9 +23,14 @@ export type HttpErrorCode =
   | 'link_session_mismatch'
   | 'oauth_error';
 
+// No script, no framing, forms only back to us: the pages are plain server-rendered HTML.
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
 function baseHeaders(cookies: readonly Cookie[]): Headers {
   const headers = new Headers({
     'cache-control': 'no-store',
+    pragma: 'no-cache',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   });
@@ -70,6 +76,14 @@ export function errorResponse(
   return response;
 }
 
+/**
+ * An RFC 6749 §5.2 error (`invalid_grant`, `invalid_request`, ...), status 400 unless given.
+ * The description is a fixed sentence chosen by latchkey, never an echo of the request.
+ */
+export function oauthError(error: string, description: string, status = 400): Response {
+  return json(status, { error, error_description: description });
+}
+
 /** A redirect (302 after a GET, 303 after a form POST) to an absolute URL we built ourselves. */
 export function redirect(
   location: string,
@@ -86,6 +100,22 @@ export function noContent(cookies: readonly Cookie[] = []): Response {
   return new Response(null, { status: 204, headers: baseHeaders(cookies) });
 }
 
+/** A small HTML page under a strict CSP that also forbids framing. */
+export function htmlPage(html: string, status = 200): Response {
+  const headers = baseHeaders([]);
+  headers.set('content-type', 'text/html; charset=utf-8');
+  headers.set('content-security-policy', PAGE_CSP);
+  headers.set('x-frame-options', 'DENY');
+  return textResponse(html, { status, headers });
+}
+
+/** Copies a response with extra `Set-Cookie` headers (a callback clears the flow cookie). */
+export function withCookies(response: Response, cookies: readonly Cookie[]): Response {
+  const headers = new Headers(response.headers);
+  for (const cookie of cookies) headers.append('set-cookie', cookie.serialize());
+  return new Response(response.body, { status: response.status, headers });
+}
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHTML(value: string): string {
   return value
@@ -98,11 +128,8 @@ export function escapeHTML(value: string): string {
 
 /** The built-in error page, used when the app configures no `errorURL`. */
 export function errorPage(code: string): Response {
-  const headers = baseHeaders([]);
-  headers.set('content-type', 'text/html; charset=utf-8');
-  headers.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
   const body = `<!doctype html><meta charset="utf-8"><title>Sign-in failed</title>
 <style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}code{background:#eee;padding:.1rem .3rem}</style>
 <h1>Sign-in failed</h1><p>Error: <code>${escapeHTML(code)}</code></p><p><a href="/">Back</a></p>`;
-  return new Response(body, { status: 400, headers });
+  return htmlPage(body, 400);
 }

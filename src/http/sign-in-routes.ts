@@ -3,9 +3,9 @@
 // reaches the provider's token endpoint.
 import { readCookie } from '../core/cookies.ts';
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
-import type { AccountKey, Session, User } from '../core/types.ts';
-import type { CreatedSession } from '../core/latchkey.ts';
+import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
+import { sameString } from './constant-time.ts';
 import {
   FLOW_LIFETIME,
   createBlankFlowCookie,
@@ -14,18 +14,11 @@ import {
   openFlowCookie,
   type FlowState,
 } from './flow-cookie.ts';
-import {
-  completeNativeFlow,
-  nativeFailure,
-  parseNativeFlow,
-  sessionClientOf,
-  withCookies,
-  type NativeFlow,
-} from './native-flow.ts';
-import type { RequestContext, ResolvedOptions, SessionClient } from './options.ts';
+import type { RequestContext, ResolvedOptions } from './options.ts';
 import { resolveRedirectTarget } from './redirect.ts';
-import { errorResponse, json, redirect } from './responses.ts';
+import { errorResponse, redirect, withCookies } from './responses.ts';
 import { currentSession } from './session-routes.ts';
+import { completeSignIn } from './sign-in-session.ts';
 
 type H = ResolvedOptions<object, object>;
 
@@ -43,8 +36,8 @@ function parseScopes(value: string | null, provider: OAuthProvider): string[] | 
 
 /**
  * `GET {base}/{provider}` (and `/link`): seals the flow into a cookie and redirects to the
- * provider. `linkSessionId` is the session that starts a link flow. A native start (loopback,
- * seed-compatible or device approval) is validated first: a bad one is a 400, never a redirect.
+ * provider. `linkSessionId` is the session that starts a link flow. A start the sign-in
+ * extension takes over (a native app or device) is validated first: a bad one is refused.
  */
 export async function startRoute(
   h: H,
@@ -53,10 +46,11 @@ export async function startRoute(
   linkSessionId: string | null,
 ): Promise<Response> {
   const params = ctx.url.searchParams;
-  const native = linkSessionId === null ? parseNativeFlow(ctx.request, ctx.url, h.native) : null;
-  if (native !== null && 'error' in native) {
-    return json(400, { error: native.error, error_description: native.errorDescription });
-  }
+  const ext =
+    linkSessionId === null && h.extension !== null
+      ? h.extension.parseStart(ctx.request, ctx.url)
+      : null;
+  if (ext instanceof Response) return ext;
   const scopes = parseScopes(params.get('scope'), provider);
   if (scopes === null) return errorResponse(400, 'invalid_scope');
   const target =
@@ -75,19 +69,11 @@ export async function startRoute(
     redirectURI,
     target,
     sessionId: linkSessionId,
-    native,
+    ext,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
   const cookie = await createFlowCookie(h.sealer, flow, ctx.secure);
   return redirect(request.url.href, [cookie]);
-}
-
-/** Compares two strings without an early exit on the first difference. */
-function sameString(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /** A provider's `error` value, if it is a plain code; anything else is reported generically. */
@@ -102,10 +88,10 @@ export async function callbackRoute(
   provider: OAuthProvider,
 ): Promise<Response> {
   const clear = createBlankFlowCookie(ctx.secure);
-  let native: NativeFlow | null = null;
+  let ext: unknown = null;
   const fail = async (code: string): Promise<Response> => {
-    // A native app or device waits for an answer: tell it, rather than let it time out.
-    const told = native === null ? null : await nativeFailure(h, native, code);
+    // An app or device waiting for an answer is told, rather than left to time out.
+    const told = ext === null || h.extension === null ? null : await h.extension.fail(ext, code);
     if (told !== null) return withCookies(told, [clear]);
     const base = h.errorURL ?? `${h.basePath}/error`;
     const url = new URL(base, ctx.origin);
@@ -118,6 +104,7 @@ export async function callbackRoute(
     readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx.secure)),
     provider.id,
     h.auth.now(),
+    h.extension,
   );
   const state = params.get('state');
   if (flow === null || state === null || !sameString(state, flow.state)) {
@@ -128,7 +115,7 @@ export async function callbackRoute(
   if (!(await h.auth.store.addTemp('flow-used', flow.state, '1', flow.expiresAt))) {
     return errorResponse(400, 'invalid_state', [clear]);
   }
-  native = flow.native;
+  ext = flow.ext;
   const providerError = params.get('error');
   if (providerError !== null) return fail(providerErrorCode(providerError));
 
@@ -165,95 +152,7 @@ export async function callbackRoute(
     providerUserId: profile.providerUserId,
   };
   if (flow.kind === 'link') return completeLink(h, ctx, flow, key, tokens, fail, clear);
-  return completeSignIn(h, ctx, flow, provider, key, profile, tokens, fail, clear);
-}
-
-async function completeSignIn(
-  h: H,
-  ctx: RequestContext,
-  flow: FlowState,
-  provider: OAuthProvider,
-  key: AccountKey,
-  profile: ProviderProfile,
-  tokens: OAuthTokens,
-  fail: (code: string) => Promise<Response>,
-  clear: ReturnType<typeof createBlankFlowCookie>,
-): Promise<Response> {
-  const client: SessionClient = sessionClientOf(flow.native);
-  // Whatever session this browser had before (planted or real) is never upgraded: it ends here.
-  // A native sign-in hands its session to an app and leaves the browser's own session alone.
-  const previous = client === 'browser' ? await currentSession(h, ctx, { cookieOnly: true }) : null;
-  const sessionAttributes = h.hooks.sessionAttributes
-    ? await h.hooks.sessionAttributes(ctx.request, provider, client)
-    : defaultSessionAttributes(ctx.request, provider, client);
-  // A device gets its session when it next polls; every other client gets one now.
-  const wantsSession = client !== 'device';
-  let user: User<object> | null = await h.auth.getUserByAccount(key);
-  let created: CreatedSession<object> | null = null;
-  let isNewUser = false;
-  if (user !== null) {
-    if (wantsSession) {
-      created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
-    }
-  } else {
-    const allowed = h.hooks.allowSignIn ? await h.hooks.allowSignIn(profile, provider) : true;
-    if (!allowed) return fail('sign_in_denied');
-    const attributes = h.hooks.mapProfile
-      ? await h.hooks.mapProfile(profile, provider)
-      : defaultUserAttributes(profile);
-    try {
-      if (wantsSession) {
-        const result = await h.auth.createUserWithSession({
-          attributes,
-          account: key,
-          sessionAttributes,
-        });
-        user = result.user;
-        created = { session: result.session, token: result.token };
-      } else {
-        user = await h.auth.createUser({ attributes, account: key });
-      }
-      isNewUser = true;
-    } catch (error) {
-      // The loser of two concurrent first sign-ins of the same person signs in as the winner.
-      if (!(error instanceof AccountExistsError)) throw error;
-      user = await h.auth.getUserByAccount(key);
-      if (user === null) throw error;
-      if (wantsSession) {
-        created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
-      }
-    }
-  }
-  if (h.tokenVault !== null) {
-    try {
-      await h.tokenVault.saveTokens(key, tokens);
-    } catch (error) {
-      // No session without its tokens: the account exists now, so a retry of the sign-in works.
-      if (created !== null) await h.auth.invalidateSession(created.session.id);
-      throw error;
-    }
-  }
-  if (previous !== null) await h.auth.invalidateSession(previous.result.session.id);
-  await h.hooks.onSignIn?.({
-    user,
-    session: created === null ? null : (created.session as Session<object>),
-    client,
-    provider,
-    profile,
-    tokens,
-    isNewUser,
-  });
-  if (flow.native !== null) {
-    // Native flows ignore `success_url`: the browser goes to the app's listener or a result page.
-    const response = await completeNativeFlow(h, flow.native, {
-      userId: user.id,
-      created,
-      sessionAttributes,
-    });
-    return withCookies(response, [clear]);
-  }
-  const cookie = h.auth.createSessionCookie(created!.token, created!.session, ctx.origin);
-  return redirect(flow.target, [clear, cookie]);
+  return completeSignIn(h, ctx, flow, { provider, key, profile, tokens }, { fail, clear });
 }
 
 async function completeLink(
@@ -282,27 +181,4 @@ async function completeLink(
   }
   await h.tokenVault?.saveTokens(key, tokens);
   return redirect(flow.target, [clear]);
-}
-
-function defaultUserAttributes(profile: ProviderProfile): object {
-  return {
-    username: profile.username,
-    name: profile.name,
-    email: profile.email,
-    avatarURL: profile.avatarURL,
-  };
-}
-
-function defaultSessionAttributes(
-  request: Request,
-  provider: OAuthProvider,
-  client: SessionClient,
-): object {
-  const userAgent = request.headers.get('user-agent');
-  return {
-    userAgent: userAgent === null ? null : userAgent.slice(0, 256),
-    provider: provider.id,
-    // Browser sessions keep their historical shape; app and device sessions say what they are.
-    ...(client === 'browser' ? {} : { client }),
-  };
 }

@@ -1,8 +1,9 @@
 // The page at `GET /auth/device` where a person types the code their device shows, checks it,
 // and continues to a provider sign-in. Plain server-rendered HTML: no script at all.
 import type { Store } from '../../store.ts';
-import { findPendingUserCode, formatUserCode, normalizeUserCode } from './device.ts';
-import { escapeHTML, htmlResponse } from './responses.ts';
+import { findPendingUserCode } from './device-approval.ts';
+import { formatUserCode, normalizeUserCode } from './device-codes.ts';
+import { escapeHTML, htmlPage } from '../responses.ts';
 
 /** A provider the person may sign in with: its route id and its display name. */
 export interface DeviceProviderLink {
@@ -18,7 +19,7 @@ const STYLE =
   'border-radius:.3rem;background:#f4f4f4;color:#000;text-decoration:none;font:inherit}';
 
 function page(title: string, body: string, status = 200): Response {
-  return htmlResponse(
+  return htmlPage(
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
       `<meta name="viewport" content="width=device-width,initial-scale=1">` +
       `<title>${escapeHTML(title)}</title><style>${STYLE}</style></head>` +
@@ -42,7 +43,8 @@ function entryForm(action: string, error: string | null): string {
  * Renders `GET {basePath}/device`: the code entry form, or — with a valid pending
  * `?user_code=` (typed, or prefilled from `verification_uri_complete`) — the code to compare
  * with the device and one link per provider to `GET {basePath}/{provider}?device_user_code=`.
- * Never throws for untrusted input; a store failure renders a 503 page.
+ * Never throws for untrusted input.
+ * @throws StoreError when the store fails (the handler's error policy answers it with 503).
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
 export async function deviceVerificationPage(
@@ -53,15 +55,7 @@ export async function deviceVerificationPage(
   const typed = url.searchParams.getAll('user_code');
   if (typed.length === 0) return page('Sign in a device', entryForm(action, null));
   const code = typed.length === 1 ? normalizeUserCode(typed[0]) : null;
-  let pending = false;
-  if (code !== null) {
-    try {
-      pending = await findPendingUserCode(options.store, code);
-    } catch {
-      return page('Sign in a device', '<p class="error">Please try again later.</p>', 503);
-    }
-  }
-  if (code === null || !pending) {
+  if (code === null || !(await findPendingUserCode(options.store, code))) {
     const error = 'That code is not valid or has expired. Check your device and try again.';
     return page('Sign in a device', entryForm(action, error), 400);
   }

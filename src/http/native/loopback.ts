@@ -5,7 +5,7 @@
 import type { CreatedSession, Latchkey } from '../../core/latchkey.ts';
 import type { Store } from '../../store.ts';
 import { issueNativeCode } from './native-code.ts';
-import { NO_STORE_HEADERS } from './responses.ts';
+import { redirect } from '../responses.ts';
 
 /** Options for accepting native starts. */
 export interface NativeStartOptions {
@@ -134,10 +134,7 @@ export async function completeNativeSignIn<UA extends object, SA extends object>
   });
   const location = new URL(start.redirectURI);
   location.search = new URLSearchParams({ code, state: start.appState }).toString();
-  return new Response(null, {
-    status: 302,
-    headers: { ...NO_STORE_HEADERS, location: location.toString() },
-  });
+  return redirect(location.toString());
 }
 
 /**
@@ -151,8 +148,5 @@ export function nativeErrorRedirect(
 ): Response {
   const location = new URL(start.redirectURI);
   location.search = new URLSearchParams({ error, state: start.appState }).toString();
-  return new Response(null, {
-    status: 302,
-    headers: { ...NO_STORE_HEADERS, location: location.toString() },
-  });
+  return redirect(location.toString());
 }

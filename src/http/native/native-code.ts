@@ -13,7 +13,7 @@ import type { Store } from '../../store.ts';
 export const NATIVE_CODE_KIND = 'native-code';
 /** Keyspace of redeemed (or burnt) codes, kept a while so a replay can be recognised. */
 export const NATIVE_CODE_USED_KIND = 'native-code-used';
-/** RFC 8252 asks for short-lived codes; SECURITY.md caps them at 60 s. */
+/** RFC 8252 asks for short-lived codes; docs/security.md caps them at 60 s. */
 export const NATIVE_CODE_TTL_MS = 60_000;
 /** How long a used code is remembered for replay detection. */
 export const USED_CODE_TTL_MS = 10 * 60_000;

@@ -15,7 +15,9 @@ import {
   type NativeCodeRecord,
   type UsedCodeRecord,
 } from './native-code.ts';
-import { jsonResponse, oauthError, readParams } from './responses.ts';
+import { sameString } from '../constant-time.ts';
+import { json, oauthError } from '../responses.ts';
+import { readParams } from './token-request.ts';
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
@@ -23,14 +25,6 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 export async function s256(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   return encodeBase64url(new Uint8Array(digest));
-}
-
-/** Constant-time string comparison for equal-length ASCII values. */
-function sameString(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /** The JSON body of a successful native sign-in. */
@@ -44,7 +38,8 @@ export interface NativeTokenResponse {
  * Answers `POST /auth/token` (form or JSON body with `code` and `code_verifier`) with
  * `{ token, user, expiresAt }`. A wrong verifier burns the code and signs its session out; a
  * code presented again revokes the session it issued. Errors are RFC 6749 §5.2 JSON with 400.
- * Never throws for untrusted input; a store failure answers 503.
+ * Never throws for untrusted input.
+ * @throws StoreError when the store fails (the handler's error policy answers it with 503).
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.6
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.5
  */
@@ -64,11 +59,7 @@ export async function handleNativeToken<UA extends object, SA extends object>(
   if (code === null) return oauthError('invalid_grant', 'Invalid code');
   // A missing or malformed verifier is a wrong verifier: the code is still taken and burnt,
   // so a code stolen from the redirect cannot be probed and then used by its rightful app.
-  try {
-    return await exchange(options.auth, options.store ?? options.auth.store, code, verifier);
-  } catch {
-    return oauthError('temporarily_unavailable', 'Try again later', 503);
-  }
+  return exchange(options.auth, options.store ?? options.auth.store, code, verifier);
 }
 
 async function exchange<UA extends object, SA extends object>(
@@ -116,5 +107,5 @@ async function exchange<UA extends object, SA extends object>(
     },
     expiresAt: result.session.expiresAt.toISOString(),
   };
-  return jsonResponse(body);
+  return json(200, body);
 }

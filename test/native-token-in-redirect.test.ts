@@ -1,7 +1,7 @@
-// Seed 000 compatibility: `?port=N` → `http://localhost:N?session_token=...`, only when
-// `unsafeSeedCompatibleLoopback` is on. The app side is a client that behaves exactly like the
-// seed's Rust listener: accept one connection, read the request line, split the query on `&`
-// and `=`, answer a bare "HTTP/1.1 200 OK" and drop the connection.
+// The token-in-redirect mode (Tauri loopback style): `?port=N` → `http://localhost:N?session_token=...`,
+// only when `unsafeTokenInLoopbackRedirect` is on. The app side is a client that behaves exactly
+// like a Tauri app's Rust listener in that style: accept one connection, read the request line,
+// split the query on `&` and `=`, answer a bare "HTTP/1.1 200 OK" and drop the connection.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_OPTIONS, startHarness, type Harness } from './native-harness.ts';
 
-/** Seed 000's `authenticate()` listener, line for line. */
-function seedListener(): Promise<{ port: number; token: Promise<string>; server: Server }> {
+/** A Tauri loopback style `authenticate()` listener, line for line. */
+function tauriListener(): Promise<{ port: number; token: Promise<string>; server: Server }> {
   return new Promise((resolveListener) => {
     let resolveToken!: (token: string) => void;
     let rejectToken!: (error: Error) => void;
@@ -56,15 +56,15 @@ after(async () => {
   await browser?.close();
 });
 
-describe('seed 000 compatible loopback', () => {
+describe('Tauri loopback style token-in-redirect', () => {
   let harness: Harness;
   before(async () => {
-    harness = await startHarness({ unsafeSeedCompatibleLoopback: true });
+    harness = await startHarness({ unsafeTokenInLoopbackRedirect: true });
   });
   after(() => harness.close());
 
-  test('when enabled, the seed app receives a working session token at localhost:N', async () => {
-    const listener = await seedListener();
+  test('when enabled, the app receives a working session token at localhost:N', async () => {
+    const listener = await tauriListener();
     const page = await browser.newPage();
     await page.goto(`${harness.url}/auth/github?port=${listener.port}`);
     await page.fill('#login', 'octocat');
@@ -73,7 +73,7 @@ describe('seed 000 compatible loopback', () => {
     assert.match(token, /^lks_/);
     const result = await harness.auth.validateSession(decodeURIComponent(token));
     assert.equal(result?.user.attributes.username, 'octocat');
-    // Exactly the seed's URL shape, and the token is in the browser's URL: the documented risk.
+    // Exactly the URL shape such apps expect, and the token is in the browser's URL: the documented risk.
     assert.match(
       page.url(),
       new RegExp(`^http://localhost:${listener.port}/\\?session_token=lks_`),
@@ -87,7 +87,7 @@ describe('seed 000 compatible loopback', () => {
   });
 });
 
-describe('seed 000 compatible loopback, default configuration', () => {
+describe('Tauri loopback style token-in-redirect, default configuration', () => {
   let harness: Harness;
   before(async () => {
     harness = await startHarness();
@@ -95,7 +95,7 @@ describe('seed 000 compatible loopback, default configuration', () => {
   after(() => harness.close());
 
   test('is off: ?port is ignored and no token is ever sent to the port', async () => {
-    const listener = await seedListener();
+    const listener = await tauriListener();
     let received = false;
     listener.server.on('connection', () => (received = true));
     const page = await browser.newPage();

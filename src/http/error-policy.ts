@@ -1,0 +1,42 @@
+// The one answer to an exception thrown inside any route, web or native. A store outage is
+// expected to pass (503 and Retry-After); anything else is a bug or a broken hook, logged under
+// a fresh id that the 500 carries too, so a report from a user can be matched to the log line.
+// Neither the log nor the answer ever holds a message, a stack or a secret: codes and names only.
+import type { Cookie } from '../core/cookies.ts';
+import { LatchkeyError } from '../core/errors.ts';
+import { errorResponse } from './responses.ts';
+
+/** Where unexpected errors are reported. Receives codes and names only, never secrets. */
+export interface AuthLogger {
+  error(message: string, details: Record<string, string>): void;
+}
+
+/** The default logger: `console.error`. */
+export const consoleLogger: AuthLogger = {
+  error(message, details) {
+    console.error(message, details);
+  },
+};
+
+/**
+ * Logs an error thrown by a route and answers it: `503 store_unavailable` with `Retry-After: 5`
+ * for a store failure, else `500 server_error` with an `X-Latchkey-Error-Id` that the log line
+ * also carries. `cookies` are set on the answer (a failed callback still clears its flow).
+ */
+export function answerError(
+  logger: AuthLogger,
+  error: unknown,
+  cookies: readonly Cookie[] = [],
+): Response {
+  if (error instanceof LatchkeyError && error.code === 'store_error') {
+    logger.error('latchkey: store unavailable', { code: error.code, name: error.name });
+    return errorResponse(503, 'store_unavailable', cookies, { 'retry-after': '5' });
+  }
+  const errorId = crypto.randomUUID();
+  logger.error('latchkey: unexpected error in an auth route', {
+    errorId,
+    name: error instanceof Error ? error.name : typeof error,
+    code: error instanceof LatchkeyError ? error.code : 'none',
+  });
+  return errorResponse(500, 'server_error', cookies, { 'x-latchkey-error-id': errorId });
+}
