@@ -11,6 +11,7 @@ import type {
   AuthorizationRequest,
   CreateAuthorizationURLOptions,
   OAuthTokens,
+  ProviderConfig,
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
@@ -23,19 +24,16 @@ export type { RequestOptions } from './transport.ts';
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** Options shared by every OAuth 2.0 / OIDC client. */
-export interface OAuthClientOptions {
-  clientId: string;
-  /** `null`/absent for public clients (then `clientAuthMethod` is `none`). */
-  clientSecret?: string | null;
+/**
+ * Options shared by every OAuth 2.0 / OIDC client: the provider configuration's client fields
+ * (declared once in {@link ProviderConfig}) plus how to authenticate and a clock.
+ */
+export interface OAuthClientOptions extends Pick<
+  ProviderConfig,
+  'clientId' | 'clientSecret' | 'pkce' | 'fetch' | 'timeout'
+> {
   /** Default `client_secret_basic` with a secret, `none` without. */
   clientAuthMethod?: ClientAuthMethod;
-  /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
-  pkce?: boolean;
-  /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
-  fetch?: typeof fetch;
-  /** Per-request timeout in milliseconds. Default 10 000. */
-  timeout?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -254,6 +252,32 @@ export class OAuthClient {
       return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
     } catch (error) {
       throw toOAuthError(error, 'refresh');
+    }
+  }
+
+  /**
+   * Sends any grant to the token endpoint (the device code grant, or a code exchange where no
+   * callback URL exists) and validates the answer like the other token responses.
+   * @throws OAuthRequestError when the provider refuses; OAuthResponseError on an invalid answer
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+   */
+  async grant(grantType: string, parameters: Record<string, string>): Promise<OAuthTokens> {
+    const as = await this.metadata();
+    const client = this.clientFor(as);
+    try {
+      const response = await oauth.genericTokenEndpointRequest(
+        as,
+        client,
+        this.#auth,
+        grantType,
+        parameters,
+        this.options(as.token_endpoint),
+      );
+      const date = response.headers.get('date');
+      const result = await oauth.processGenericTokenEndpointResponse(as, client, response);
+      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), null);
+    } catch (error) {
+      throw toOAuthError(error, 'token request');
     }
   }
 
