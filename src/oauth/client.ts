@@ -236,32 +236,20 @@ export class OAuthClient {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new TypeError('latchkey: "refreshToken" must be a non-empty string');
     }
-    const as = await this.metadata();
-    const client = this.clientFor(as);
-    try {
-      const response = await oauth.refreshTokenGrantRequest(
-        as,
-        client,
-        this.#auth,
-        refreshToken,
-        this.options(as.token_endpoint),
-      );
-      const date = response.headers.get('date');
-      const result = await oauth.processRefreshTokenResponse(as, client, response);
-      const claims = await this.validateIdToken(as, response, result);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
-    } catch (error) {
-      throw toOAuthError(error, 'refresh');
-    }
+    return this.grant('refresh_token', { refresh_token: refreshToken }, 'refresh');
   }
 
   /**
    * Sends any grant to the token endpoint (the device code grant, or a code exchange where no
-   * callback URL exists) and validates the answer like the other token responses.
+   * callback URL exists) and validates the answer like every token response (ID token included).
    * @throws OAuthRequestError when the provider refuses; OAuthResponseError on an invalid answer
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
    */
-  async grant(grantType: string, parameters: Record<string, string>): Promise<OAuthTokens> {
+  async grant(
+    grantType: string,
+    parameters: Record<string, string>,
+    step = 'token request',
+  ): Promise<OAuthTokens> {
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
@@ -275,9 +263,10 @@ export class OAuthClient {
       );
       const date = response.headers.get('date');
       const result = await oauth.processGenericTokenEndpointResponse(as, client, response);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), null);
+      const claims = await this.validateIdToken(as, response, result);
+      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
     } catch (error) {
-      throw toOAuthError(error, 'token request');
+      throw toOAuthError(error, step);
     }
   }
 
