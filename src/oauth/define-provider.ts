@@ -37,6 +37,7 @@ export function defineProvider<User, Id extends string>(
   config: ProviderConfig,
   definition: ProviderDefinition<User, Id>,
 ): OAuthProvider<User, Id> {
+  checkProviderId(definition.id);
   const { client, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
   const defaultScopes = config.scopes ?? definition.scopes;
   return {
@@ -59,6 +60,13 @@ export function defineProvider<User, Id extends string>(
     revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
     getUser: (tokens) => definition.getUser(tokens),
   };
+}
+
+/** @throws TypeError unless `id` is 1-64 lowercase letters, digits, `_` or `-` (routes, keys) */
+export function checkProviderId(id: unknown): void {
+  if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+    throw new TypeError('latchkey: "id" must be 1-64 lowercase letters, digits, _ or -');
+  }
 }
 
 /** A non-empty string, or `null`: providers send `""` and `null` for "not set". */

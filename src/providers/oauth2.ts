@@ -34,13 +34,6 @@ export interface OAuth2Config<User, Id extends string = string> extends Provider
   ): Promise<{ profile: ProviderProfile; user: User }>;
 }
 
-/** @throws TypeError unless `id` is 1-64 lowercase letters, digits, `_` or `-` */
-export function checkProviderId(id: unknown): void {
-  if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
-    throw new TypeError('latchkey: "id" must be 1-64 lowercase letters, digits, _ or -');
-  }
-}
-
 const optional = (name: string, value: string | undefined): string | undefined =>
   value && checkEndpoint(name, value).href;
 
@@ -52,8 +45,7 @@ const optional = (name: string, value: string | undefined): string | undefined =
 export function oauth2<User, Id extends string = string>(
   config: OAuth2Config<User, Id>,
 ): OAuthProvider<User, Id> {
-  checkProviderId(config?.id);
-  if (typeof config.mapProfile !== 'function') {
+  if (typeof config?.mapProfile !== 'function') {
     throw new TypeError('latchkey: "mapProfile" must be a function');
   }
   const userInfo = optional('userInfoEndpoint', config.userInfoEndpoint);

@@ -1,9 +1,8 @@
 import type { ClientAuthMethod } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
+import { checkProviderId, defineProvider } from '../oauth/define-provider.ts';
 import { OIDCClient } from '../oauth/oidc-client.ts';
 import { claimsProfile, oidcUser, type OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { checkProviderId } from './oauth2.ts';
 
 export type { OIDCUser } from '../oauth/oidc-user.ts';
 
@@ -28,7 +27,7 @@ export interface OIDCConfig extends ProviderConfig {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
  */
 export function oidc(config: OIDCConfig): OAuthProvider<OIDCUser> {
-  checkProviderId(config?.id);
+  checkProviderId(config?.id); // before the issuer: the id is what routes and keys depend on
   const client = new OIDCClient(config.issuer, config);
   const asked = config.scopes ?? ['openid', 'profile', 'email'];
   // Without `openid` the provider would answer as plain OAuth 2.0, with no ID token to verify.
