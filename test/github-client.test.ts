@@ -77,7 +77,7 @@ describe('GitHub as the user', () => {
     assert.equal(world.double.isTokenActive(a.accessToken), false);
   });
 
-  it('acts as the user with a restored non-expiring token (githubkit example 1)', async () => {
+  it('acts as the user with a restored non-expiring token', async () => {
     const t = await world.signIn('cy', world.oauthApp);
     const gh = createGitHubClient({ tokens: { accessToken: t.accessToken }, app: world.oauthApp });
     const response = await gh.fetch('/user');
@@ -90,7 +90,7 @@ describe('GitHub as the user', () => {
     assert.equal(world.double.requests.length, before);
   });
 
-  it('restores from a refresh token, refreshes manually and stores the rotation (example 2)', async () => {
+  it('restores from a refresh token, refreshes manually and stores the rotation', async () => {
     const t = await world.signIn('dee');
     const saved: ProviderTokens[] = [];
     const gh = createGitHubClient({

@@ -1,4 +1,4 @@
-// The flow rules of SECURITY.md at the engine level: state, iss (RFC 9207), duplicate
+// The flow rules of docs/security.md at the engine level: state, iss (RFC 9207), duplicate
 // parameters, provider error responses, PKCE — each refused before any token request.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';

@@ -1,6 +1,6 @@
 // The generic OIDC provider against a real OpenID Provider (oidc-provider 9) on 127.0.0.1:
 // discovery, code + PKCE + nonce, ID token validation, userinfo, refresh rotation, revocation,
-// and the seeds' providerAuth API over the memory store.
+// and the Lucia v2 style providerAuth API over the memory store.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLatchkey } from '../src/index.ts';

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { LatchkeyError } from '../src/core/errors.ts';
 import { createLatchkey } from '../src/index.ts';
 import { OAuthRequestError, OAuthResponseError } from '../src/oauth/errors.ts';
+import { providerAuth } from '../src/oauth/provider-auth.ts';
 import { microsoftEntra } from '../src/providers/microsoft-entra.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { startOIDCDouble, type DoubleUser, type OIDCDouble } from './fixtures/oidc-double.ts';
@@ -118,13 +119,11 @@ describe('microsoft entra provider', () => {
 
   it('links the account under (provider, issuer, tid:oid) through ProviderAuth', async () => {
     const auth = createLatchkey({ store: memoryStore() });
-    const entra = microsoftEntra(auth, {
-      tenant: 'organizations',
-      clientId,
-      clientSecret,
-      authority: double.base,
-      redirectURI,
-    });
+    const entra = providerAuth(
+      auth,
+      microsoftEntra({ tenant: 'organizations', clientId, clientSecret, authority: double.base }),
+      { redirectURI },
+    );
     double.user = person(TENANT_B);
     const [url, state, codeVerifier, nonce] = await entra.getAuthorizationUrl();
     const callback = await entra.validateCallback(await double.authorize(url), {

@@ -30,7 +30,6 @@ describe('token vault with oidc-provider (rotating refresh tokens)', () => {
       issuer: idp.issuer,
       clientId: idp.clientId,
       clientSecret: idp.clientSecret,
-      redirectURI: idp.redirectURI,
       scopes: ['openid', 'email', 'offline_access'],
     });
   });

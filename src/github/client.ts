@@ -1,7 +1,8 @@
 // GitHub's REST API as the user: a small authenticated fetch. Tokens come from the vault (which
 // refreshes, single-flight, and persists rotations) or from a token set the app restored from
-// its own storage plus the GitHub app to refresh it with (githubkit's OAuthTokenAuthStrategy).
+// its own storage plus the GitHub app to refresh it with.
 import { invalidArgument } from '../core/errors.ts';
+import { checkEndpoint } from '../oauth/client.ts';
 import type { AccountKey } from '../core/types.ts';
 import { ReauthorizationRequiredError } from '../tokens/errors.ts';
 import { toProviderTokens, type ProviderTokens } from '../tokens/token-set.ts';
@@ -15,13 +16,13 @@ export interface GitHubClientOptions {
   account?: AccountKey;
   /** A token set restored from storage; `accessToken` alone for non-expiring tokens. */
   tokens?: Partial<ProviderTokens> & { accessToken: string };
-  /** Only a refresh token (githubkit's `OAuthTokenAuthStrategy(refresh_token=...)`). */
+  /** Only a refresh token: the first use refreshes it into a token set. */
   refreshToken?: string;
   /** Refreshes `tokens`/`refreshToken`; also supplies `apiURL`. */
   app?: GitHubApp;
   /** Called with each new token set (after a refresh) before it is used: store it there. */
   onTokens?: (tokens: ProviderTokens) => void | Promise<void>;
-  /** Default: the app's `apiURL`, else `https://api.github.com`. */
+  /** Default: the app's `apiURL`, else `https://api.github.com`. https (http only to loopback). */
   apiURL?: string;
   /** Refresh restored tokens this long before they expire. Default 60 000 ms. */
   refreshMargin?: number;
@@ -41,7 +42,7 @@ export interface GitHubClient {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The current valid access token (refreshing first when needed). */
   getAccessToken(): Promise<string>;
-  /** Refreshes now and returns the new set (githubkit's `auth.refresh()`). */
+  /** Refreshes now and returns the new set (rotation included; `onTokens` sees it first). */
   refresh(): Promise<ProviderTokens>;
 }
 
@@ -56,7 +57,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     /\/+$/,
     '',
   );
-  const api = new URL(apiURL);
+  const api = checkEndpoint('apiURL', apiURL);
   const doFetch = options.fetch ?? fetch;
 
   function resolve(path: string): URL {

@@ -1,10 +1,10 @@
 // GitHub as an OAuth App or GitHub App: the web-flow code exchange, user-token refresh and the
-// app-authenticated token endpoints (check, reset, delete token, delete grant). githubkit's
-// `OAuthAppAuthStrategy` + `as_web_user(code).exchange_token()` in TypeScript.
+// app-authenticated token endpoints (check, reset, delete token, delete grant) — the server side
+// of acting as a GitHub user, over the same client as GitHub sign-in.
 import { invalidArgument } from '../core/errors.ts';
-import { OAuthRequestError, OAuthResponseError } from '../oauth/errors.ts';
+import { OAuthResponseError } from '../oauth/errors.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
-import { tokensFromResponse, type TokenResponseFields } from '../oauth/tokens.ts';
+import { gitHubHosts } from '../providers/github-hosts.ts';
 
 /** Options of {@link createGitHubApp}. */
 export interface GitHubAppOptions {
@@ -14,9 +14,11 @@ export interface GitHubAppOptions {
   providerId?: string;
   /** GitHub's web origin (GitHub Enterprise, the test double). Default `https://github.com`. */
   baseURL?: string;
-  /** The REST API origin. Default `https://api.github.com`. */
+  /** The REST API base URL (`https://ghe.example.com/api/v3`). Default `https://api.github.com`. */
   apiURL?: string;
   fetch?: typeof fetch;
+  /** Per-request timeout in milliseconds. Default 10 000. */
+  timeout?: number;
   /** Clock (ms), for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -67,107 +69,29 @@ function requireString(name: string, value: unknown): string {
   return value;
 }
 
-function origin(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    invalidArgument(name, 'must be an absolute URL');
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
 /**
- * Reads a GitHub token endpoint response. GitHub answers errors with HTTP 200 and an `error`
- * field, so the body decides, not the status.
- */
-export async function readGitHubTokenResponse(
-  response: Response,
-  now: number,
-): Promise<OAuthTokens> {
-  let body: Record<string, unknown>;
-  try {
-    body = (await response.json()) as Record<string, unknown>;
-  } catch (cause) {
-    throw new OAuthResponseError(`GitHub's token endpoint sent no JSON (HTTP ${response.status})`, {
-      cause,
-    });
-  }
-  if (!body || typeof body !== 'object') throw new OAuthResponseError('GitHub sent no token');
-  if (typeof body.error === 'string') {
-    throw new OAuthRequestError(body.error, body.error_description, response.status);
-  }
-  if (!response.ok || typeof body.access_token !== 'string' || body.access_token === '') {
-    throw new OAuthResponseError(
-      `GitHub's token endpoint answered HTTP ${response.status} without a token`,
-    );
-  }
-  return tokensFromResponse(
-    {
-      ...(body as object),
-      token_type: typeof body.token_type === 'string' ? body.token_type : 'bearer',
-    } as TokenResponseFields,
-    response.headers.get('date'),
-    now,
-    null,
-  );
-}
-
-/**
- * Creates the app-level GitHub client (OAuth App or GitHub App credentials).
- * @throws TypeError when `clientId`/`clientSecret` are missing or a URL is invalid.
+ * Creates the app-level GitHub client (OAuth App or GitHub App credentials), on the same hosts,
+ * client and transport as GitHub sign-in (`github()` from `latchkey/providers`).
+ * @throws TypeError when `clientId`/`clientSecret` are missing or a URL is not https (http only
+ * to loopback, e.g. the GitHub double).
  */
 export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   const clientId = requireString('clientId', options?.clientId);
-  const clientSecret = requireString('clientSecret', options.clientSecret);
-  const baseURL = origin('baseURL', options.baseURL ?? 'https://github.com');
-  const apiURL = origin('apiURL', options.apiURL ?? 'https://api.github.com');
-  const doFetch = options.fetch ?? fetch;
-  const now = options.now ?? Date.now;
-  const basic = `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`)}`;
-  const appPath = (what: 'token' | 'grant') =>
-    `${apiURL}/applications/${encodeURIComponent(clientId)}/${what}`;
-
-  async function tokenRequest(params: Record<string, string>): Promise<OAuthTokens> {
-    let response: Response;
-    try {
-      response = await doFetch(`${baseURL}/login/oauth/access_token`, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...params }),
-        redirect: 'manual',
-      });
-    } catch (cause) {
-      throw new OAuthResponseError('The request to GitHub failed', { cause });
-    }
-    return readGitHubTokenResponse(response, now());
-  }
-
-  async function appRequest(
-    method: string,
-    what: 'token' | 'grant',
-    token: string,
-  ): Promise<Response> {
-    requireString('token', token);
-    try {
-      return await doFetch(appPath(what), {
-        method,
-        headers: {
-          accept: 'application/vnd.github+json',
-          authorization: basic,
-          'content-type': 'application/json',
-          'x-github-api-version': '2022-11-28',
-        },
-        body: JSON.stringify({ access_token: token }),
-        redirect: 'manual',
-      });
-    } catch (cause) {
-      throw new OAuthResponseError('The request to GitHub failed', { cause });
-    }
-  }
+  requireString('clientSecret', options.clientSecret);
+  const hosts = gitHubHosts(
+    {
+      ...options,
+      endpoints: {
+        web: options.baseURL ?? 'https://github.com',
+        api: options.apiURL ?? 'https://api.github.com',
+      },
+    },
+    // GitHub takes the client credentials in the form body.
+    'client_secret_post',
+  );
+  const { client } = hosts;
+  const appRequest = (method: string, what: 'token' | 'grant', token: string) =>
+    hosts.appRequest(method, what, requireString('token', token));
 
   async function expectNoContent(response: Response, step: string): Promise<void> {
     await response.body?.cancel();
@@ -179,19 +103,17 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   return {
     id: options.providerId ?? 'github',
     clientId,
-    baseURL,
-    apiURL,
+    baseURL: hosts.web,
+    apiURL: hosts.api,
     exchangeWebCode(code, exchange) {
+      // A code exchange without a callback URL to check (the app received the code itself).
       const params: Record<string, string> = { code: requireString('code', code) };
       if (exchange?.redirectURI) params.redirect_uri = exchange.redirectURI;
       if (exchange?.codeVerifier) params.code_verifier = exchange.codeVerifier;
-      return tokenRequest(params);
+      return client.grant('authorization_code', params);
     },
     refreshAccessToken(refreshToken) {
-      return tokenRequest({
-        grant_type: 'refresh_token',
-        refresh_token: requireString('refreshToken', refreshToken),
-      });
+      return client.refreshAccessToken(requireString('refreshToken', refreshToken));
     },
     async revokeToken(token) {
       // 404: GitHub no longer knows the token, which is what revocation wants.
@@ -210,14 +132,14 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     },
     async resetToken(token) {
       const response = await appRequest('PATCH', 'token', token);
-      const body = await readJSON(response, 'a token reset');
+      const body = await readObject(response, 'a token reset');
       if (typeof body.token !== 'string') throw new OAuthResponseError('GitHub sent no token');
       return body.token;
     },
   };
 }
 
-async function readJSON(response: Response, step: string): Promise<Record<string, unknown>> {
+async function readObject(response: Response, step: string): Promise<Record<string, unknown>> {
   if (!response.ok) {
     await response.body?.cancel();
     throw new OAuthResponseError(`GitHub answered HTTP ${response.status} to ${step}`);
@@ -232,7 +154,7 @@ async function readJSON(response: Response, step: string): Promise<Record<string
 }
 
 async function toTokenInfo(response: Response, step: string): Promise<GitHubTokenInfo> {
-  const body = await readJSON(response, step);
+  const body = await readObject(response, step);
   const user = body.user as { id?: unknown; login?: unknown } | null | undefined;
   const expires = typeof body.expires_at === 'string' ? Date.parse(body.expires_at) : NaN;
   return {

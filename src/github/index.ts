@@ -1,5 +1,6 @@
-// latchkey/github: GitHub's API as the user (githubkit's web flow and token strategies).
-export { createGitHubApp, readGitHubTokenResponse } from './github-app.ts';
+// latchkey/github: GitHub's API as the user — the app's token endpoints, an authenticated REST
+// fetch, an Octokit auth strategy and the device flow — over the same client as GitHub sign-in.
+export { createGitHubApp } from './github-app.ts';
 export type { GitHubApp, GitHubAppOptions, GitHubTokenInfo } from './github-app.ts';
 export { createGitHubClient } from './client.ts';
 export type { GitHubClient, GitHubClientOptions } from './client.ts';

@@ -11,6 +11,7 @@ import type {
   AuthorizationRequest,
   CreateAuthorizationURLOptions,
   OAuthTokens,
+  ProviderConfig,
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
@@ -23,19 +24,16 @@ export type { RequestOptions } from './transport.ts';
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** Options shared by every OAuth 2.0 / OIDC client. */
-export interface OAuthClientOptions {
-  clientId: string;
-  /** `null`/absent for public clients (then `clientAuthMethod` is `none`). */
-  clientSecret?: string | null;
+/**
+ * Options shared by every OAuth 2.0 / OIDC client: the provider configuration's client fields
+ * (declared once in {@link ProviderConfig}) plus how to authenticate and a clock.
+ */
+export interface OAuthClientOptions extends Pick<
+  ProviderConfig,
+  'clientId' | 'clientSecret' | 'pkce' | 'fetch' | 'timeout'
+> {
   /** Default `client_secret_basic` with a secret, `none` without. */
   clientAuthMethod?: ClientAuthMethod;
-  /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
-  pkce?: boolean;
-  /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
-  fetch?: typeof fetch;
-  /** Per-request timeout in milliseconds. Default 10 000. */
-  timeout?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -238,22 +236,37 @@ export class OAuthClient {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new TypeError('latchkey: "refreshToken" must be a non-empty string');
     }
+    return this.grant('refresh_token', { refresh_token: refreshToken }, 'refresh');
+  }
+
+  /**
+   * Sends any grant to the token endpoint (the device code grant, or a code exchange where no
+   * callback URL exists) and validates the answer like every token response (ID token included).
+   * @throws OAuthRequestError when the provider refuses; OAuthResponseError on an invalid answer
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+   */
+  async grant(
+    grantType: string,
+    parameters: Record<string, string>,
+    step = 'token request',
+  ): Promise<OAuthTokens> {
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
-      const response = await oauth.refreshTokenGrantRequest(
+      const response = await oauth.genericTokenEndpointRequest(
         as,
         client,
         this.#auth,
-        refreshToken,
+        grantType,
+        parameters,
         this.options(as.token_endpoint),
       );
       const date = response.headers.get('date');
-      const result = await oauth.processRefreshTokenResponse(as, client, response);
+      const result = await oauth.processGenericTokenEndpointResponse(as, client, response);
       const claims = await this.validateIdToken(as, response, result);
       return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
     } catch (error) {
-      throw toOAuthError(error, 'refresh');
+      throw toOAuthError(error, step);
     }
   }
 

@@ -5,14 +5,17 @@ export type { OIDCClientOptions } from './oidc-client.ts';
 export { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from './errors.ts';
 export type { OAuthCallbackReason } from './errors.ts';
 export { issuedAt, splitScopes, tokensFromResponse } from './tokens.ts';
-export { providerAuth, providerFactory } from './provider-auth.ts';
+export { providerAuth } from './provider-auth.ts';
+export { defineProvider, verifiedEmail } from './define-provider.ts';
+export type { ProviderDefinition } from './define-provider.ts';
+export { claimsProfile, oidcUser } from './oidc-user.ts';
+export type { OIDCUser, OIDCUserOptions } from './oidc-user.ts';
 export type {
   AuthorizationUrlResult,
   GetAuthorizationUrlOptions,
   ProviderAuth,
   ProviderAuthOptions,
   ProviderCallback,
-  ProviderFactory,
   ValidateCallbackOptions,
 } from './provider-auth.ts';
 export type {
@@ -20,6 +23,7 @@ export type {
   CreateAuthorizationURLOptions,
   OAuthProvider,
   OAuthTokens,
+  ProviderConfig,
   ProviderProfile,
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';

@@ -1,4 +1,7 @@
-import { Latchkey, type CreatedSession } from '../core/latchkey.ts';
+// The Lucia v2 / @lucia-auth/oauth style API over any provider: `providerAuth(auth, provider,
+// { redirectURI })` gives `getAuthorizationUrl()` and `validateCallback()`, whose result finds,
+// creates or links the user. Latchkey's own routes (latchkey/http) do not need it.
+import type { CreatedSession, Latchkey } from '../core/latchkey.ts';
 import type { Account, AccountKey, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from './provider.ts';
 
@@ -18,7 +21,7 @@ export interface GetAuthorizationUrlOptions {
 
 /**
  * `[url, state, codeVerifier, nonce]`: keep `state`, `codeVerifier` and `nonce` server-side or
- * in HttpOnly cookies until the callback; the seeds' `const [url, state] = ...` still works.
+ * in HttpOnly cookies until the callback; `const [url, state] = ...` works as in Lucia v2.
  */
 export type AuthorizationUrlResult = [
   url: URL,
@@ -63,13 +66,14 @@ export type ProviderCallback<UA extends object, SA extends object, PU, Id extend
     sessionAttributes: SA;
   }): Promise<{ user: User<UA> } & CreatedSession<SA>>;
   /**
-   * Links this provider account to an existing user (who must be signed in: see SECURITY.md).
+   * Links this provider account to an existing user (who must be signed in: see
+   * docs/security.md).
    * @throws AccountExistsError when the account is linked already
    */
   linkToUser(userId: string): Promise<Account>;
 } & { [K in `${Id}User`]: PU };
 
-/** The seeds' provider object: authorization URL and callback over one provider and latchkey. */
+/** The Lucia v2 style provider object: authorization URL and callback over one provider. */
 export interface ProviderAuth<UA extends object, SA extends object, PU, Id extends string> {
   readonly provider: OAuthProvider<PU, Id>;
   /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1 */
@@ -87,8 +91,17 @@ export interface ProviderAuth<UA extends object, SA extends object, PU, Id exten
   ): Promise<ProviderCallback<UA, SA, PU, Id>>;
 }
 
+/** `{ githubUser: user }` for the provider id `github`: the Lucia v2 name of the provider user. */
+function userAlias<Id extends string, PU>(id: Id, user: PU): { [K in `${Id}User`]: PU } {
+  const key: `${Id}User` = `${id}User`;
+  // The one cast: TypeScript widens a computed key of a template literal type to `string`, so it
+  // cannot see that this object has exactly the key `${Id}User`.
+  return { [key]: user } as { [K in `${Id}User`]: PU };
+}
+
 /**
- * Binds a provider to a latchkey instance, in the shape of `@lucia-auth/oauth`.
+ * Binds a provider to a latchkey instance, in the shape of Lucia v2's `@lucia-auth/oauth`:
+ * `providerAuth(auth, github(config), { redirectURI })`.
  * @throws TypeError when `redirectURI` is not a URL
  */
 export function providerAuth<UA extends object, SA extends object, PU, Id extends string>(
@@ -130,61 +143,31 @@ export function providerAuth<UA extends object, SA extends object, PU, Id extend
         providerUserId: profile.providerUserId,
       };
       const getExistingUser = (): Promise<User<UA> | null> => auth.getUserByAccount(account);
-      const existingUser = await getExistingUser();
-      const createUser = (input: { attributes: UA; sessionAttributes?: SA }): Promise<unknown> =>
-        'sessionAttributes' in input && input.sessionAttributes !== undefined
-          ? auth.createUserWithSession({
-              attributes: input.attributes,
-              account,
-              sessionAttributes: input.sessionAttributes,
-            })
-          : auth.createUser({ attributes: input.attributes, account });
-      const result = {
+      function createUser(input: { attributes: UA }): Promise<User<UA>>;
+      function createUser(input: {
+        attributes: UA;
+        sessionAttributes: SA;
+      }): Promise<{ user: User<UA> } & CreatedSession<SA>>;
+      function createUser(input: {
+        attributes: UA;
+        sessionAttributes?: SA;
+      }): Promise<User<UA> | ({ user: User<UA> } & CreatedSession<SA>)> {
+        const { attributes, sessionAttributes } = input;
+        return sessionAttributes !== undefined
+          ? auth.createUserWithSession({ attributes, account, sessionAttributes })
+          : auth.createUser({ attributes, account });
+      }
+      return {
         providerUser: user,
-        [`${provider.id}User`]: user,
+        ...userAlias(provider.id, user),
         profile,
         tokens,
         account,
-        existingUser,
+        existingUser: await getExistingUser(),
         getExistingUser,
         createUser,
         linkToUser: (userId: string) => auth.linkAccount(userId, account),
       };
-      return result as unknown as ProviderCallback<UA, SA, PU, Id>;
     },
   };
-}
-
-type ProviderOf<P> = P extends OAuthProvider<infer PU, infer Id> ? [PU, Id] : never;
-
-/**
- * A provider function usable both ways: `github(config)` returns the {@link OAuthProvider}
- * (for latchkey's routes), `github(auth, config)` the seeds' {@link ProviderAuth}.
- */
-export interface ProviderFactory<Config, P extends OAuthProvider<unknown, string>> {
-  <UA extends object, SA extends object>(
-    auth: Latchkey<UA, SA>,
-    config: Config & { redirectURI: string },
-  ): ProviderAuth<UA, SA, ProviderOf<P>[0], ProviderOf<P>[1]>;
-  // Last, so that `Parameters<typeof github>[0]` is the configuration.
-  (config: Config): P;
-}
-
-/**
- * Wraps a provider constructor into a {@link ProviderFactory}.
- * @throws TypeError (from the constructor) on a bad configuration
- */
-export function providerFactory<
-  Config extends { redirectURI?: string },
-  P extends OAuthProvider<unknown, string>,
->(create: (config: Config) => P): ProviderFactory<Config, P> {
-  function factory(authOrConfig: unknown, config?: Config): unknown {
-    if (authOrConfig instanceof Latchkey) {
-      return providerAuth(authOrConfig, create(config as Config), {
-        redirectURI: (config as Config).redirectURI ?? '',
-      });
-    }
-    return create(authOrConfig as Config);
-  }
-  return factory as ProviderFactory<Config, P>;
 }

@@ -57,8 +57,28 @@ export interface ValidateAuthorizationCodeOptions {
 }
 
 /**
- * One identity provider. `Id` is the literal provider id where known (`'github'`), so the seeds'
- * `githubUser` field can be typed.
+ * Configuration every provider takes, declared once; a provider adds only its own fields (a
+ * tenant, an Enterprise URL, a hosted domain...).
+ */
+export interface ProviderConfig {
+  clientId: string;
+  /** Absent for public clients (PKCE only), where the provider allows them. */
+  clientSecret?: string | null;
+  /** Scopes to request by default; each provider documents its own default. */
+  scopes?: readonly string[];
+  /** Scopes a `?scope=` override may ask for. Default: `scopes`. */
+  allowedScopes?: readonly string[];
+  /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
+  pkce?: boolean;
+  /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
+  fetch?: typeof fetch;
+  /** Per-request timeout in milliseconds. Default 10 000. */
+  timeout?: number;
+}
+
+/**
+ * One identity provider. `Id` is the literal provider id where known (`'github'`), so the
+ * `githubUser` field of the Lucia v2 style `validateCallback` result can be typed.
  */
 export interface OAuthProvider<ProviderUser = unknown, Id extends string = string> {
   /** The provider id used in routes and account keys (`github`, `google`, ...). */

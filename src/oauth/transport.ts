@@ -71,3 +71,36 @@ export async function readJSON(response: Response): Promise<unknown> {
   }
   return body;
 }
+
+/**
+ * Wraps `fetch` for a provider that answers OAuth errors at `urls` with HTTP 200 and an `error`
+ * body (GitHub does, on its token and device code endpoints): oauth4webapi and {@link readJSON}
+ * expect a 4xx there, so the error is raised here, before either reads the body.
+ * @throws OAuthRequestError carrying the provider's `error` and status 200
+ */
+export function raiseErrorBodies(fetchFn: typeof fetch, urls: readonly string[]): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchFn(input, init);
+    if (response.status !== 200 || !urls.includes(String(input))) return response;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => null)) as Record<string, unknown> | null;
+    if (typeof body?.error === 'string') {
+      throw new OAuthRequestError(body.error, body.error_description, 200);
+    }
+    return response;
+  };
+}
+
+/**
+ * An `Authorization: Basic` value for a REST API that takes client credentials as plain HTTP
+ * Basic (RFC 7617: UTF-8 `id:secret`, base64), as GitHub's `/applications/{client_id}/…` does.
+ * Token endpoints are not sent here: there oauth4webapi's `client_secret_basic` applies RFC 6749
+ * §2.3.1 (form-encode both parts first). For GitHub's credentials — letters, digits, `.` and
+ * `_` — the two encodings give the same bytes.
+ */
+export function httpBasic(user: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}

@@ -1,6 +1,6 @@
+import { verifiedEmail } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
-import type { OAuthProvider } from '../oauth/provider.ts';
-import { providerFactory } from '../oauth/provider-auth.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 import { oauth2 } from './oauth2.ts';
 
 /** Discord's `GET /users/@me` (the fields latchkey reads; the rest is passed through). */
@@ -20,25 +20,14 @@ export interface DiscordUser {
   [field: string]: unknown;
 }
 
-/** Configuration of {@link discord}. */
-export interface DiscordConfig {
-  clientId: string;
-  /** Absent for a "Public Client" application (PKCE only). */
-  clientSecret?: string;
-  redirectURI?: string;
-  /** Default `identify email`. */
-  scopes?: readonly string[];
-  allowedScopes?: readonly string[];
-  /** PKCE S256 (Discord's metadata lists it). Default `true`. */
-  pkce?: boolean;
+/** Configuration of {@link discord}. No `clientSecret` for a "Public Client" (PKCE only). */
+export interface DiscordConfig extends ProviderConfig {
   /** Reject a callback without RFC 9207 `iss` (a present one is always checked). Default false. */
   requireIss?: boolean;
   /** Web origin override (a local double). Default `https://discord.com`. */
   baseURL?: string;
   /** Avatar CDN override. Default `https://cdn.discordapp.com`. */
   cdnURL?: string;
-  fetch?: typeof fetch;
-  timeout?: number;
 }
 
 /** The Discord provider. */
@@ -61,10 +50,16 @@ function avatarURL(cdn: string, user: DiscordUser): string {
   return `${cdn}/embed/avatars/${Number.isInteger(index) ? index : 0}.png`;
 }
 
-function createDiscord(config: DiscordConfig): DiscordProvider {
+/**
+ * Sign in with Discord (OAuth 2.0; default scopes `identify email`, PKCE S256).
+ * @throws TypeError on a bad configuration (missing client id, non-https base URL)
+ * @see https://discord.com/developers/docs/topics/oauth2
+ * @see https://discord.com/developers/docs/resources/user#get-current-user
+ */
+export function discord(config: DiscordConfig): DiscordProvider {
   const web = (config.baseURL ?? 'https://discord.com').replace(/\/+$/, '');
   const cdn = (config.cdnURL ?? 'https://cdn.discordapp.com').replace(/\/+$/, '');
-  return oauth2<DiscordUser>({
+  return oauth2<DiscordUser, 'discord'>({
     ...config,
     id: 'discord',
     name: 'Discord',
@@ -72,10 +67,8 @@ function createDiscord(config: DiscordConfig): DiscordProvider {
     tokenEndpoint: `${web}/api/oauth2/token`,
     userInfoEndpoint: `${web}/api/users/@me`,
     revocationEndpoint: `${web}/api/oauth2/token/revoke`,
-    // Discord is plain OAuth 2.0 (no ID token). Its published metadata names this issuer and
-    // announces RFC 9207 `iss`; a present `iss` must always match. Requiring it is opt-in
-    // (`requireIss`) because servers that announce `iss` without sending it are common and we
-    // could not verify Discord's live behaviour offline; state is provider-bound either way.
+    // Discord is plain OAuth 2.0 (no ID token); its metadata names this issuer and announces
+    // RFC 9207 `iss`. Requiring it is opt-in: servers announcing `iss` without sending it are common.
     issuer: web,
     issParameterSupported: config.requireIss === true,
     scopes: config.scopes ?? ['identify', 'email'],
@@ -90,29 +83,15 @@ function createDiscord(config: DiscordConfig): DiscordProvider {
           'Discord /users/@me answered without a snowflake id and username',
         );
       }
-      // Discord returns the address even when the user never confirmed it; only `verified` counts.
-      const verified =
-        user.verified === true && typeof user.email === 'string' && user.email.length > 0;
-      return {
-        profile: {
-          providerUserId: user.id,
-          email: verified ? user.email! : null,
-          emailVerified: verified,
-          name: typeof user.global_name === 'string' ? user.global_name : user.username,
-          username: user.username,
-          avatarURL: avatarURL(cdn, user),
-        },
-        user,
+      const profile = {
+        providerUserId: user.id,
+        // Discord returns the address even when never confirmed; only `verified` counts.
+        ...verifiedEmail(user.email, user.verified === true),
+        name: typeof user.global_name === 'string' ? user.global_name : user.username,
+        username: user.username,
+        avatarURL: avatarURL(cdn, user),
       };
+      return { profile, user };
     },
-  }) as DiscordProvider;
+  });
 }
-
-/**
- * Sign in with Discord (OAuth 2.0). `discord(config)` returns the provider; `discord(auth,
- * config)` the seeds' `ProviderAuth`.
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
- * @see https://discord.com/developers/docs/topics/oauth2
- * @see https://discord.com/developers/docs/resources/user#get-current-user
- */
-export const discord = providerFactory(createDiscord);

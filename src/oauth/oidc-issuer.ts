@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
-import { toOAuthError } from '../oauth/errors.ts';
-import { OIDCClient, type OIDCClientOptions } from '../oauth/oidc-client.ts';
+import { OAuthResponseError, toOAuthError } from './errors.ts';
+import { OIDCClient, type OIDCClientOptions } from './oidc-client.ts';
+import { readJSON } from './transport.ts';
 
 // oauth4webapi's escape hatch for issuers that are not one fixed string (Entra's `{tenantid}`
 // template): a function on the metadata object that names the `iss` an ID token must carry. It
@@ -15,8 +16,12 @@ export interface IssuerCheckedOIDCClientOptions extends OIDCClientOptions {
    * trusted) claims. Return `as.issuer` for the usual exact check; anything else replaces it.
    */
   expectedIssuer(claims: Record<string, unknown>, as: oauth.AuthorizationServer): string;
-  /** Replaces OIDC discovery (for documents whose `issuer` is a template). */
-  discover?: () => Promise<oauth.AuthorizationServer>;
+  /**
+   * Replaces discovery's exact issuer check, for a provider whose document does not name the
+   * configured URL (Entra's `common` names a `{tenantid}` template): the document at
+   * `{issuer}/.well-known/openid-configuration` is accepted when this returns true.
+   */
+  acceptIssuer?: (issuer: string) => boolean;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface IssuerCheckedOIDCClientOptions extends OIDCClientOptions {
  */
 export class IssuerCheckedOIDCClient extends OIDCClient {
   readonly #expected: IssuerCheckedOIDCClientOptions['expectedIssuer'];
-  readonly #discover: (() => Promise<oauth.AuthorizationServer>) | null;
+  readonly #discover: (() => Promise<oauth.AuthorizationServer>) | null = null;
   #metadata: Promise<oauth.AuthorizationServer> | null = null;
 
   /** @throws TypeError on a bad issuer or option, or an oauth4webapi without the issuer hook */
@@ -38,7 +43,22 @@ export class IssuerCheckedOIDCClient extends OIDCClient {
       throw new TypeError('latchkey: this oauth4webapi version has no per-token issuer hook');
     }
     this.#expected = options.expectedIssuer;
-    this.#discover = options.discover ?? null;
+    const accept = options.acceptIssuer;
+    if (accept) this.#discover = () => this.#discoverAccepting(issuer, accept);
+  }
+
+  async #discoverAccepting(
+    issuer: string,
+    accept: (issuer: string) => boolean,
+  ): Promise<oauth.AuthorizationServer> {
+    const answer = await this.fetch(`${issuer}/.well-known/openid-configuration`, {
+      headers: { accept: 'application/json' },
+    });
+    const as = (await readJSON(answer)) as oauth.AuthorizationServer;
+    if (typeof as?.issuer !== 'string' || !accept(as.issuer)) {
+      throw new OAuthResponseError('The discovery document names an unexpected issuer');
+    }
+    return as;
   }
 
   #attach(as: oauth.AuthorizationServer): oauth.AuthorizationServer {

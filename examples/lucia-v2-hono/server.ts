@@ -1,9 +1,12 @@
-// Seed 000's Hono server on latchkey. Differences from the seed, each forced by latchkey's API:
+// A Hono server for a Tauri desktop app's GitHub sign-in, in the Lucia v2 style: the app
+// listens on a loopback port and opens /login/github?port=N; after the callback the server
+// redirects to http://localhost:N with a session token (the Tauri loopback style). Where it
+// differs from a Lucia v2 server, latchkey's API asks for it:
 // - PKCE: the verifier from getAuthorizationUrl() is kept in an HttpOnly cookie like the state
 //   and handed back to validateCallback() with the state (latchkey re-checks it; never fails open);
 // - users have `id` (not `userId`) and createSession() returns the token beside the session.
 import { auth, githubAuth } from './auth.ts';
-import { OAuthRequestError } from '../../src/oauth/index.ts';
+import { OAuthRequestError } from 'latchkey/oauth';
 
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';

@@ -1,8 +1,11 @@
-// Seed 000's Hono server, ported to latchkey (examples/seed-000-hono), end to end against the
-// GitHub double: the desktop app's loopback listener, the browser (manual redirects, cookies by
-// hand), bearer tokens on /user and /logout.
+// The Lucia v2 style Hono server (examples/lucia-v2-hono), end to end against the GitHub double:
+// the desktop app's loopback listener, the browser (manual redirects, cookies by hand), bearer
+// tokens on /user and /logout. The example imports latchkey by its package name, so it runs on
+// the built package (`npm test` builds first).
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -40,7 +43,7 @@ before(async () => {
     GITHUB_WEB_URL: gh.url,
     GITHUB_API_URL: gh.url,
   });
-  const { app } = await import('../examples/seed-000-hono/server.ts');
+  const { app } = await import('../examples/lucia-v2-hono/server.ts');
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
 });
@@ -65,7 +68,7 @@ async function signInLikeTheApp(login: string): Promise<string> {
   try {
     for (let hop = 0; hop < 6; hop++) {
       const url = new URL(next);
-      // The seed redirects to http://localhost:N; our listener is on 127.0.0.1.
+      // The server redirects to http://localhost:N; our listener is on 127.0.0.1.
       if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
       const sameServer = url.origin === base;
       const response = await fetch(url, {
@@ -91,7 +94,7 @@ async function signInLikeTheApp(login: string): Promise<string> {
   }
 }
 
-test('seed 000 on latchkey: sign in, /user with the bearer token, second sign-in, logout', async () => {
+test('Lucia v2 style: sign in, /user with the bearer token, second sign-in, logout', async () => {
   const token = await signInLikeTheApp('octocat');
   assert.match(token, /^lks_/);
   const me = await fetch(`${base}/user`, { headers: { authorization: `Bearer ${token}` } });
@@ -133,7 +136,7 @@ test('seed 000 on latchkey: sign in, /user with the bearer token, second sign-in
   assert.equal((await fetch(`${base}/logout`, { method: 'POST' })).status, 401);
 });
 
-test('seed 000 on latchkey: a forged or missing state, and a bad code, answer 400', async () => {
+test('Lucia v2 style: a forged or missing state, and a bad code, answer 400', async () => {
   const before = gh.stats.tokenRequests;
   const noCookie = await fetch(`${base}/login/github/callback?code=abc&state=xyz`, {
     redirect: 'manual',
@@ -161,4 +164,20 @@ test('seed 000 on latchkey: a forged or missing state, and a bad code, answer 40
   });
   assert.equal(bad.status, 400);
   assert.equal(gh.stats.tokenRequests, before + 1);
+});
+
+test('the example imports latchkey only by its public subpaths, never src/', () => {
+  const dir = join(import.meta.dirname, '../examples/lucia-v2-hono');
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  const publicNames = Object.keys(pkg.exports).map((k) => `latchkey${k.slice(1)}`);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const [, spec] of text.matchAll(/^import [^;]*?from '([^']+)';/gms)) {
+      if (spec!.startsWith('./')) continue; // the example's own files
+      assert.ok(!spec!.startsWith('.'), `${file} imports ${spec} by path`);
+      if (spec!.startsWith('latchkey')) assert.ok(publicNames.includes(spec!), `${file}: ${spec}`);
+    }
+  }
 });
