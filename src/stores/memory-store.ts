@@ -1,13 +1,7 @@
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
-import type {
-  AccountRow,
-  AccountTokensUpdate,
-  SessionAndUser,
-  SessionRow,
-  Store,
-  UserRow,
-} from '../store.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
+import type { AccountTokensUpdate, Store } from '../store.ts';
 
 const accountKey = (key: Required<AccountKey>): string =>
   JSON.stringify([key.providerId, key.issuer, key.providerUserId]);

@@ -4,9 +4,8 @@
 // `composeStore` keeps a first sign-in all-or-nothing by compensation.
 import { Redis } from 'ioredis';
 import { LatchkeyError, StoreError } from '../core/errors.ts';
+import type { SessionAndUser, SessionRow } from '../store/rows.ts';
 import type {
-  SessionAndUser,
-  SessionRow,
   SessionStore,
   ShortLivedStore,
   Store,

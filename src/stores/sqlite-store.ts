@@ -4,14 +4,8 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
-import type {
-  AccountRow,
-  AccountTokensUpdate,
-  SessionAndUser,
-  SessionRow,
-  Store,
-  UserRow,
-} from '../store.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
+import type { AccountTokensUpdate, Store } from '../store.ts';
 import {
   ACCOUNT_COLUMNS,
   accountValues,
