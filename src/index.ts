@@ -26,9 +26,16 @@ export { readBearerToken } from './core/request.ts';
 export { TOKEN_PREFIX } from './core/session-token.ts';
 export type {
   AccountRow,
+  AccountTokensUpdate,
   MaybePromise,
   SessionAndUser,
   SessionRow,
+  SessionStore,
+  ShortLivedStore,
   Store,
+  StoreHousekeeping,
+  StoreParts,
   UserRow,
+  UserStore,
 } from './store.ts';
+export { composeStore } from './store.ts';

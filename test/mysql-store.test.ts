@@ -47,11 +47,15 @@ describe('mysql store specifics', () => {
     await store.linkAccount(account);
     // A different case is a different provider user, not a duplicate.
     await store.linkAccount({ ...account, providerUserId: 'abc' });
-    assert.equal(await store.getAccount('p', '', 'ABC'), null);
+    assert.equal(
+      await store.getAccount({ providerId: 'p', issuer: '', providerUserId: 'ABC' }),
+      null,
+    );
     // Long keys fit the index: 255 characters each, four bytes per character.
     const long = '😀'.repeat(255);
     await store.linkAccount({ ...account, providerId: long, issuer: long, providerUserId: long });
-    assert.equal((await store.getAccount(long, long, long))?.userId, 'u');
+    const longKey = { providerId: long, issuer: long, providerUserId: long };
+    assert.equal((await store.getAccount(longKey))?.userId, 'u');
     const [cols] = (await admin.query(
       `SELECT column_name AS c, column_type AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '${p}session' ORDER BY column_name`,
     )) as unknown as [{ c: string; t: string }[]];

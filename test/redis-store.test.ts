@@ -11,7 +11,11 @@ import { postgresStore } from '../src/stores/postgres-store.ts';
 import { redisStore } from '../src/stores/redis-store.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import { POSTGRES_URL, REDIS_URL, uniqueSuffix } from './helpers.ts';
-import { storeConformance } from './store-conformance.ts';
+import {
+  sessionStoreConformance,
+  shortLivedStoreConformance,
+  type OpenStore,
+} from './store-conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-redis-'));
 const admin = new Redis(REDIS_URL);
@@ -42,13 +46,14 @@ function keyPrefix(): string {
   return p;
 }
 
-storeConformance('redis + sqlite', async () => {
-  const base = sqliteStore(join(dir, 'base.db'));
+// Redis keeps sessions and short-lived records: those parts' suites run here, over an SQL
+// users part (whose own suite runs in its engine's test file).
+const overSqlite: OpenStore = async () => {
+  const base = sqliteStore(join(dir, 'base.db'), { tablePrefix: `lk_${uniqueSuffix()}_` });
   bases.push(base);
   return redisStore({ redis: REDIS_URL, base, keyPrefix: keyPrefix() });
-});
-
-storeConformance('redis + postgres', async () => {
+};
+const overPostgres: OpenStore = async () => {
   const p = `lk_${uniqueSuffix()}_`;
   pgPrefixes.push(p);
   const base = postgresStore(POSTGRES_URL, { tablePrefix: p });
@@ -57,7 +62,14 @@ storeConformance('redis + postgres', async () => {
   const client = new Redis(REDIS_URL);
   clients.push(client);
   return redisStore({ redis: client, base, keyPrefix: keyPrefix() });
-});
+};
+for (const [name, open] of [
+  ['redis + sqlite', overSqlite],
+  ['redis + postgres', overPostgres],
+] as const) {
+  sessionStoreConformance(name, open);
+  shortLivedStoreConformance(name, open);
+}
 
 describe('redis store specifics', () => {
   it('sets TTLs at the idle expiry and keeps the per-user index clean', async () => {
@@ -112,7 +124,8 @@ describe('redis store specifics', () => {
       .catch((e: unknown) => e);
     assert.ok(err instanceof StoreError, String(err));
     assert.ok(err.cause, 'the Redis error is kept as cause');
-    assert.equal(await base.getUserByAccount('gh', '', 'c'), null, 'no user or account left');
+    const key = { providerId: 'gh', issuer: '', providerUserId: 'c' };
+    assert.equal(await base.getUserByAccount(key), null, 'no user or account left');
     const count = base.db.prepare('SELECT count(*) AS n FROM latchkey_user').get()!;
     assert.equal(count.n, 0);
     // Redis reads fail typed too.

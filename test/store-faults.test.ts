@@ -16,6 +16,9 @@ import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import { MYSQL_URL, POSTGRES_URL, uniqueSuffix } from './helpers.ts';
 
 const SECRET = 'sealed-SEKRIT-7f3a9c';
+// A token write of a sealed secret: no error field may carry it.
+const SECRET_WRITE = { expectedVersion: 0, tokens: SECRET, needsReauth: false };
+const key = (providerUserId: string) => ({ providerId: 'gh', issuer: '', providerUserId });
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-faults-'));
 const pgPool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
 const myPool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2 });
@@ -173,7 +176,7 @@ describe('store faults: connections', () => {
       try {
         assertOpaque(await store.getUser('x').catch((e: unknown) => e));
         assertOpaque(
-          await store.updateAccountTokens('gh', '', '1', 0, SECRET, false).catch((e: unknown) => e),
+          await store.updateAccountTokens(key('1'), SECRET_WRITE).catch((e: unknown) => e),
         );
         assertOpaque(await store.migrate().catch((e: unknown) => e));
       } finally {
@@ -188,7 +191,7 @@ describe('store faults: connections', () => {
     const pgStore = postgresStore(pool, { tablePrefix: pgPrefix });
     assertOpaque(await pgStore.getSessionAndUser('x').catch((e: unknown) => e));
     assertOpaque(
-      await pgStore.updateAccountTokens('gh', '', '1', 0, SECRET, false).catch((e: unknown) => e),
+      await pgStore.updateAccountTokens(key('1'), SECRET_WRITE).catch((e: unknown) => e),
     );
     const myClosed = mysql.createPool({ uri: MYSQL_URL });
     await myClosed.end();
@@ -220,14 +223,14 @@ describe('store faults: connections', () => {
       );
       try {
         const err = await store
-          .updateAccountTokens('gh', '', 'tok', 0, SECRET, false)
+          .updateAccountTokens(key('tok'), SECRET_WRITE)
           .catch((e: unknown) => e);
         assertOpaque(err);
         assert.match((err.cause as Error).message, /injected fault/);
       } finally {
         await myPool.query(`DROP TRIGGER ${myPrefix}tokfault`);
       }
-      assert.equal(await store.updateAccountTokens('gh', '', 'tok', 0, SECRET, false), true);
+      assert.equal(await store.updateAccountTokens(key('tok'), SECRET_WRITE), true);
     } finally {
       await store.close();
     }

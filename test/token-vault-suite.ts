@@ -79,7 +79,7 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       return { account, user, tokens, vault };
     }
 
-    const row = (a: AccountKey) => store.getAccount(a.providerId, a.issuer ?? '', a.providerUserId);
+    const row = (a: AccountKey) => store.getAccount({ ...a, issuer: a.issuer ?? '' });
 
     it('seals tokens at rest and opens them again', async () => {
       const { account, tokens, vault } = await signedIn();
@@ -260,12 +260,8 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       const rowA = (await row(a))!;
       const rowB = (await row(b))!;
       await store.updateAccountTokens(
-        'github',
-        '',
-        b.providerUserId,
-        rowB.tokensVersion,
-        rowA.tokens,
-        false,
+        { providerId: 'github', issuer: '', providerUserId: b.providerUserId },
+        { expectedVersion: rowB.tokensVersion, tokens: rowA.tokens, needsReauth: false },
       );
       await assert.rejects(vault.getTokens(b), TokenDecryptionError);
       await assert.rejects(vault.getAccessTokenForAccount(b), TokenDecryptionError);

@@ -2,10 +2,10 @@ import type { AccountRow, SessionRow, Store, UserRow } from '../store.ts';
 import { Cookie, readCookie } from './cookies.ts';
 import { invalidArgument } from './errors.ts';
 import {
-  checkAccountKey,
   checkId,
   isLoopbackHttp,
   serializeAttributes,
+  storeKey,
   toAccount,
   toAccountRow,
   toSession,
@@ -178,12 +178,7 @@ export class Latchkey<
 
   /** The user linked to this provider account (seed 001's `getUserByProviderId`), or `null`. */
   async getUserByAccount(key: AccountKey): Promise<User<UA> | null> {
-    checkAccountKey(key);
-    const row = await this.store.getUserByAccount(
-      key.providerId,
-      key.issuer ?? '',
-      key.providerUserId,
-    );
+    const row = await this.store.getUserByAccount(storeKey(key));
     return row ? toUser<UA>(row) : null;
   }
 
@@ -214,14 +209,12 @@ export class Latchkey<
 
   /** Unlinks a provider account; `false` when it was not linked. */
   async unlinkAccount(key: AccountKey): Promise<boolean> {
-    checkAccountKey(key);
-    return this.store.unlinkAccount(key.providerId, key.issuer ?? '', key.providerUserId);
+    return this.store.unlinkAccount(storeKey(key));
   }
 
   /** The account, or `null`. */
   async getAccount(key: AccountKey): Promise<Account | null> {
-    checkAccountKey(key);
-    const row = await this.store.getAccount(key.providerId, key.issuer ?? '', key.providerUserId);
+    const row = await this.store.getAccount(storeKey(key));
     return row ? toAccount(row) : null;
   }
 

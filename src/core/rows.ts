@@ -56,6 +56,16 @@ export function checkAccountKey(key: AccountKey): void {
   }
 }
 
+/** A checked account key with its issuer filled in (`''` when none), as stores take it. */
+export function storeKey(key: AccountKey): Required<AccountKey> {
+  checkAccountKey(key);
+  return {
+    providerId: key.providerId,
+    issuer: key.issuer ?? '',
+    providerUserId: key.providerUserId,
+  };
+}
+
 /** A new account row (no tokens yet) for a user. */
 export function toAccountRow(userId: string, key: AccountKey, now: number): AccountRow {
   checkAccountKey(key);

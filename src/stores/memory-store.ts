@@ -1,8 +1,10 @@
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
-import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import type { AccountKey } from '../core/types.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
+import type { AccountTokensUpdate, Store } from '../store.ts';
 
-const accountKey = (providerId: string, issuer: string, providerUserId: string): string =>
-  JSON.stringify([providerId, issuer, providerUserId]);
+const accountKey = (key: Required<AccountKey>): string =>
+  JSON.stringify([key.providerId, key.issuer, key.providerUserId]);
 
 /**
  * An in-process store for tests and demos. Every operation is synchronous under the hood, so
@@ -22,7 +24,7 @@ export class MemoryStore implements Store {
   async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
     if (this.#users.has(user.id)) throw new LatchkeyError('store_error', 'Duplicate user id');
     if (account) {
-      const key = accountKey(account.providerId, account.issuer, account.providerUserId);
+      const key = accountKey(account);
       if (this.#accounts.has(key)) throw new AccountExistsError(account.providerId);
       this.#accounts.set(key, { ...account });
     }
@@ -35,12 +37,8 @@ export class MemoryStore implements Store {
     return user ? { ...user } : null;
   }
 
-  async getUserByAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<UserRow | null> {
-    const account = this.#accounts.get(accountKey(providerId, issuer, providerUserId));
+  async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
+    const account = this.#accounts.get(accountKey(key));
     return account ? this.getUser(account.userId) : null;
   }
 
@@ -61,25 +59,17 @@ export class MemoryStore implements Store {
 
   async linkAccount(account: AccountRow): Promise<void> {
     if (!this.#users.has(account.userId)) throw new LatchkeyError('user_not_found', 'No such user');
-    const key = accountKey(account.providerId, account.issuer, account.providerUserId);
+    const key = accountKey(account);
     if (this.#accounts.has(key)) throw new AccountExistsError(account.providerId);
     this.#accounts.set(key, { ...account });
   }
 
-  async unlinkAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<boolean> {
-    return this.#accounts.delete(accountKey(providerId, issuer, providerUserId));
+  async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
+    return this.#accounts.delete(accountKey(key));
   }
 
-  async getAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<AccountRow | null> {
-    const account = this.#accounts.get(accountKey(providerId, issuer, providerUserId));
+  async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
+    const account = this.#accounts.get(accountKey(key));
     return account ? { ...account } : null;
   }
 
@@ -91,14 +81,10 @@ export class MemoryStore implements Store {
   }
 
   async listAccountsWithTokens(
-    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    after: Required<AccountKey> | null,
     limit: number,
   ): Promise<AccountRow[]> {
-    const key = (a: { providerId: string; issuer: string; providerUserId: string }): string[] => [
-      a.providerId,
-      a.issuer,
-      a.providerUserId,
-    ];
+    const key = (a: Required<AccountKey>): string[] => [a.providerId, a.issuer, a.providerUserId];
     const compare = (x: string[], y: string[]): number => {
       for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
       return 0;
@@ -111,18 +97,14 @@ export class MemoryStore implements Store {
   }
 
   async updateAccountTokens(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-    expectedVersion: number,
-    tokens: string | null,
-    needsReauth: boolean,
+    key: Required<AccountKey>,
+    update: AccountTokensUpdate,
   ): Promise<boolean> {
-    const account = this.#accounts.get(accountKey(providerId, issuer, providerUserId));
-    if (!account || account.tokensVersion !== expectedVersion) return false;
-    account.tokens = tokens;
-    account.tokensVersion = expectedVersion + 1;
-    account.needsReauth = needsReauth;
+    const account = this.#accounts.get(accountKey(key));
+    if (!account || account.tokensVersion !== update.expectedVersion) return false;
+    account.tokens = update.tokens;
+    account.tokensVersion = update.expectedVersion + 1;
+    account.needsReauth = update.needsReauth;
     return true;
   }
 

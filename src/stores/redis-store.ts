@@ -1,17 +1,25 @@
-// Sessions and temporary records in Redis, users and accounts in an SQL `base` store. Redis
+// Sessions and short-lived records in Redis, users and accounts in an SQL `base` store. Redis
 // gives sessions and one-time records native TTLs and atomic single-key operations; the SQL
-// store keeps what must be durable and relational. The two are not one transaction: see
-// `createUser` for the compensation that keeps a first sign-in all-or-nothing.
+// store keeps what must be durable and relational. The two are not one transaction:
+// `composeStore` keeps a first sign-in all-or-nothing by compensation.
 import { Redis } from 'ioredis';
 import { LatchkeyError, StoreError } from '../core/errors.ts';
-import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import type { SessionAndUser, SessionRow } from '../store/rows.ts';
+import type {
+  SessionStore,
+  ShortLivedStore,
+  Store,
+  StoreHousekeeping,
+  UserStore,
+} from '../store.ts';
+import { composeStore } from '../store/compose.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /** An `ioredis` client (the app's, never closed by the store) or a `redis://` URL. */
   redis: Redis | string;
   /** The store that keeps users and accounts (an SQL store). Never closed by this store. */
-  base: Store;
+  base: UserStore;
   /** Prefix of every Redis key. Default `latchkey:`. */
   keyPrefix?: string;
 }
@@ -29,13 +37,13 @@ if c == 1 then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) return {c, tonumber(ARG
 return {c, redis.call('PEXPIRETIME', KEYS[1])}`;
 
 /**
- * A {@link Store} keeping sessions and temporary records in Redis and delegating users and
- * accounts to `base`. Each session is a hash that expires at its idle expiry; a per-user set
+ * The session and short-lived parts of the store contract in Redis; each session's user is
+ * read from `base`. Each session is a hash that expires at its idle expiry; a per-user set
  * lists a user's sessions and a sorted set indexes expiries for `deleteExpired`.
  */
-export class RedisStore implements Store {
+export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHousekeeping {
   readonly redis: Redis;
-  readonly base: Store;
+  readonly base: UserStore;
   readonly keyPrefix: string;
   readonly #owned: boolean;
 
@@ -119,90 +127,6 @@ export class RedisStore implements Store {
         .del(...ids.map((id) => this.#sessionKey(id)))
         .srem(this.#userSessionsKey(userId), ...ids)
         .zrem(this.#expiryKey, ...ids),
-    );
-  }
-
-  /**
-   * Creates the user (and account) in `base`, then the session in Redis. If the Redis write
-   * fails, the just-created user is deleted again (compensation) and a `StoreError` carrying
-   * the Redis error is thrown, so a retry starts from nothing.
-   * @throws AccountExistsError from `base` on a duplicate account; StoreError otherwise.
-   */
-  async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
-    await this.base.createUser(user, account);
-    if (!session) return;
-    try {
-      await this.#writeSession(session);
-    } catch (error) {
-      await this.base.deleteUser(user.id).catch(() => undefined);
-      throw new StoreError('createUser', { cause: error });
-    }
-  }
-
-  getUser(userId: string): Promise<UserRow | null> {
-    return this.base.getUser(userId);
-  }
-
-  getUserByAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<UserRow | null> {
-    return this.base.getUserByAccount(providerId, issuer, providerUserId);
-  }
-
-  updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
-    return this.base.updateUserAttributes(userId, attributes);
-  }
-
-  /** Deletes the user in `base`, then its Redis sessions (orphans would never resolve anyway). */
-  async deleteUser(userId: string): Promise<void> {
-    await this.base.deleteUser(userId);
-    await this.deleteUserSessions(userId);
-  }
-
-  linkAccount(account: AccountRow): Promise<void> {
-    return this.base.linkAccount(account);
-  }
-
-  unlinkAccount(providerId: string, issuer: string, providerUserId: string): Promise<boolean> {
-    return this.base.unlinkAccount(providerId, issuer, providerUserId);
-  }
-
-  getAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<AccountRow | null> {
-    return this.base.getAccount(providerId, issuer, providerUserId);
-  }
-
-  getUserAccounts(userId: string): Promise<AccountRow[]> {
-    return this.base.getUserAccounts(userId);
-  }
-
-  listAccountsWithTokens(
-    after: { providerId: string; issuer: string; providerUserId: string } | null,
-    limit: number,
-  ): Promise<AccountRow[]> {
-    return this.base.listAccountsWithTokens(after, limit);
-  }
-
-  updateAccountTokens(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-    expectedVersion: number,
-    tokens: string | null,
-    needsReauth: boolean,
-  ): Promise<boolean> {
-    return this.base.updateAccountTokens(
-      providerId,
-      issuer,
-      providerUserId,
-      expectedVersion,
-      tokens,
-      needsReauth,
     );
   }
 
@@ -376,10 +300,13 @@ function toSession(id: string, hash: Record<string, string> | null): SessionRow 
 }
 
 /**
- * Keeps sessions and temporary records in Redis with TTLs, and users and accounts in `base`.
+ * A whole store keeping sessions and short-lived records in Redis with TTLs, and users and
+ * accounts in `base` (composed by `composeStore`). `close()` quits the Redis connection when
+ * the store opened it; `base` stays open.
  * @throws TypeError when `redis` or `base` is missing.
  * @see https://redis.io/docs/latest/commands/set/ (NX, PXAT) and GETDEL
  */
-export function redisStore(options: RedisStoreOptions): RedisStore {
-  return new RedisStore(options);
+export function redisStore(options: RedisStoreOptions): Store {
+  const redis = new RedisSessionStore(options);
+  return composeStore({ users: options.base, sessions: redis, shortLived: redis });
 }

@@ -1,5 +1,6 @@
 // Row mapping shared by every SQL store (SQLite, PostgreSQL, MySQL): the column lists in the
 // schema's order and the conversions from a driver's row object to the store contract's rows.
+import type { AccountKey } from '../core/types.ts';
 import type { AccountRow, SessionRow, UserRow } from '../store.ts';
 import type { TableNames } from './migrations.ts';
 
@@ -54,6 +55,14 @@ export const SESSION_COLUMNS =
 /** Account columns in insert order. */
 export const ACCOUNT_COLUMNS =
   'user_id, provider_id, issuer, provider_user_id, created_at, tokens, tokens_version, needs_reauth';
+
+/** Values of an account key in key-column order (provider_id, issuer, provider_user_id). */
+export function keyValues(key: Required<AccountKey>): [string, string, string] {
+  return [key.providerId, key.issuer, key.providerUserId];
+}
+
+/** The key before every other: keyset pagination's start. */
+export const FIRST_KEY: Required<AccountKey> = { providerId: '', issuer: '', providerUserId: '' };
 
 /** Values of a session row in {@link SESSION_COLUMNS} order. */
 export function sessionValues(

@@ -3,10 +3,14 @@
 // syntax differs (atomic take, add-if-expired, counters, the migration lock); everything else
 // is the same SQL, written once here with `?` placeholders.
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
-import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import type { AccountKey } from '../core/types.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
+import type { AccountTokensUpdate, Store } from '../store.ts';
 import {
   ACCOUNT_COLUMNS,
   accountValues,
+  FIRST_KEY,
+  keyValues,
   SESSION_COLUMNS,
   sessionAndUserSql,
   sessionValues,
@@ -208,15 +212,11 @@ export abstract class SqlStore implements Store {
     return row ? toUser(row) : null;
   }
 
-  async getUserByAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<UserRow | null> {
+  async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
     const row = await this.#one(
       'getUserByAccount',
       `SELECT u.id, u.attributes, u.created_at FROM ${this.tables.account} a JOIN ${this.tables.user} u ON u.id = a.user_id WHERE a.provider_id = ? AND a.issuer = ? AND a.provider_user_id = ?`,
-      [providerId, issuer, providerUserId],
+      keyValues(key),
     );
     return row ? toUser(row) : null;
   }
@@ -240,24 +240,16 @@ export abstract class SqlStore implements Store {
     }
   }
 
-  async unlinkAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<boolean> {
+  async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
     const sql = `DELETE FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`;
-    return (await this.#write('unlinkAccount', sql, [providerId, issuer, providerUserId])) > 0;
+    return (await this.#write('unlinkAccount', sql, keyValues(key))) > 0;
   }
 
-  async getAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<AccountRow | null> {
+  async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
     const row = await this.#one(
       'getAccount',
       `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`,
-      [providerId, issuer, providerUserId],
+      keyValues(key),
     );
     return row ? toAccount(row) : null;
   }
@@ -275,14 +267,13 @@ export abstract class SqlStore implements Store {
   }
 
   async listAccountsWithTokens(
-    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    after: Required<AccountKey> | null,
     limit: number,
   ): Promise<AccountRow[]> {
-    const from = after ?? { providerId: '', issuer: '', providerUserId: '' };
     try {
       const { rows } = await this.driver.run(
         `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE tokens IS NOT NULL AND (provider_id, issuer, provider_user_id) > (?, ?, ?) ORDER BY provider_id, issuer, provider_user_id LIMIT ${Math.max(1, Math.trunc(limit))}`,
-        [from.providerId, from.issuer, from.providerUserId],
+        keyValues(after ?? FIRST_KEY),
       );
       return rows.map(toAccount);
     } catch (error) {
@@ -291,16 +282,13 @@ export abstract class SqlStore implements Store {
   }
 
   async updateAccountTokens(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-    expectedVersion: number,
-    tokens: string | null,
-    needsReauth: boolean,
+    key: Required<AccountKey>,
+    update: AccountTokensUpdate,
   ): Promise<boolean> {
     // The version bump makes every successful write change the row, so the count is exact.
     const sql = `UPDATE ${this.tables.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${ACCOUNT_KEY} AND tokens_version = ?`;
-    const params = [tokens, needsReauth, providerId, issuer, providerUserId, expectedVersion];
+    const { expectedVersion, tokens, needsReauth } = update;
+    const params = [tokens, needsReauth, ...keyValues(key), expectedVersion];
     return (await this.#write('updateAccountTokens', sql, params)) === 1;
   }
 

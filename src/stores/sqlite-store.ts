@@ -1,12 +1,16 @@
 // The embedded default store, on Node's built-in `node:sqlite`. Every statement is prepared once
 // in the constructor; the session lookup is one synchronous JOIN, so validating a session costs
-// no promise hop and no re-prepare (see PERFORMANCE.md: ~7 µs per lookup).
+// no promise hop and no re-prepare (see docs/performance.md: ~7 µs per lookup).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
-import type { AccountRow, SessionAndUser, SessionRow, Store, UserRow } from '../store.ts';
+import type { AccountKey } from '../core/types.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
+import type { AccountTokensUpdate, Store } from '../store.ts';
 import {
   ACCOUNT_COLUMNS,
   accountValues,
+  FIRST_KEY,
+  keyValues,
   SESSION_COLUMNS,
   sessionAndUserSql,
   sessionValues,
@@ -246,13 +250,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  async getUserByAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<UserRow | null> {
+  async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
     try {
-      const row = this.#s.getUserByAccount!.get(providerId, issuer, providerUserId);
+      const row = this.#s.getUserByAccount!.get(...keyValues(key));
       return row ? toUser(row) : null;
     } catch (error) {
       throw storeError('getUserByAccount', error);
@@ -283,25 +283,17 @@ export class SqliteStore implements Store {
     }
   }
 
-  async unlinkAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<boolean> {
+  async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
     try {
-      return Number(this.#s.deleteAccount!.run(providerId, issuer, providerUserId).changes) > 0;
+      return Number(this.#s.deleteAccount!.run(...keyValues(key)).changes) > 0;
     } catch (error) {
       throw storeError('unlinkAccount', error);
     }
   }
 
-  async getAccount(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-  ): Promise<AccountRow | null> {
+  async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
     try {
-      const row = this.#s.getAccount!.get(providerId, issuer, providerUserId);
+      const row = this.#s.getAccount!.get(...keyValues(key));
       return row ? toAccount(row) : null;
     } catch (error) {
       throw storeError('getAccount', error);
@@ -317,13 +309,12 @@ export class SqliteStore implements Store {
   }
 
   async listAccountsWithTokens(
-    after: { providerId: string; issuer: string; providerUserId: string } | null,
+    after: Required<AccountKey> | null,
     limit: number,
   ): Promise<AccountRow[]> {
-    const from = after ?? { providerId: '', issuer: '', providerUserId: '' };
     try {
       return this.#s
-        .listAccountsWithTokens!.all(from.providerId, from.issuer, from.providerUserId, limit)
+        .listAccountsWithTokens!.all(...keyValues(after ?? FIRST_KEY), limit)
         .map(toAccount);
     } catch (error) {
       throw storeError('listAccountsWithTokens', error);
@@ -331,21 +322,15 @@ export class SqliteStore implements Store {
   }
 
   async updateAccountTokens(
-    providerId: string,
-    issuer: string,
-    providerUserId: string,
-    expectedVersion: number,
-    tokens: string | null,
-    needsReauth: boolean,
+    key: Required<AccountKey>,
+    update: AccountTokensUpdate,
   ): Promise<boolean> {
     try {
       const result = this.#s.updateTokens!.run(
-        tokens,
-        needsReauth ? 1 : 0,
-        providerId,
-        issuer,
-        providerUserId,
-        expectedVersion,
+        update.tokens,
+        update.needsReauth ? 1 : 0,
+        ...keyValues(key),
+        update.expectedVersion,
       );
       return Number(result.changes) === 1;
     } catch (error) {

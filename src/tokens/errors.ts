@@ -67,3 +67,12 @@ export class TokenDecryptionError extends LatchkeyError {
 export function accountTriple(key: AccountKey): [string, string, string] {
   return [key.providerId, key.issuer ?? '', key.providerUserId];
 }
+
+/** The account key with its issuer filled in (`''` when none), as stores take it. */
+export function fullKey(key: AccountKey): Required<AccountKey> {
+  return {
+    providerId: key.providerId,
+    issuer: key.issuer ?? '',
+    providerUserId: key.providerUserId,
+  };
+}

@@ -4,7 +4,7 @@
 import { LatchkeyError, StoreError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { Store } from '../store.ts';
-import { accountTriple, TokenRefreshError } from './errors.ts';
+import { accountTriple, fullKey, TokenRefreshError } from './errors.ts';
 
 /** The temporary-record keyspace of refresh leases. */
 export const LEASE_KIND = 'token-refresh-lease';
@@ -62,14 +62,13 @@ export class RefreshLease {
    * @throws TokenRefreshError when `deadline` (a `performance.now()` instant) passes.
    */
   async waitForOther(account: AccountKey, seenVersion: number, deadline: number): Promise<void> {
-    const [p, i, u] = accountTriple(account);
     const key = accountKeyString(account);
     for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
       if (performance.now() > deadline) {
         throw new TokenRefreshError(account.providerId, 'timed out waiting for another refresh');
       }
       await sleep(delay);
-      const row = await storeCall('getAccount', () => this.#store.getAccount(p, i, u));
+      const row = await storeCall('getAccount', () => this.#store.getAccount(fullKey(account)));
       if (!row || row.tokensVersion !== seenVersion || row.needsReauth) return;
       const holder = await storeCall('getTemp', () => this.#store.getTemp(LEASE_KIND, key));
       if (holder === null) return;

@@ -11,7 +11,7 @@ import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import type { AccountRow, Store } from '../store.ts';
 import {
-  accountTriple,
+  fullKey,
   ReauthorizationRequiredError,
   TokenRefreshError,
   type ReauthorizationReason,
@@ -99,8 +99,7 @@ export class TokenRefresher {
 
   /** Reads and opens the account's tokens. */
   async load(account: AccountKey): Promise<LoadedAccount | null> {
-    const [p, i, u] = accountTriple(account);
-    const row = await storeCall('getAccount', () => this.#s.store.getAccount(p, i, u));
+    const row = await storeCall('getAccount', () => this.#s.store.getAccount(fullKey(account)));
     if (!row) return null;
     const tokens = row.tokens
       ? decodeTokenSet(await this.#s.sealer.open(row.tokens, account))
@@ -122,7 +121,6 @@ export class TokenRefresher {
     needsReauth: boolean,
     sealed?: string | null,
   ): Promise<boolean> {
-    const [p, i, u] = accountTriple(account);
     const text =
       sealed !== undefined
         ? sealed
@@ -130,7 +128,11 @@ export class TokenRefresher {
           ? await this.#s.sealer.seal(encodeTokenSet(tokens), account)
           : null;
     return storeCall('updateAccountTokens', () =>
-      this.#s.store.updateAccountTokens(p, i, u, expectedVersion, text, needsReauth),
+      this.#s.store.updateAccountTokens(fullKey(account), {
+        expectedVersion,
+        tokens: text,
+        needsReauth,
+      }),
     );
   }
 
@@ -365,11 +367,6 @@ export class TokenRefresher {
       }),
     );
   }
-}
-
-function fullKey(account: AccountKey): Required<AccountKey> {
-  const [providerId, issuer, providerUserId] = accountTriple(account);
-  return { providerId, issuer, providerUserId };
 }
 
 function safely(run: () => void): void {

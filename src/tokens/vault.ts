@@ -4,7 +4,7 @@ import { invalidArgument, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 import type { Store } from '../store.ts';
-import { accountTriple, TokenDecryptionError } from './errors.ts';
+import { fullKey, TokenDecryptionError } from './errors.ts';
 import { storeCall } from './refresh-lease.ts';
 import {
   TokenRefresher,
@@ -134,8 +134,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
       const set = toProviderTokens(tokens);
       refresher.forgetPending(account);
       for (;;) {
-        const [p, i, u] = accountTriple(account);
-        const row = await storeCall('getAccount', () => store.getAccount(p, i, u));
+        const row = await storeCall('getAccount', () => store.getAccount(fullKey(account)));
         if (!row) return false;
         if (await refresher.write(account, row.tokensVersion, set, false)) return true;
       }
@@ -194,9 +193,8 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
         }
       }
       refresher.forgetPending(account);
-      const [p, i, u] = accountTriple(account);
       for (;;) {
-        const row = await storeCall('getAccount', () => store.getAccount(p, i, u));
+        const row = await storeCall('getAccount', () => store.getAccount(fullKey(account)));
         if (!row || row.tokens === null) return accepted;
         if (await refresher.write(account, row.tokensVersion, null, false)) return accepted;
       }
@@ -204,8 +202,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
     async revokeAndUnlink(account) {
       const accepted = await vault.revokeTokens(account);
-      const [p, i, u] = accountTriple(account);
-      await storeCall('unlinkAccount', () => store.unlinkAccount(p, i, u));
+      await storeCall('unlinkAccount', () => store.unlinkAccount(fullKey(account)));
       return accepted;
     },
 
@@ -243,7 +240,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenVault {
 
   /** Every account holding tokens, a page at a time, so a large store is never loaded whole. */
   async function* accountsWithTokens(): AsyncIterable<AccountKey> {
-    let after: AccountKey & { issuer: string } = { providerId: '', issuer: '', providerUserId: '' };
+    let after: Required<AccountKey> = { providerId: '', issuer: '', providerUserId: '' };
     for (;;) {
       const cursor = after;
       const page = await storeCall('listAccountsWithTokens', () =>
