@@ -1,4 +1,4 @@
-// SECURITY.md, accounts: an account is keyed by (provider, issuer, provider user id) — never by
+// docs/security.md, accounts: an account is keyed by (provider, issuer, provider user id) — never by
 // email or login — and nothing links a new provider account to an existing user by email.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // parseNativeStart: which redirect URIs, states and challenges a native start may carry
-// (RFC 8252 §7.3, SECURITY.md "Native apps"). Every refusal is checked to be an error, not a
+// (RFC 8252 §7.3, docs/security.md, native apps). Every refusal is checked to be an error, not a
 // silent fall-back to an ordinary web sign-in.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

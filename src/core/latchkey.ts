@@ -176,7 +176,7 @@ export class Latchkey<
     return row ? toUser<UA>(row) : null;
   }
 
-  /** The user linked to this provider account (seed 001's `getUserByProviderId`), or `null`. */
+  /** The user linked to this provider account, or `null`. */
   async getUserByAccount(key: AccountKey): Promise<User<UA> | null> {
     const row = await this.store.getUserByAccount(storeKey(key));
     return row ? toUser<UA>(row) : null;
