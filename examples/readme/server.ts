@@ -1,13 +1,13 @@
-// The README's example, verbatim but for the import paths (test/readme-example.test.ts keeps
-// the two in sync and runs this file).
+// The README's example, verbatim (test/readme-example.test.ts keeps the two in sync and runs
+// this file). It imports latchkey by its public subpaths, as an app does.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { createLatchkey } from '../../src/index.ts';
-import { createAuthHandler } from '../../src/http/index.ts';
-import { latchkeyHono, type LatchkeyVariables } from '../../src/adapters/hono.ts';
-import { github } from '../../src/providers/index.ts';
-import { sqliteStore } from '../../src/stores/sqlite-store.ts';
+import { createLatchkey } from 'latchkey';
+import { createAuthHandler } from 'latchkey/http';
+import { latchkeyHono, type LatchkeyVariables } from 'latchkey/hono';
+import { github } from 'latchkey/providers';
+import { sqliteStore } from 'latchkey/sqlite';
 
 const auth = createLatchkey<{ username: string }>({ store: sqliteStore('app.db') });
 const { GITHUB_CLIENT_ID: clientId = '', GITHUB_CLIENT_SECRET: clientSecret = '' } = process.env;
