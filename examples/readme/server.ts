@@ -9,7 +9,7 @@ import { latchkeyHono, type LatchkeyVariables } from 'latchkey/hono';
 import { github } from 'latchkey/providers';
 import { sqliteStore } from 'latchkey/sqlite';
 
-const auth = createLatchkey<{ username: string }>({ store: sqliteStore('app.db') });
+const auth = createLatchkey<{ username: string }>({ store: sqliteStore('latchkey.db') });
 const { GITHUB_CLIENT_ID: clientId = '', GITHUB_CLIENT_SECRET: clientSecret = '' } = process.env;
 const handler = createAuthHandler(auth, {
   providers: [github({ clientId, clientSecret })],
