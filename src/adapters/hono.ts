@@ -20,6 +20,12 @@ export interface LatchkeyVariables<
   session: Session<SA> | null;
 }
 
+// A plain `new Hono()` knows these variables too (typed with the app's registered attributes,
+// see `Register`), so `c.get('user')` needs no `Variables` generic on every app and sub-router.
+declare module 'hono' {
+  interface ContextVariableMap extends LatchkeyVariables {}
+}
+
 /** The socket address under @hono/node-server (`c.env.incoming`), where there is one. */
 function remoteAddress(env: unknown): string | null {
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
