@@ -1,8 +1,7 @@
-import { checkEndpoint } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
 import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
-import { claimsProfile, oidcUser, type OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
 
 /** Google's ID token claims merged with its userinfo response (the signed claims win). */
@@ -35,9 +34,9 @@ export type GoogleProvider = OAuthProvider<GoogleUser, 'google'>;
  * @see https://developers.google.com/identity/openid-connect/openid-connect
  */
 export function google(config: GoogleConfig): GoogleProvider {
-  const issuer = config.issuer ?? 'https://accounts.google.com';
+  const issuer = baseURL('issuer', config.issuer, 'https://accounts.google.com');
   // Google documents that ID tokens may carry the legacy `iss` "accounts.google.com" (no scheme).
-  const legacy = checkEndpoint('issuer', issuer).host;
+  const legacy = new URL(issuer).host;
   const client = new IssuerCheckedOIDCClient(issuer, {
     ...config,
     expectedIssuer: (claims, as) => (claims.iss === legacy ? legacy : as.issuer),
@@ -58,17 +57,12 @@ export function google(config: GoogleConfig): GoogleProvider {
     issuer,
     scopes: ['openid', 'email', 'profile'],
     client,
-    openid: true,
+    openid: { userInfo: 'required', signedClaimsWin: true },
     params: {
       ...(hd === undefined ? {} : { hd }),
       ...(config.offlineAccess ? { access_type: 'offline', prompt: 'consent' } : {}),
     },
     checkTokens,
-    async getUser(tokens) {
-      const opts = { who: 'Google', userInfo: 'required', signedClaimsWin: true } as const;
-      const user: GoogleUser = await oidcUser(client, tokens, opts);
-      // Google has no username; the email is not one.
-      return { profile: { ...claimsProfile(user), username: null }, user };
-    },
+    profile: { username: () => null }, // Google has no username; the email is not one.
   });
 }

@@ -1,7 +1,6 @@
 import { invalidArgument } from '../core/errors.ts';
 import { checkEndpoint } from '../oauth/client.ts';
-import { defineProvider, verifiedEmail } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
+import { defineProvider } from '../oauth/define-provider.ts';
 import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
@@ -78,23 +77,15 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
     issuer: at(tenant),
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     client,
-    openid: true,
-    async getUser(tokens) {
-      // Claims only: userinfo is a Graph endpoint, unusable when the access token is for your API.
-      // `oid` needs the `profile` scope; `sub` is pairwise per app, so it is not used as the key.
-      const user = tokens.idTokenClaims as MicrosoftEntraUser | null;
-      if (typeof user?.oid !== 'string' || typeof user.tid !== 'string') {
-        throw new OAuthResponseError('The Entra ID token has no oid/tid (ask for profile)');
-      }
-      const profile = {
-        providerUserId: `${user.tid}:${user.oid}`, // a guest's `oid` differs per tenant
-        // Admins can set `email` freely ("nOAuth"): only `xms_edov` says its domain was verified.
-        ...verifiedEmail(user.email, user.xms_edov === true),
-        name: typeof user.name === 'string' ? user.name : null,
-        username: typeof user.preferred_username === 'string' ? user.preferred_username : null,
-        avatarURL: null, // The photo is a Graph resource behind a token, not a public URL.
-      };
-      return { profile, user };
+    // Claims only: userinfo is a Graph endpoint, unusable when the access token is for your API.
+    openid: { userInfo: 'never' },
+    profile: {
+      // `oid` needs the `profile` scope; `sub` is pairwise per app, so it is not the key.
+      required: ['tid', 'oid'],
+      id: (user) => `${user.tid}:${user.oid}`, // a guest's `oid` differs per tenant
+      // Admins can set `email` freely ("nOAuth"): only `xms_edov` says its domain was verified.
+      emailVerified: 'xms_edov',
+      avatarURL: () => null, // The photo is a Graph resource behind a token, not a public URL.
     },
   });
 }
