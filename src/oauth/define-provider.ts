@@ -3,6 +3,8 @@
 // into an OAuthProvider. What every provider does the same way is written here, once.
 import type { ClientAuthMethod, OAuthClient } from './client.ts';
 import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
+import { OIDCClient } from './oidc-client.ts';
+import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './oidc-issuer.ts';
 import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
 import { profileFrom, type ProfileFields } from './profile-fields.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig, ProviderProfile } from './provider.ts';
@@ -18,17 +20,21 @@ export interface ProviderDefinition<User, Id extends string> {
   issuer: string;
   /** The scopes requested when the configuration names none. */
   scopes: readonly string[];
-  /** The provider's endpoints, when it has no discovery document: the client is built here. */
-  endpoints?: ProviderEndpoints;
-  /** With `endpoints`: default `client_secret_basic` with a secret, `none` without. */
-  clientAuthMethod?: ClientAuthMethod;
-  /** Otherwise the client for its endpoints (OIDC discovery, or one shared with another module). */
-  client?: OAuthClient;
   /**
    * OpenID Connect: a nonce on every request and a validated ID token on every callback. The user
    * is the ID token's claims merged with userinfo (by default only where discovery lists it).
    */
   openid?: boolean | Omit<OIDCUserOptions, 'who'>;
+  /** The endpoints of a provider without a discovery document (OIDC providers discover theirs). */
+  endpoints?: ProviderEndpoints;
+  /** Or the client for its endpoints, when it is shared with another module. */
+  client?: OAuthClient;
+  /** Default `client_secret_basic` with a secret, `none` without. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** OIDC: the one `iss` an ID token must carry, when it is not the issuer (IssuerCheckedOIDCClient). */
+  expectedIssuer?: IssuerCheckedOIDCClientOptions['expectedIssuer'];
+  /** OIDC: which discovery document issuer is accepted, when it is not exactly `issuer`. */
+  acceptIssuer?: IssuerCheckedOIDCClientOptions['acceptIssuer'];
   /** Authorization parameters the provider needs on every request (`access_type`...). */
   params?: Readonly<Record<string, string>>;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
@@ -51,7 +57,7 @@ export interface ProviderDefinition<User, Id extends string> {
  * Builds a provider from its definition and the app's configuration: the client, default and
  * allowed scopes, PKCE, nonce and extra parameters on the authorization URL, token checks after
  * the code exchange and every refresh, and the user.
- * @throws TypeError on a bad id, endpoint or client option, or with neither client nor endpoints
+ * @throws TypeError on a bad id, issuer, endpoint or client option, or without a way to a client
  */
 export function defineProvider<User, Id extends string>(
   config: ProviderConfig,
@@ -88,11 +94,16 @@ function clientFor<User>(
   config: ProviderConfig,
   definition: ProviderDefinition<User, string>,
 ): OAuthClient {
-  const { id, issuer, endpoints, clientAuthMethod } = definition;
-  if (endpoints === undefined) throw new TypeError('latchkey: a provider needs its endpoints');
+  const { id, issuer, endpoints, openid, expectedIssuer, acceptIssuer } = definition;
+  const options = { clientAuthMethod: definition.clientAuthMethod, ...config };
   // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
-  const placeholder = `urn:latchkey:no-issuer:${id}`;
-  return endpointClient(issuer || placeholder, endpoints, { ...config, clientAuthMethod });
+  if (endpoints)
+    return endpointClient(issuer || `urn:latchkey:no-issuer:${id}`, endpoints, options);
+  if (!openid) throw new TypeError('latchkey: a provider needs its endpoints or a client');
+  // OpenID Connect: the endpoints come from the issuer's discovery document.
+  return expectedIssuer
+    ? new IssuerCheckedOIDCClient(issuer, { ...options, expectedIssuer, acceptIssuer })
+    : new OIDCClient(issuer, options);
 }
 
 /** The user from the `profile` fields: of the user-info answer, or of the OIDC claims. */
@@ -111,7 +122,7 @@ function userFromProfile<User>(
     return async (tokens, client) =>
       profileFrom(name, await oidcUser(client, tokens, options), fields);
   }
-  if (profile.id === undefined) throw new TypeError('latchkey: "profile.id" must be set');
+  if (profile.id === undefined) throw new TypeError('latchkey: a provider needs a profile mapping');
   const fields = { ...profile, id: profile.id };
   return async (tokens, client) => {
     const url = (await client.metadata()).userinfo_endpoint;

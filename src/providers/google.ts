@@ -1,6 +1,5 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
-import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
 
@@ -37,10 +36,6 @@ export function google(config: GoogleConfig): GoogleProvider {
   const issuer = baseURL('issuer', config.issuer, 'https://accounts.google.com');
   // Google documents that ID tokens may carry the legacy `iss` "accounts.google.com" (no scheme).
   const legacy = new URL(issuer).host;
-  const client = new IssuerCheckedOIDCClient(issuer, {
-    ...config,
-    expectedIssuer: (claims, as) => (claims.iss === legacy ? legacy : as.issuer),
-  });
   const hd = config.hostedDomain?.toLowerCase();
   // The `hd` authorization parameter is only an account-chooser hint anyone can edit: the signed
   // `hd` claim proves the account is in the domain (a refreshed ID token is held to it too).
@@ -56,8 +51,8 @@ export function google(config: GoogleConfig): GoogleProvider {
     name: 'Google',
     issuer,
     scopes: ['openid', 'email', 'profile'],
-    client,
     openid: { userInfo: 'required', signedClaimsWin: true },
+    expectedIssuer: (claims, as) => (claims.iss === legacy ? legacy : as.issuer),
     params: {
       ...(hd === undefined ? {} : { hd }),
       ...(config.offlineAccess ? { access_type: 'offline', prompt: 'consent' } : {}),

@@ -1,7 +1,5 @@
 import { invalidArgument } from '../core/errors.ts';
-import { checkEndpoint } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
-import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
@@ -49,14 +47,18 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
   const multi = tenant === 'common' || tenant === 'organizations';
   if (!multi && tenant !== 'consumers' && !GUID.test(tenant) && !DOMAIN.test(tenant))
     invalidArgument('tenant', 'must be common, organizations, consumers, a GUID or a domain');
-  const authority = checkEndpoint('authority', config.authority ?? AUTHORITY).origin;
+  const authority = new URL(baseURL('authority', config.authority, AUTHORITY)).origin;
   const at = (tid: string): string => `${authority}/${tid}/v2.0`;
   const allowed = config.allowedTenants?.map((t) => t.toLowerCase());
   // The issuer discovery documents per tenant kind; for a domain, its tenant's GUID.
   const named = multi ? '{tenantid}' : tenant === 'consumers' ? CONSUMERS : tenant;
-  const client = new IssuerCheckedOIDCClient(at(tenant), {
+  return defineProvider(config, {
+    id: 'microsoft-entra',
+    name: 'Microsoft',
+    // The configured authority; the token's own tenant is part of `providerUserId`.
+    issuer: at(tenant),
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
     clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none', // as Microsoft documents
-    ...config,
     acceptIssuer(iss) {
       const tid = iss.slice(authority.length + 1, -'/v2.0'.length);
       return DOMAIN.test(named) ? GUID.test(tid) && iss === at(tid) : iss === at(named);
@@ -69,14 +71,6 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
       if (multi && allowed !== undefined && !allowed.includes(tid)) return REJECT;
       return as.issuer.replace('{tenantid}', tid);
     },
-  });
-  return defineProvider(config, {
-    id: 'microsoft-entra',
-    name: 'Microsoft',
-    // The configured authority; the token's own tenant is part of `providerUserId`.
-    issuer: at(tenant),
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
-    client,
     // Claims only: userinfo is a Graph endpoint, unusable when the access token is for your API.
     openid: { userInfo: 'never' },
     profile: {

@@ -41,10 +41,7 @@ export interface OAuth2Config<User, Id extends string = string>
 export function oauth2<User, Id extends string = string>(
   config: OAuth2Config<User, Id>,
 ): OAuthProvider<User, Id> {
-  const { mapProfile, profile } = config ?? {};
-  if (typeof mapProfile !== 'function' && typeof profile?.id === 'undefined') {
-    throw new TypeError('latchkey: "mapProfile" must be a function (or "profile" set)');
-  }
+  const mapProfile = config?.mapProfile;
   return defineProvider(config, {
     id: config.id,
     name: config.name,
@@ -52,16 +49,14 @@ export function oauth2<User, Id extends string = string>(
     scopes: [],
     endpoints: config,
     clientAuthMethod: config.clientAuthMethod,
-    profile,
-    getUser: mapProfile
-      ? (tokens, client) => {
-          const fetchJSON: FetchJSON = (url) => {
-            const target = url ?? config.userInfoEndpoint;
-            if (!target) throw new TypeError('latchkey: no URL given and no "userInfoEndpoint"');
-            return client.fetchJSON(target, tokens.accessToken);
-          };
-          return mapProfile(tokens, fetchJSON);
-        }
-      : undefined,
+    profile: config.profile,
+    getUser:
+      typeof mapProfile === 'function'
+        ? (tokens, client) =>
+            mapProfile(tokens, (url = config.userInfoEndpoint) => {
+              if (!url) throw new TypeError('latchkey: no URL given and no "userInfoEndpoint"');
+              return client.fetchJSON(url, tokens.accessToken);
+            })
+        : undefined,
   });
 }

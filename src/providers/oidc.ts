@@ -1,6 +1,5 @@
 import type { ClientAuthMethod } from '../oauth/client.ts';
 import { checkProviderId, defineProvider } from '../oauth/define-provider.ts';
-import { OIDCClient } from '../oauth/oidc-client.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { ProfileFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
@@ -46,8 +45,8 @@ export function oidc<User extends OIDCUser = OIDCUser, Id extends string = strin
       name: config.name,
       issuer: config.issuer,
       scopes,
-      client: new OIDCClient(config.issuer, config),
       openid: true,
+      clientAuthMethod: config.clientAuthMethod,
       profile: config.profile,
     },
   );
