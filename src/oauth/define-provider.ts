@@ -6,8 +6,8 @@ import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
 import { OIDCClient } from './oidc-client.ts';
 import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './oidc-issuer.ts';
 import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
-import { profileFrom, type ProfileFields } from './profile-fields.ts';
-import type { OAuthProvider, OAuthTokens, ProviderConfig, ProviderProfile } from './provider.ts';
+import { profileFrom, type MappedUser, type ProfileFields } from './profile-fields.ts';
+import type { OAuthProvider, OAuthTokens, ProviderConfig } from './provider.ts';
 import { checkEndpoint } from './transport.ts';
 
 /** What a provider file declares. */
@@ -45,10 +45,7 @@ export interface ProviderDefinition<User, Id extends string> {
    */
   profile?: Partial<ProfileFields<User>>;
   /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
-  getUser?(
-    tokens: OAuthTokens,
-    client: OAuthClient,
-  ): Promise<{ profile: ProviderProfile; user: User }>;
+  getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
   /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
   revokeToken?: (token: string) => Promise<void>;
 }
@@ -109,7 +106,7 @@ function clientFor<User>(
 /** The user from the `profile` fields: of the user-info answer, or of the OIDC claims. */
 function userFromProfile<User>(
   definition: ProviderDefinition<User, string>,
-): (tokens: OAuthTokens, client: OAuthClient) => Promise<{ profile: ProviderProfile; user: User }> {
+): (tokens: OAuthTokens, client: OAuthClient) => Promise<MappedUser<User>> {
   const { name, openid, profile = {} } = definition;
   if (openid) {
     // Every OIDC user carries the standard claims; a provider's own User type adds to them.

@@ -5,6 +5,12 @@
 import { OAuthResponseError } from './errors.ts';
 import type { ProviderProfile } from './provider.ts';
 
+/** A provider's user and the profile mapped from it. */
+export interface MappedUser<User> {
+  profile: ProviderProfile;
+  user: User;
+}
+
 /** A field of the provider's user, or a function of the user for anything else. */
 export type ProfileField<User> = (keyof User & string) | ((user: User) => unknown);
 
@@ -67,7 +73,7 @@ export function profileFrom<User>(
   who: string,
   answer: unknown,
   fields: ProfileFields<User>,
-): { profile: ProviderProfile; user: User } {
+): MappedUser<User> {
   const user = answer as User;
   const required = fields.required ?? [];
   const complete =

@@ -1,7 +1,7 @@
 // Where GitHub lives and the one client that speaks to it: GitHub sign-in (./github.ts) and
 // GitHub as the user (latchkey/github) both go through it, so they share the timeout, the
 // https-only endpoints, the HTTP-200 error quirk and the app's Basic credentials.
-import type { ClientAuthMethod, OAuthClient } from '../oauth/client.ts';
+import type { ClientAuthMethod } from '../oauth/client.ts';
 import { baseURL } from '../oauth/define-provider.ts';
 import { endpointClient } from '../oauth/endpoints.ts';
 import type { ProviderConfig } from '../oauth/provider.ts';
@@ -15,33 +15,20 @@ export interface GitHubHostsConfig extends ProviderConfig {
   endpoints?: { web: string; api: string };
 }
 
-/** GitHub's hosts and the one client speaking to them, for sign-in and `latchkey/github`. */
-export interface GitHubHosts {
-  web: string;
-  api: string;
-  client: OAuthClient;
-  /** GitHub's REST media type and a pinned API version, so answers keep their shape. */
-  headers: Readonly<Record<string, string>>;
-  /** `/applications/{client_id}/{token|grant}`, authenticated with the app's credentials. */
-  appRequest(method: string, what: 'token' | 'grant', token: string): Promise<Response>;
-}
-
 /**
- * GitHub's hosts (github.com, GHES, or a local double) and a client for them.
+ * GitHub's hosts (github.com, GHES, or a local double) and the one client speaking to them, for
+ * sign-in and `latchkey/github`.
  * @throws TypeError on a missing client id or secret, or an endpoint that is not https
  */
 export function gitHubHosts(
   config: GitHubHostsConfig & { now?: () => number },
   clientAuthMethod: ClientAuthMethod,
-): GitHubHosts {
+) {
   const base = config.enterpriseURL?.replace(/\/+$/, '');
   const web = new URL(baseURL('web', config.endpoints?.web ?? base, 'https://github.com')).origin;
   // GHES serves its REST API under /api/v3 on the same host; github.com uses api.github.com.
-  const api = baseURL(
-    'api',
-    config.endpoints?.api ?? (base && `${base}/api/v3`),
-    'https://api.github.com',
-  );
+  const ghesAPI = base ? `${base}/api/v3` : undefined;
+  const api = baseURL('api', config.endpoints?.api ?? ghesAPI, 'https://api.github.com');
   const client = endpointClient(
     `${web}/login/oauth`,
     {
@@ -62,8 +49,10 @@ export function gitHubHosts(
     web,
     api,
     client,
+    /** GitHub's REST media type and a pinned API version, so answers keep their shape. */
     headers,
-    appRequest: (method, what, token) =>
+    /** `/applications/{client_id}/{token|grant}`, authenticated with the app's credentials. */
+    appRequest: (method: string, what: 'token' | 'grant', token: string) =>
       client.fetch(`${appURL}/${what}`, {
         method,
         headers: { ...headers, authorization, 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
+import { requireClaim } from '../oauth/claim-check.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
-import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 /** Google's ID token claims merged with its userinfo response (the signed claims win). */
 export interface GoogleUser extends OIDCUser {
@@ -37,15 +37,6 @@ export function google(config: GoogleConfig): GoogleProvider {
   // Google documents that ID tokens may carry the legacy `iss` "accounts.google.com" (no scheme).
   const legacy = new URL(issuer).host;
   const hd = config.hostedDomain?.toLowerCase();
-  // The `hd` authorization parameter is only an account-chooser hint anyone can edit: the signed
-  // `hd` claim proves the account is in the domain (a refreshed ID token is held to it too).
-  const checkTokens = (tokens: OAuthTokens): OAuthTokens => {
-    const claim = tokens.idTokenClaims?.hd;
-    if (hd === undefined || tokens.idTokenClaims === null) return tokens;
-    if (typeof claim === 'string' && (hd === '*' || claim.toLowerCase() === hd)) return tokens;
-    const message = 'The Google account is not in the configured hosted domain';
-    throw new OAuthResponseError(message, { reason: 'hd_mismatch' });
-  };
   return defineProvider(config, {
     id: 'google',
     name: 'Google',
@@ -57,7 +48,9 @@ export function google(config: GoogleConfig): GoogleProvider {
       ...(hd === undefined ? {} : { hd }),
       ...(config.offlineAccess ? { access_type: 'offline', prompt: 'consent' } : {}),
     },
-    checkTokens,
+    // The `hd` authorization parameter is only an account-chooser hint anyone can edit: the signed
+    // `hd` claim proves the account is in the domain (a refreshed ID token is held to it too).
+    checkTokens: requireClaim('hd', hd, 'hosted domain'),
     profile: { username: () => null }, // Google has no username; the email is not one.
   });
 }

@@ -1,36 +1,26 @@
-import type { ClientAuthMethod } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
+import { defineProvider, type ProviderDefinition } from '../oauth/define-provider.ts';
 import type { ProviderEndpoints } from '../oauth/endpoints.ts';
-import type { ProfileFields } from '../oauth/profile-fields.ts';
-import type {
-  OAuthProvider,
-  OAuthTokens,
-  ProviderConfig,
-  ProviderProfile,
-} from '../oauth/provider.ts';
+import type { MappedUser, ProfileFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
 
 /** GETs a JSON resource with the access token (default: the user-info endpoint). */
 export type FetchJSON = (url?: string) => Promise<unknown>;
 
 /** Configuration of {@link oauth2}: a plain OAuth 2.0 provider with explicit endpoints. */
 export interface OAuth2Config<User, Id extends string = string>
-  extends ProviderConfig, Omit<ProviderEndpoints, 'http200Errors'> {
-  /** Provider id in routes and account keys. */
-  id: Id;
-  name: string;
+  extends
+    ProviderConfig,
+    Omit<ProviderEndpoints, 'http200Errors'>,
+    Pick<ProviderDefinition<User, Id>, 'id' | 'name' | 'clientAuthMethod'> {
   /**
    * The provider's issuer identifier (RFC 9207). Without it the account key's issuer is `''` and
    * any `iss` on the callback is rejected, since it cannot be checked.
    */
   issuer?: string;
-  clientAuthMethod?: ClientAuthMethod;
   /** The profile as fields of the user-info endpoint's JSON answer; or `mapProfile`. */
   profile?: ProfileFields<User>;
   /** Maps the provider's user to a profile; `providerUserId` must be stable and unique. */
-  mapProfile?(
-    tokens: OAuthTokens,
-    fetchJSON: FetchJSON,
-  ): Promise<{ profile: ProviderProfile; user: User }>;
+  mapProfile?(tokens: OAuthTokens, fetchJSON: FetchJSON): Promise<MappedUser<User>>;
 }
 
 /**
