@@ -31,7 +31,7 @@ export interface ProviderDefinition<User, Id extends string> {
   client?: OAuthClient;
   /** Default `client_secret_basic` with a secret, `none` without. */
   clientAuthMethod?: ClientAuthMethod;
-  /** OIDC: the one `iss` an ID token must carry, when it is not the issuer (IssuerCheckedOIDCClient). */
+  /** OIDC: the one `iss` an ID token must carry, when not `issuer` (IssuerCheckedOIDCClient). */
   expectedIssuer?: IssuerCheckedOIDCClientOptions['expectedIssuer'];
   /** OIDC: which discovery document issuer is accepted, when it is not exactly `issuer`. */
   acceptIssuer?: IssuerCheckedOIDCClientOptions['acceptIssuer'];
@@ -93,9 +93,10 @@ function clientFor<User>(
 ): OAuthClient {
   const { id, issuer, endpoints, openid, expectedIssuer, acceptIssuer } = definition;
   const options = { clientAuthMethod: definition.clientAuthMethod, ...config };
-  // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
-  if (endpoints)
+  if (endpoints) {
+    // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
     return endpointClient(issuer || `urn:latchkey:no-issuer:${id}`, endpoints, options);
+  }
   if (!openid) throw new TypeError('latchkey: a provider needs its endpoints or a client');
   // OpenID Connect: the endpoints come from the issuer's discovery document.
   return expectedIssuer

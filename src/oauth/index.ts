@@ -8,10 +8,11 @@ export { issuedAt, splitScopes, tokensFromResponse } from './tokens.ts';
 export { providerAuth } from './provider-auth.ts';
 export { baseURL, defineProvider } from './define-provider.ts';
 export type { ProviderDefinition } from './define-provider.ts';
+export { requireClaim } from './claim-check.ts';
 export { endpointClient } from './endpoints.ts';
 export type { ProviderEndpoints } from './endpoints.ts';
 export { profileFrom, verifiedEmail } from './profile-fields.ts';
-export type { ProfileField, ProfileFields } from './profile-fields.ts';
+export type { MappedUser, ProfileField, ProfileFields } from './profile-fields.ts';
 export { claimsProfile, oidcUser, standardClaims } from './oidc-user.ts';
 export type { OIDCUser, OIDCUserOptions } from './oidc-user.ts';
 export type {

@@ -61,7 +61,8 @@ function read<User>(user: User, field: ProfileField<User> | undefined): unknown 
 function userId<User>(user: User, fields: ProfileFields<User>): string | null {
   const id = read(user, fields.id);
   if (fields.idFormat === 'integer') return Number.isSafeInteger(id) ? String(id) : null;
-  return text(id) !== null && (fields.idFormat?.test(id as string) ?? true) ? (id as string) : null;
+  const value = text(id);
+  return value !== null && (fields.idFormat?.test(value) ?? true) ? value : null;
 }
 
 /**
