@@ -1,8 +1,14 @@
 // The one definition every provider is declared over: a provider file states its data (id,
-// issuer, default scopes, the client for its endpoints, profile mapping, quirks) and this turns
-// it into an OAuthProvider. What every provider does the same way is written here, once.
-import type { OAuthClient } from './client.ts';
-import type { OAuthProvider, OAuthTokens, ProviderConfig, ProviderProfile } from './provider.ts';
+// issuer, default scopes, its endpoints or client, profile mapping, quirks) and this turns it
+// into an OAuthProvider. What every provider does the same way is written here, once.
+import type { ClientAuthMethod, OAuthClient } from './client.ts';
+import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
+import { OIDCClient } from './oidc-client.ts';
+import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './oidc-issuer.ts';
+import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
+import { profileFrom, type MappedUser, type ProfileFields } from './profile-fields.ts';
+import type { OAuthProvider, OAuthTokens, ProviderConfig } from './provider.ts';
+import { checkEndpoint } from './transport.ts';
 
 /** What a provider file declares. */
 export interface ProviderDefinition<User, Id extends string> {
@@ -10,39 +16,58 @@ export interface ProviderDefinition<User, Id extends string> {
   id: Id;
   /** Human name for buttons ("GitHub"). */
   name: string;
-  /** Issuer identifier stored in the account key. */
+  /** Issuer identifier stored in the account key (`''` for a provider without one). */
   issuer: string;
   /** The scopes requested when the configuration names none. */
   scopes: readonly string[];
-  /** The client for the provider's endpoints (explicit metadata, or OIDC discovery). */
-  client: OAuthClient;
-  /** OpenID Connect: a nonce on every request and a validated ID token on every callback. */
-  openid?: boolean;
+  /**
+   * OpenID Connect: a nonce on every request and a validated ID token on every callback. The user
+   * is the ID token's claims merged with userinfo (by default only where discovery lists it).
+   */
+  openid?: boolean | Omit<OIDCUserOptions, 'who'>;
+  /** The endpoints of a provider without a discovery document (OIDC providers discover theirs). */
+  endpoints?: ProviderEndpoints;
+  /** Or the client for its endpoints, when it is shared with another module. */
+  client?: OAuthClient;
+  /** Default `client_secret_basic` with a secret, `none` without. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** OIDC: the one `iss` an ID token must carry, when not `issuer` (IssuerCheckedOIDCClient). */
+  expectedIssuer?: IssuerCheckedOIDCClientOptions['expectedIssuer'];
+  /** OIDC: which discovery document issuer is accepted, when it is not exactly `issuer`. */
+  acceptIssuer?: IssuerCheckedOIDCClientOptions['acceptIssuer'];
   /** Authorization parameters the provider needs on every request (`access_type`...). */
   params?: Readonly<Record<string, string>>;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
   checkTokens?: (tokens: OAuthTokens) => OAuthTokens;
-  /** Maps the provider's user to a profile; `providerUserId` must be stable and unique. */
-  getUser(tokens: OAuthTokens): Promise<{ profile: ProviderProfile; user: User }>;
+  /**
+   * The profile mapping, as the fields of the user-info endpoint's JSON answer; with `openid`,
+   * fields that replace the standard claims' ({@link standardClaims}).
+   */
+  profile?: Partial<ProfileFields<User>>;
+  /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
+  getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
   /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
   revokeToken?: (token: string) => Promise<void>;
 }
 
 /**
- * Builds a provider from its definition and the app's configuration: default and allowed
- * scopes, PKCE, nonce and extra parameters on the authorization URL, token checks after the
- * code exchange and every refresh.
+ * Builds a provider from its definition and the app's configuration: the client, default and
+ * allowed scopes, PKCE, nonce and extra parameters on the authorization URL, token checks after
+ * the code exchange and every refresh, and the user.
+ * @throws TypeError on a bad id, issuer, endpoint or client option, or without a way to a client
  */
 export function defineProvider<User, Id extends string>(
   config: ProviderConfig,
   definition: ProviderDefinition<User, Id>,
 ): OAuthProvider<User, Id> {
   checkProviderId(definition.id);
-  const { client, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
+  const { id, name, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
+  const client = definition.client ?? clientFor(config, definition);
   const defaultScopes = config.scopes ?? definition.scopes;
+  const getUser = definition.getUser ?? userFromProfile(definition);
   return {
-    id: definition.id,
-    name: definition.name,
+    id,
+    name,
     issuer: definition.issuer,
     defaultScopes,
     allowedScopes: config.allowedScopes ?? defaultScopes,
@@ -52,13 +77,56 @@ export function defineProvider<User, Id extends string>(
         ...o,
         scopes: o.scopes ?? defaultScopes,
         params: params ? { ...params, ...o.params } : o.params,
-        nonce: openid,
+        nonce: openid !== false,
       }),
     validateAuthorizationCode: async (o) =>
-      checkTokens(await client.validateAuthorizationCode({ ...o, openid })),
+      checkTokens(await client.validateAuthorizationCode({ ...o, openid: openid !== false })),
     refreshAccessToken: async (token) => checkTokens(await client.refreshAccessToken(token)),
     revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
-    getUser: (tokens) => definition.getUser(tokens),
+    getUser: (tokens) => getUser(tokens, client),
+  };
+}
+
+function clientFor<User>(
+  config: ProviderConfig,
+  definition: ProviderDefinition<User, string>,
+): OAuthClient {
+  const { id, issuer, endpoints, openid, expectedIssuer, acceptIssuer } = definition;
+  const options = { clientAuthMethod: definition.clientAuthMethod, ...config };
+  if (endpoints) {
+    // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
+    return endpointClient(issuer || `urn:latchkey:no-issuer:${id}`, endpoints, options);
+  }
+  if (!openid) throw new TypeError('latchkey: a provider needs its endpoints or a client');
+  // OpenID Connect: the endpoints come from the issuer's discovery document.
+  return expectedIssuer
+    ? new IssuerCheckedOIDCClient(issuer, { ...options, expectedIssuer, acceptIssuer })
+    : new OIDCClient(issuer, options);
+}
+
+/** The user from the `profile` fields: of the user-info answer, or of the OIDC claims. */
+function userFromProfile<User>(
+  definition: ProviderDefinition<User, string>,
+): (tokens: OAuthTokens, client: OAuthClient) => Promise<MappedUser<User>> {
+  const { name, openid, profile = {} } = definition;
+  if (openid) {
+    // Every OIDC user carries the standard claims; a provider's own User type adds to them.
+    const fields = { ...standardClaims, ...profile } as ProfileFields<User>;
+    const options = {
+      who: name,
+      userInfo: 'optional',
+      ...(openid === true ? {} : openid),
+    } as const;
+    return async (tokens, client) =>
+      profileFrom(name, await oidcUser(client, tokens, options), fields);
+  }
+  if (profile.id === undefined) throw new TypeError('latchkey: a provider needs a profile mapping');
+  const fields = { ...profile, id: profile.id };
+  return async (tokens, client) => {
+    const url = (await client.metadata()).userinfo_endpoint;
+    if (!url) throw new TypeError('latchkey: "profile" needs a "userInfoEndpoint"');
+    const who = `${name} ${new URL(url).pathname}`;
+    return profileFrom(who, await client.fetchJSON(url, tokens.accessToken), fields);
   };
 }
 
@@ -69,21 +137,14 @@ export function checkProviderId(id: unknown): void {
   }
 }
 
-/** A non-empty string, or `null`: providers send `""` and `null` for "not set". */
-export function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
 /**
- * The profile's email fields: an address only when the provider says it verified it (a
- * provider-supplied but unverified address must never link or create an account).
+ * An overridable base URL (a self-managed instance, a national cloud, a local double): the
+ * configured value or the default, checked like every endpoint, without trailing slashes so
+ * paths can be appended.
+ * @throws TypeError unless it is https (http only for loopback)
  */
-export function verifiedEmail(
-  email: unknown,
-  verified: boolean,
-): Pick<ProviderProfile, 'email' | 'emailVerified'> {
-  const address = text(email);
-  return verified && address !== null
-    ? { email: address, emailVerified: true }
-    : { email: null, emailVerified: false };
+export function baseURL(name: string, value: string | undefined, fallback: string): string {
+  const url = (value ?? fallback).replace(/\/+$/, '');
+  checkEndpoint(name, url);
+  return url;
 }

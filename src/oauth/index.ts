@@ -6,9 +6,14 @@ export { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from './err
 export type { OAuthCallbackReason } from './errors.ts';
 export { issuedAt, splitScopes, tokensFromResponse } from './tokens.ts';
 export { providerAuth } from './provider-auth.ts';
-export { defineProvider, verifiedEmail } from './define-provider.ts';
+export { baseURL, defineProvider } from './define-provider.ts';
 export type { ProviderDefinition } from './define-provider.ts';
-export { claimsProfile, oidcUser } from './oidc-user.ts';
+export { requireClaim } from './claim-check.ts';
+export { endpointClient } from './endpoints.ts';
+export type { ProviderEndpoints } from './endpoints.ts';
+export { profileFrom, verifiedEmail } from './profile-fields.ts';
+export type { MappedUser, ProfileField, ProfileFields } from './profile-fields.ts';
+export { claimsProfile, oidcUser, standardClaims } from './oidc-user.ts';
 export type { OIDCUser, OIDCUserOptions } from './oidc-user.ts';
 export type {
   AuthorizationUrlResult,

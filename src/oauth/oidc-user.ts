@@ -1,8 +1,8 @@
 // The OpenID Connect user every OIDC provider starts from: the validated ID token claims merged
 // with the userinfo response, and the standard claims mapped to a profile.
-import { verifiedEmail, text } from './define-provider.ts';
+import type { OAuthClient } from './client.ts';
 import { OAuthResponseError } from './errors.ts';
-import type { OIDCClient } from './oidc-client.ts';
+import { profileFrom, type ProfileFields } from './profile-fields.ts';
 import type { OAuthTokens, ProviderProfile } from './provider.ts';
 
 /** The ID token claims merged with the userinfo response (same `sub`, checked). */
@@ -17,9 +17,10 @@ export interface OIDCUserOptions {
   who: string;
   /**
    * `required`: always call userinfo (profile claims are not in every ID token); `optional`:
-   * only when discovery lists the endpoint (OIDC Core §5.3 makes it optional).
+   * only when discovery lists the endpoint (OIDC Core §5.3 makes it optional); `never`: the ID
+   * token's claims only (a userinfo endpoint that is not for this client's tokens).
    */
-  userInfo: 'required' | 'optional';
+  userInfo: 'required' | 'optional' | 'never';
   /** On a conflict the signed ID token claims win over userinfo; otherwise userinfo wins. */
   signedClaimsWin?: boolean;
 }
@@ -31,7 +32,7 @@ export interface OIDCUserOptions {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
  */
 export async function oidcUser(
-  client: OIDCClient,
+  client: OAuthClient,
   tokens: OAuthTokens,
   options: OIDCUserOptions,
 ): Promise<OIDCUser> {
@@ -39,7 +40,9 @@ export async function oidcUser(
   if (claims === null || typeof claims.sub !== 'string') {
     throw new OAuthResponseError(`${options.who} returned no validated ID token`);
   }
-  const offered = options.userInfo === 'required' || (await client.metadata()).userinfo_endpoint;
+  const offered =
+    options.userInfo === 'required' ||
+    (options.userInfo === 'optional' && (await client.metadata()).userinfo_endpoint);
   const info = offered ? await client.userInfo(tokens.accessToken, claims.sub) : {};
   return options.signedClaimsWin
     ? { ...info, ...claims, sub: claims.sub }
@@ -47,15 +50,19 @@ export async function oidcUser(
 }
 
 /**
- * The profile from OIDC standard claims: `sub`, an email only with `email_verified: true`
+ * The OIDC standard claims as profile fields: `sub`, an email only with `email_verified: true`
  * (OIDC Core §5.1), `name`, `preferred_username`, `picture`.
  */
+export const standardClaims: ProfileFields<OIDCUser> = {
+  id: 'sub',
+  email: 'email',
+  emailVerified: 'email_verified',
+  name: 'name',
+  username: 'preferred_username',
+  avatarURL: 'picture',
+};
+
+/** The profile from the OIDC standard claims ({@link standardClaims}). */
 export function claimsProfile(user: OIDCUser): ProviderProfile {
-  return {
-    providerUserId: user.sub,
-    ...verifiedEmail(user.email, user.email_verified === true),
-    name: text(user.name),
-    username: text(user.preferred_username),
-    avatarURL: text(user.picture),
-  };
+  return profileFrom('The ID token', user, standardClaims).profile;
 }

@@ -1,7 +1,5 @@
-import { verifiedEmail } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { oauth2 } from './oauth2.ts';
 
 /** Discord's `GET /users/@me` (the fields latchkey reads; the rest is passed through). */
 export interface DiscordUser {
@@ -33,11 +31,8 @@ export interface DiscordConfig extends ProviderConfig {
 /** The Discord provider. */
 export type DiscordProvider = OAuthProvider<DiscordUser, 'discord'>;
 
-const SNOWFLAKE = /^[0-9]{1,20}$/;
-const AVATAR_HASH = /^(a_)?[0-9a-f]{32}$/;
-
 function avatarURL(cdn: string, user: DiscordUser): string {
-  if (typeof user.avatar === 'string' && AVATAR_HASH.test(user.avatar)) {
+  if (typeof user.avatar === 'string' && /^(a_)?[0-9a-f]{32}$/.test(user.avatar)) {
     // Animated avatars (`a_` hashes) are GIFs; PNG is always available for the others.
     const ext = user.avatar.startsWith('a_') ? 'gif' : 'png';
     return `${cdn}/avatars/${user.id}/${user.avatar}.${ext}`;
@@ -57,41 +52,32 @@ function avatarURL(cdn: string, user: DiscordUser): string {
  * @see https://discord.com/developers/docs/resources/user#get-current-user
  */
 export function discord(config: DiscordConfig): DiscordProvider {
-  const web = (config.baseURL ?? 'https://discord.com').replace(/\/+$/, '');
-  const cdn = (config.cdnURL ?? 'https://cdn.discordapp.com').replace(/\/+$/, '');
-  return oauth2<DiscordUser, 'discord'>({
-    ...config,
+  const web = baseURL('baseURL', config.baseURL, 'https://discord.com');
+  const cdn = baseURL('cdnURL', config.cdnURL, 'https://cdn.discordapp.com');
+  return defineProvider(config, {
     id: 'discord',
     name: 'Discord',
-    authorizationEndpoint: `${web}/oauth2/authorize`,
-    tokenEndpoint: `${web}/api/oauth2/token`,
-    userInfoEndpoint: `${web}/api/users/@me`,
-    revocationEndpoint: `${web}/api/oauth2/token/revoke`,
     // Discord is plain OAuth 2.0 (no ID token); its metadata names this issuer and announces
     // RFC 9207 `iss`. Requiring it is opt-in: servers announcing `iss` without sending it are common.
     issuer: web,
-    issParameterSupported: config.requireIss === true,
-    scopes: config.scopes ?? ['identify', 'email'],
-    async mapProfile(_tokens, fetchJSON) {
-      const user = (await fetchJSON()) as DiscordUser;
-      if (
-        typeof user?.id !== 'string' ||
-        !SNOWFLAKE.test(user.id) ||
-        typeof user.username !== 'string'
-      ) {
-        throw new OAuthResponseError(
-          'Discord /users/@me answered without a snowflake id and username',
-        );
-      }
-      const profile = {
-        providerUserId: user.id,
-        // Discord returns the address even when never confirmed; only `verified` counts.
-        ...verifiedEmail(user.email, user.verified === true),
-        name: typeof user.global_name === 'string' ? user.global_name : user.username,
-        username: user.username,
-        avatarURL: avatarURL(cdn, user),
-      };
-      return { profile, user };
+    scopes: ['identify', 'email'],
+    endpoints: {
+      authorizationEndpoint: `${web}/oauth2/authorize`,
+      tokenEndpoint: `${web}/api/oauth2/token`,
+      userInfoEndpoint: `${web}/api/users/@me`,
+      revocationEndpoint: `${web}/api/oauth2/token/revoke`,
+      issParameterSupported: config.requireIss === true,
+    },
+    profile: {
+      id: 'id',
+      idFormat: /^[0-9]{1,20}$/, // a snowflake
+      required: ['username'],
+      username: 'username',
+      name: (user) => (typeof user.global_name === 'string' ? user.global_name : user.username),
+      avatarURL: (user) => avatarURL(cdn, user),
+      email: 'email',
+      // Discord returns the address even when never confirmed; only `verified` counts.
+      emailVerified: 'verified',
     },
   });
 }

@@ -1,9 +1,11 @@
 // Where GitHub lives and the one client that speaks to it: GitHub sign-in (./github.ts) and
 // GitHub as the user (latchkey/github) both go through it, so they share the timeout, the
 // https-only endpoints, the HTTP-200 error quirk and the app's Basic credentials.
-import { OAuthClient, checkEndpoint, type ClientAuthMethod } from '../oauth/client.ts';
-import { httpBasic, raiseErrorBodies } from '../oauth/transport.ts';
+import type { ClientAuthMethod } from '../oauth/client.ts';
+import { baseURL } from '../oauth/define-provider.ts';
+import { endpointClient } from '../oauth/endpoints.ts';
 import type { ProviderConfig } from '../oauth/provider.ts';
+import { httpBasic } from '../oauth/transport.ts';
 
 /** Where GitHub lives: github.com unless an Enterprise Server or explicit URLs are given. */
 export interface GitHubHostsConfig extends ProviderConfig {
@@ -13,64 +15,47 @@ export interface GitHubHostsConfig extends ProviderConfig {
   endpoints?: { web: string; api: string };
 }
 
-/** GitHub's hosts and the one client speaking to them, for sign-in and `latchkey/github`. */
-export interface GitHubHosts {
-  web: string;
-  api: string;
-  client: OAuthClient;
-  /** GitHub's REST media type and a pinned API version, so answers keep their shape. */
-  headers: Readonly<Record<string, string>>;
-  /** `/applications/{client_id}/{token|grant}`, authenticated with the app's credentials. */
-  appRequest(method: string, what: 'token' | 'grant', token: string): Promise<Response>;
-}
-
 /**
- * GitHub's hosts (github.com, GHES, or a local double) and a client for them.
+ * GitHub's hosts (github.com, GHES, or a local double) and the one client speaking to them, for
+ * sign-in and `latchkey/github`.
  * @throws TypeError on a missing client id or secret, or an endpoint that is not https
  */
 export function gitHubHosts(
   config: GitHubHostsConfig & { now?: () => number },
   clientAuthMethod: ClientAuthMethod,
-): GitHubHosts {
+) {
   const base = config.enterpriseURL?.replace(/\/+$/, '');
-  const web = checkEndpoint('web', config.endpoints?.web ?? base ?? 'https://github.com').origin;
+  const web = new URL(baseURL('web', config.endpoints?.web ?? base, 'https://github.com')).origin;
   // GHES serves its REST API under /api/v3 on the same host; github.com uses api.github.com.
-  const api = (
-    config.endpoints?.api ?? (base ? `${base}/api/v3` : 'https://api.github.com')
-  ).replace(/\/+$/, '');
-  checkEndpoint('api', api);
-  const tokenEndpoint = `${web}/login/oauth/access_token`;
-  const metadata = {
-    issuer: `${web}/login/oauth`,
-    authorization_endpoint: `${web}/login/oauth/authorize`,
-    token_endpoint: tokenEndpoint,
-    device_authorization_endpoint: `${web}/login/device/code`,
-    // github.com always sends `iss` on the callback (RFC 9207); older GHES releases do not.
-    authorization_response_iss_parameter_supported: !base || config.endpoints !== undefined,
-  };
-  const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
-  // GitHub answers token and device code errors with HTTP 200 and an `error` body.
-  const fetchFn = raiseErrorBodies(baseFetch, [
-    tokenEndpoint,
-    metadata.device_authorization_endpoint,
-  ]);
-  const client = new OAuthClient(metadata, { ...config, clientAuthMethod, fetch: fetchFn });
+  const ghesAPI = base ? `${base}/api/v3` : undefined;
+  const api = baseURL('api', config.endpoints?.api ?? ghesAPI, 'https://api.github.com');
+  const client = endpointClient(
+    `${web}/login/oauth`,
+    {
+      authorizationEndpoint: `${web}/login/oauth/authorize`,
+      tokenEndpoint: `${web}/login/oauth/access_token`,
+      deviceAuthorizationEndpoint: `${web}/login/device/code`,
+      // github.com always sends `iss` on the callback (RFC 9207); older GHES releases do not.
+      issParameterSupported: !base || config.endpoints !== undefined,
+      http200Errors: true, // token and device code errors come as HTTP 200 with an `error` body
+    },
+    { ...config, clientAuthMethod },
+  );
   const headers = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
-  const clientId = encodeURIComponent(config.clientId);
+  const appURL = `${api}/applications/${encodeURIComponent(config.clientId)}`;
+  // GitHub's REST API takes the app's credentials as plain HTTP Basic (see httpBasic).
+  const authorization = httpBasic(config.clientId, config.clientSecret ?? '');
   return {
     web,
     api,
     client,
+    /** GitHub's REST media type and a pinned API version, so answers keep their shape. */
     headers,
-    appRequest: (method, what, token) =>
-      client.fetch(`${api}/applications/${clientId}/${what}`, {
+    /** `/applications/{client_id}/{token|grant}`, authenticated with the app's credentials. */
+    appRequest: (method: string, what: 'token' | 'grant', token: string) =>
+      client.fetch(`${appURL}/${what}`, {
         method,
-        headers: {
-          ...headers,
-          // GitHub's REST API takes the app's credentials as plain HTTP Basic (see httpBasic).
-          authorization: httpBasic(config.clientId, config.clientSecret ?? ''),
-          'content-type': 'application/json',
-        },
+        headers: { ...headers, authorization, 'content-type': 'application/json' },
         body: JSON.stringify({ access_token: token }),
       }),
   };

@@ -1,6 +1,6 @@
 import { readJSON } from '../oauth/client.ts';
-import { defineProvider, verifiedEmail } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
+import { defineProvider } from '../oauth/define-provider.ts';
+import { profileFrom, verifiedEmail } from '../oauth/profile-fields.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { gitHubHosts, type GitHubHostsConfig } from './github-hosts.ts';
 
@@ -33,9 +33,6 @@ export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
 export function github(config: GitHubConfig): GitHubProvider {
   // GitHub takes the client credentials in the form body.
   const { web, api, client, headers, appRequest } = gitHubHosts(config, 'client_secret_post');
-  const authorized = (token: string) => ({
-    headers: { ...headers, authorization: `Bearer ${token}` },
-  });
   return defineProvider(config, {
     id: 'github',
     name: 'GitHub',
@@ -43,30 +40,31 @@ export function github(config: GitHubConfig): GitHubProvider {
     scopes: ['read:user', 'user:email'],
     client,
     async getUser(tokens) {
-      const user = (await client.fetchJSON(
-        `${api}/user`,
-        tokens.accessToken,
-        headers,
-      )) as GitHubUser;
-      if (typeof user?.id !== 'number' || typeof user.login !== 'string') {
-        throw new OAuthResponseError('GitHub /user answered without a numeric id and login');
-      }
+      const get = (path: string) =>
+        client.fetch(`${api}${path}`, {
+          headers: { ...headers, authorization: `Bearer ${tokens.accessToken}` },
+        });
+      const { profile, user } = profileFrom<GitHubUser>(
+        'GitHub /user',
+        await readJSON(await get('/user')),
+        {
+          id: 'id',
+          idFormat: 'integer', // numeric on the wire; account keys are strings
+          required: ['login'],
+          username: 'login',
+          name: 'name',
+          avatarURL: 'avatar_url',
+        },
+      );
       // Only /user/emails says whether an address is verified; without the `user:email` scope
       // (or a GitHub App's email permission) it answers 403/404 and we have no email.
-      const emails = await client.fetch(`${api}/user/emails`, authorized(tokens.accessToken));
-      type Email = { email: string; primary: boolean; verified: boolean };
+      const emails = await get('/user/emails');
       const list = emails.status === 403 || emails.status === 404 ? [] : await readJSON(emails);
+      type Email = { email: string; primary: boolean; verified: boolean };
       const primary = Array.isArray(list)
         ? (list as Email[]).find((e) => e?.primary && e.verified === true)
         : undefined;
-      const profile = {
-        providerUserId: String(user.id), // numeric on the wire; account keys are strings
-        ...verifiedEmail(primary?.email, true),
-        name: typeof user.name === 'string' ? user.name : null,
-        username: user.login,
-        avatarURL: typeof user.avatar_url === 'string' ? user.avatar_url : null,
-      };
-      return { profile, user };
+      return { profile: { ...profile, ...verifiedEmail(primary?.email, true) }, user };
     },
     async revokeToken(token) {
       // GitHub has no RFC 7009 endpoint: DELETE /applications/{client_id}/token. 204 only: it

@@ -1,3 +1,5 @@
+import { baseURL } from '../oauth/define-provider.ts';
+import { text } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 import { oidc, type OIDCUser } from './oidc.ts';
 
@@ -38,18 +40,15 @@ export type GitLabProvider = OAuthProvider<GitLabUser, 'gitlab'>;
  */
 export function gitlab(config: GitLabConfig): GitLabProvider {
   // The issuer is exactly the instance URL, without a trailing slash (as discovery names it).
-  const issuer = (config.baseURL ?? 'https://gitlab.com').replace(/\/+$/, '');
+  const issuer = baseURL('baseURL', config.baseURL, 'https://gitlab.com');
   const scopes = config.scopes ?? ['openid', 'profile', 'email'];
-  const base = oidc({ ...config, id: 'gitlab', name: 'GitLab', issuer, scopes });
-  return {
-    ...base,
+  return oidc<GitLabUser, 'gitlab'>({
+    ...config,
     id: 'gitlab',
-    async getUser(tokens) {
-      const { profile, user: claims } = await base.getUser(tokens);
-      const user: GitLabUser = claims;
-      // Older GitLab releases send the username only as `nickname`.
-      const nickname = typeof user.nickname === 'string' ? user.nickname : null;
-      return { profile: { ...profile, username: profile.username ?? nickname }, user };
-    },
-  };
+    name: 'GitLab',
+    issuer,
+    scopes,
+    // Older GitLab releases send the username only as `nickname`.
+    profile: { username: (user) => text(user.preferred_username) ?? user.nickname },
+  });
 }

@@ -1,9 +1,7 @@
-import { checkEndpoint } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
-import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
-import { claimsProfile, oidcUser, type OIDCUser } from '../oauth/oidc-user.ts';
-import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { requireClaim } from '../oauth/claim-check.ts';
+import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 /** Google's ID token claims merged with its userinfo response (the signed claims win). */
 export interface GoogleUser extends OIDCUser {
@@ -35,40 +33,24 @@ export type GoogleProvider = OAuthProvider<GoogleUser, 'google'>;
  * @see https://developers.google.com/identity/openid-connect/openid-connect
  */
 export function google(config: GoogleConfig): GoogleProvider {
-  const issuer = config.issuer ?? 'https://accounts.google.com';
+  const issuer = baseURL('issuer', config.issuer, 'https://accounts.google.com');
   // Google documents that ID tokens may carry the legacy `iss` "accounts.google.com" (no scheme).
-  const legacy = checkEndpoint('issuer', issuer).host;
-  const client = new IssuerCheckedOIDCClient(issuer, {
-    ...config,
-    expectedIssuer: (claims, as) => (claims.iss === legacy ? legacy : as.issuer),
-  });
+  const legacy = new URL(issuer).host;
   const hd = config.hostedDomain?.toLowerCase();
-  // The `hd` authorization parameter is only an account-chooser hint anyone can edit: the signed
-  // `hd` claim proves the account is in the domain (a refreshed ID token is held to it too).
-  const checkTokens = (tokens: OAuthTokens): OAuthTokens => {
-    const claim = tokens.idTokenClaims?.hd;
-    if (hd === undefined || tokens.idTokenClaims === null) return tokens;
-    if (typeof claim === 'string' && (hd === '*' || claim.toLowerCase() === hd)) return tokens;
-    const message = 'The Google account is not in the configured hosted domain';
-    throw new OAuthResponseError(message, { reason: 'hd_mismatch' });
-  };
   return defineProvider(config, {
     id: 'google',
     name: 'Google',
     issuer,
     scopes: ['openid', 'email', 'profile'],
-    client,
-    openid: true,
+    openid: { userInfo: 'required', signedClaimsWin: true },
+    expectedIssuer: (claims, as) => (claims.iss === legacy ? legacy : as.issuer),
     params: {
       ...(hd === undefined ? {} : { hd }),
       ...(config.offlineAccess ? { access_type: 'offline', prompt: 'consent' } : {}),
     },
-    checkTokens,
-    async getUser(tokens) {
-      const opts = { who: 'Google', userInfo: 'required', signedClaimsWin: true } as const;
-      const user: GoogleUser = await oidcUser(client, tokens, opts);
-      // Google has no username; the email is not one.
-      return { profile: { ...claimsProfile(user), username: null }, user };
-    },
+    // The `hd` authorization parameter is only an account-chooser hint anyone can edit: the signed
+    // `hd` claim proves the account is in the domain (a refreshed ID token is held to it too).
+    checkTokens: requireClaim('hd', hd, 'hosted domain'),
+    profile: { username: () => null }, // Google has no username; the email is not one.
   });
 }

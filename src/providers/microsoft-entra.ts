@@ -1,8 +1,5 @@
 import { invalidArgument } from '../core/errors.ts';
-import { checkEndpoint } from '../oauth/client.ts';
-import { defineProvider, verifiedEmail } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
-import { IssuerCheckedOIDCClient } from '../oauth/oidc-issuer.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
@@ -50,14 +47,18 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
   const multi = tenant === 'common' || tenant === 'organizations';
   if (!multi && tenant !== 'consumers' && !GUID.test(tenant) && !DOMAIN.test(tenant))
     invalidArgument('tenant', 'must be common, organizations, consumers, a GUID or a domain');
-  const authority = checkEndpoint('authority', config.authority ?? AUTHORITY).origin;
+  const authority = new URL(baseURL('authority', config.authority, AUTHORITY)).origin;
   const at = (tid: string): string => `${authority}/${tid}/v2.0`;
   const allowed = config.allowedTenants?.map((t) => t.toLowerCase());
   // The issuer discovery documents per tenant kind; for a domain, its tenant's GUID.
   const named = multi ? '{tenantid}' : tenant === 'consumers' ? CONSUMERS : tenant;
-  const client = new IssuerCheckedOIDCClient(at(tenant), {
+  return defineProvider(config, {
+    id: 'microsoft-entra',
+    name: 'Microsoft',
+    // The configured authority; the token's own tenant is part of `providerUserId`.
+    issuer: at(tenant),
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
     clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none', // as Microsoft documents
-    ...config,
     acceptIssuer(iss) {
       const tid = iss.slice(authority.length + 1, -'/v2.0'.length);
       return DOMAIN.test(named) ? GUID.test(tid) && iss === at(tid) : iss === at(named);
@@ -70,31 +71,15 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
       if (multi && allowed !== undefined && !allowed.includes(tid)) return REJECT;
       return as.issuer.replace('{tenantid}', tid);
     },
-  });
-  return defineProvider(config, {
-    id: 'microsoft-entra',
-    name: 'Microsoft',
-    // The configured authority; the token's own tenant is part of `providerUserId`.
-    issuer: at(tenant),
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
-    client,
-    openid: true,
-    async getUser(tokens) {
-      // Claims only: userinfo is a Graph endpoint, unusable when the access token is for your API.
-      // `oid` needs the `profile` scope; `sub` is pairwise per app, so it is not used as the key.
-      const user = tokens.idTokenClaims as MicrosoftEntraUser | null;
-      if (typeof user?.oid !== 'string' || typeof user.tid !== 'string') {
-        throw new OAuthResponseError('The Entra ID token has no oid/tid (ask for profile)');
-      }
-      const profile = {
-        providerUserId: `${user.tid}:${user.oid}`, // a guest's `oid` differs per tenant
-        // Admins can set `email` freely ("nOAuth"): only `xms_edov` says its domain was verified.
-        ...verifiedEmail(user.email, user.xms_edov === true),
-        name: typeof user.name === 'string' ? user.name : null,
-        username: typeof user.preferred_username === 'string' ? user.preferred_username : null,
-        avatarURL: null, // The photo is a Graph resource behind a token, not a public URL.
-      };
-      return { profile, user };
+    // Claims only: userinfo is a Graph endpoint, unusable when the access token is for your API.
+    openid: { userInfo: 'never' },
+    profile: {
+      // `oid` needs the `profile` scope; `sub` is pairwise per app, so it is not the key.
+      required: ['tid', 'oid'],
+      id: (user) => `${user.tid}:${user.oid}`, // a guest's `oid` differs per tenant
+      // Admins can set `email` freely ("nOAuth"): only `xms_edov` says its domain was verified.
+      emailVerified: 'xms_edov',
+      avatarURL: () => null, // The photo is a Graph resource behind a token, not a public URL.
     },
   });
 }

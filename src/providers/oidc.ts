@@ -1,15 +1,18 @@
 import type { ClientAuthMethod } from '../oauth/client.ts';
 import { checkProviderId, defineProvider } from '../oauth/define-provider.ts';
-import { OIDCClient } from '../oauth/oidc-client.ts';
-import { claimsProfile, oidcUser, type OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { ProfileFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 export type { OIDCUser } from '../oauth/oidc-user.ts';
 
 /** Configuration of {@link oidc}: any OpenID Provider, found by discovery from its issuer. */
-export interface OIDCConfig extends ProviderConfig {
+export interface OIDCConfig<
+  User extends OIDCUser = OIDCUser,
+  Id extends string = string,
+> extends ProviderConfig {
   /** Provider id in routes and account keys (`okta`, `keycloak`, ...). */
-  id: string;
+  id: Id;
   /** Human name for buttons. */
   name: string;
   /** The issuer identifier; the discovery document must name exactly this issuer. */
@@ -18,6 +21,8 @@ export interface OIDCConfig extends ProviderConfig {
   clientAuthMethod?: ClientAuthMethod;
   /** The one ID token algorithm accepted (default RS256, or the provider's asymmetric choice). */
   idTokenSigningAlg?: string;
+  /** Profile fields that replace the standard claims' (`sub`, `email`, `name`...). */
+  profile?: Partial<ProfileFields<User>>;
 }
 
 /**
@@ -26,9 +31,10 @@ export interface OIDCConfig extends ProviderConfig {
  * @throws TypeError on a bad configuration (id, non-https issuer, HMAC or `none` algorithm)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
  */
-export function oidc(config: OIDCConfig): OAuthProvider<OIDCUser> {
+export function oidc<User extends OIDCUser = OIDCUser, Id extends string = string>(
+  config: OIDCConfig<User, Id>,
+): OAuthProvider<User, Id> {
   checkProviderId(config?.id); // before the issuer: the id is what routes and keys depend on
-  const client = new OIDCClient(config.issuer, config);
   const asked = config.scopes ?? ['openid', 'profile', 'email'];
   // Without `openid` the provider would answer as plain OAuth 2.0, with no ID token to verify.
   const scopes = asked.includes('openid') ? asked : ['openid', ...asked];
@@ -39,13 +45,9 @@ export function oidc(config: OIDCConfig): OAuthProvider<OIDCUser> {
       name: config.name,
       issuer: config.issuer,
       scopes,
-      client,
       openid: true,
-      async getUser(tokens) {
-        const who = 'The OpenID Provider';
-        const user = await oidcUser(client, tokens, { who, userInfo: 'optional' });
-        return { profile: claimsProfile(user), user };
-      },
+      clientAuthMethod: config.clientAuthMethod,
+      profile: config.profile,
     },
   );
 }

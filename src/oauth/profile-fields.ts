@@ -1,0 +1,99 @@
+// The profile mapping most providers need, stated as data: which field of the provider's user is
+// the id, the username, the name, the avatar and the email, and what says the email is verified.
+// One reading of those fields for every provider, so "" and null mean "not set" everywhere and an
+// unverified address never reaches the profile.
+import { OAuthResponseError } from './errors.ts';
+import type { ProviderProfile } from './provider.ts';
+
+/** A provider's user and the profile mapped from it. */
+export interface MappedUser<User> {
+  profile: ProviderProfile;
+  user: User;
+}
+
+/** A field of the provider's user, or a function of the user for anything else. */
+export type ProfileField<User> = (keyof User & string) | ((user: User) => unknown);
+
+/** Where a provider's user keeps each profile field (absent: the profile has none). */
+export interface ProfileFields<User> {
+  /**
+   * The stable, unique user id: a non-empty string (matching `idFormat` when it is a pattern),
+   * or with `idFormat: 'integer'` a safe integer, stringified (account keys are strings).
+   */
+  id: ProfileField<User>;
+  idFormat?: RegExp | 'integer';
+  /** Fields the user must carry as strings, or it is not a user (GitHub's `login`). */
+  required?: readonly (keyof User & string)[];
+  username?: ProfileField<User>;
+  name?: ProfileField<User>;
+  avatarURL?: ProfileField<User>;
+  email?: ProfileField<User>;
+  /**
+   * What says the provider verified the email: a field or function that must be `true`, or
+   * `true` for a provider that only ever returns verified addresses. Absent: never verified.
+   */
+  emailVerified?: ProfileField<User> | true;
+}
+
+/** A non-empty string, or `null`: providers send `""` and `null` for "not set". */
+export function text(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/**
+ * The profile's email fields: an address only when the provider says it verified it (a
+ * provider-supplied but unverified address must never link or create an account).
+ */
+export function verifiedEmail(
+  email: unknown,
+  verified: boolean,
+): Pick<ProviderProfile, 'email' | 'emailVerified'> {
+  const address = text(email);
+  return verified && address !== null
+    ? { email: address, emailVerified: true }
+    : { email: null, emailVerified: false };
+}
+
+function read<User>(user: User, field: ProfileField<User> | undefined): unknown {
+  return typeof field === 'function' ? field(user) : field === undefined ? null : user[field];
+}
+
+function userId<User>(user: User, fields: ProfileFields<User>): string | null {
+  const id = read(user, fields.id);
+  if (fields.idFormat === 'integer') return Number.isSafeInteger(id) ? String(id) : null;
+  const value = text(id);
+  return value !== null && (fields.idFormat?.test(value) ?? true) ? value : null;
+}
+
+/**
+ * Maps a provider's user (a JSON answer, or ID token claims) to a profile by its fields.
+ * @param who names the answer in the error ("Discord /users/@me")
+ * @throws OAuthResponseError when it is not an object, or lacks a valid id or a required field
+ */
+export function profileFrom<User>(
+  who: string,
+  answer: unknown,
+  fields: ProfileFields<User>,
+): MappedUser<User> {
+  const user = answer as User;
+  const required = fields.required ?? [];
+  const complete =
+    typeof answer === 'object' &&
+    answer !== null &&
+    required.every((f) => typeof user[f] === 'string');
+  const id = complete ? userId(user, fields) : null;
+  if (id === null) {
+    throw new OAuthResponseError(
+      `${who} answered without a valid ${['id', ...required].join(', ')}`,
+    );
+  }
+  const verified = fields.emailVerified === true || read(user, fields.emailVerified) === true;
+  const profile = {
+    providerUserId: id,
+    ...verifiedEmail(read(user, fields.email), verified),
+    name: text(read(user, fields.name)),
+    username: text(read(user, fields.username)),
+    avatarURL: text(read(user, fields.avatarURL)),
+  };
+  return { profile, user };
+}
