@@ -56,6 +56,9 @@ const RESERVED = new Set<string>([
 ]);
 const MAX_URL = 8192;
 
+/** The sealing purpose (HKDF info) of flow cookies; bumped whenever their shape changes. */
+export const FLOW_SEAL_PURPOSE = 'latchkey flow cookie v2';
+
 /**
  * Creates the sign-in, callback, session, sign-out, link and unlink routes over a latchkey
  * instance and its providers, and — with the `native` option — the native app and device
@@ -91,7 +94,9 @@ export function createAuthHandler<UA extends object, SA extends object>(
     auth,
     providers,
     basePath,
-    sealer: createSealer(options.secret, 'latchkey flow cookie v1'),
+    // v2: the sign-in extension's opaque state replaced v1's native-only field. A v1 cookie still
+    // in flight at an upgrade fails closed (invalid_state) instead of being read as a web flow.
+    sealer: createSealer(options.secret, FLOW_SEAL_PURPOSE),
     successURL: options.successURL ?? '/',
     errorURL: options.errorURL ?? null,
     signOutURL: options.signOutURL ?? '/',
