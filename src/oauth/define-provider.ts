@@ -2,6 +2,8 @@
 // issuer, default scopes, the client for its endpoints, profile mapping, quirks) and this turns
 // it into an OAuthProvider. What every provider does the same way is written here, once.
 import type { OAuthClient } from './client.ts';
+import { oidcLogout } from './logout-token.ts';
+import { OIDCClient } from './oidc-client.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig, ProviderProfile } from './provider.ts';
 
 /** What a provider file declares. */
@@ -59,6 +61,7 @@ export function defineProvider<User, Id extends string>(
     refreshAccessToken: async (token) => checkTokens(await client.refreshAccessToken(token)),
     revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
     getUser: (tokens) => definition.getUser(tokens),
+    ...(openid && client instanceof OIDCClient ? { logout: oidcLogout(client) } : {}),
   };
 }
 

@@ -6,6 +6,13 @@ export { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from './err
 export type { OAuthCallbackReason } from './errors.ts';
 export { issuedAt, splitScopes, tokensFromResponse } from './tokens.ts';
 export { providerAuth } from './provider-auth.ts';
+export { BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError } from './logout-token.ts';
+export type {
+  EndSessionOptions,
+  LogoutTokenClaims,
+  LogoutTokenReason,
+  ProviderLogout,
+} from './logout-token.ts';
 export { defineProvider, verifiedEmail } from './define-provider.ts';
 export type { ProviderDefinition } from './define-provider.ts';
 export { claimsProfile, oidcUser } from './oidc-user.ts';
