@@ -14,14 +14,21 @@ import {
   StoreError,
   type LatchkeyErrorCode,
 } from '../src/index.ts';
+import {
+  createGitHubClient,
+  GitHubPermissionsError,
+  GitHubRateLimitError,
+  GitHubSSORequiredError,
+} from '../src/github/index.ts';
 import { deviceSignIn, signIn } from '../src/native/index.ts';
 import {
+  LogoutTokenError,
   OAuthCallbackError,
   OAuthRequestError,
   OAuthResponseError,
   type OAuthTokens,
 } from '../src/oauth/index.ts';
-import { oauth2 } from '../src/providers/index.ts';
+import { oauth2, oidc } from '../src/providers/index.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import {
@@ -140,6 +147,15 @@ const deviceCode = (): Response =>
     interval: 0,
   });
 
+/** A GitHub client whose API answers every request with `answer()`. */
+function gitHubAnswering(answer: () => Response) {
+  const fetch = fakeFetch(() => answer());
+  return createGitHubClient({ tokens: { accessToken: 'gho_x' }, fetch }).fetch('/user');
+}
+
+const gitHubRefusal = (status: number, headers: Record<string, string>) => () =>
+  new Response('{}', { status, headers });
+
 interface Scenario {
   /** The exact class the error is an instance of. */
   type: new (...args: never[]) => LatchkeyError;
@@ -185,6 +201,33 @@ const scenarios: Record<LatchkeyErrorCode, Scenario> = {
   config: {
     type: LatchkeyError,
     run: () => provider(() => null).revokeToken('access'),
+  },
+  invalid_logout_token: {
+    type: LogoutTokenError,
+    run: () =>
+      oidc({
+        id: 'acme',
+        name: 'Acme',
+        issuer: 'https://id.acme.example',
+        clientId: 'client',
+        fetch: fakeFetch(() => null),
+      }).logout!.validateLogoutToken('not-a-jwt'),
+  },
+  github_sso_required: {
+    type: GitHubSSORequiredError,
+    run: () =>
+      gitHubAnswering(
+        gitHubRefusal(403, { 'x-github-sso': 'required; url=https://github.com/orgs/a/sso' }),
+      ),
+  },
+  github_permissions: {
+    type: GitHubPermissionsError,
+    run: () =>
+      gitHubAnswering(gitHubRefusal(403, { 'x-accepted-github-permissions': 'contents=read' })),
+  },
+  github_rate_limited: {
+    type: GitHubRateLimitError,
+    run: () => gitHubAnswering(gitHubRefusal(429, { 'retry-after': '30' })),
   },
   reauthorization_required: {
     type: ReauthorizationRequiredError,
@@ -285,6 +328,10 @@ describe('error codes', () => {
       new ReauthorizationRequiredError('acme', 'marked'),
       new TokenRefreshError('acme', 'timed out'),
       new TokenDecryptionError('bad format'),
+      new LogoutTokenError('signature'),
+      new GitHubSSORequiredError(null),
+      new GitHubPermissionsError(404, []),
+      new GitHubRateLimitError('primary', 403, new Date()),
     ];
     const classesOf = new Map<string, Set<string>>();
     for (const error of instances) {

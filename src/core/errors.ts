@@ -14,6 +14,12 @@ export type LatchkeyErrorCode =
   | 'oauth_response'
   | 'invalid_state'
   | 'config'
+  // Signing out at a provider.
+  | 'invalid_logout_token'
+  // GitHub's API as the user.
+  | 'github_sso_required'
+  | 'github_permissions'
+  | 'github_rate_limited'
   // Provider tokens.
   | 'reauthorization_required'
   | 'token_refresh'

@@ -7,6 +7,7 @@ import type { AccountKey } from '../core/types.ts';
 import { ReauthorizationRequiredError } from '../tokens/errors.ts';
 import { toProviderTokens, type ProviderTokens } from '../tokens/token-set.ts';
 import type { TokenVault } from '../tokens/vault.ts';
+import { gitHubError, GitHubRateLimitError } from './errors.ts';
 import type { GitHubApp } from './github-app.ts';
 import { createUserTokenSource, type TokenSource } from './token-source.ts';
 
@@ -28,7 +29,15 @@ export interface GitHubClientOptions {
   refreshMargin?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * Wait for a rate limit to reset and retry (at most 3 times), when the reset comes within
+   * `maxWait` ms of the call. Off by default: a rate limit throws `GitHubRateLimitError` at once.
+   */
+  rateLimitRetry?: { maxWait: number };
 }
+
+// Retries after rate limits, at most: a reset in the past must not become a busy loop.
+const MAX_RATE_LIMIT_RETRIES = 3;
 
 /** An authenticated GitHub REST client acting as the user. */
 export interface GitHubClient {
@@ -38,6 +47,8 @@ export interface GitHubClient {
    * refreshing first when the token is expired, and once more after a 401 (then retrying once).
    * @throws TypeError for an absolute URL on another origin (the token never leaves `apiURL`).
    * @throws ReauthorizationRequiredError when no usable token remains.
+   * @throws GitHubSSORequiredError, GitHubPermissionsError, GitHubRateLimitError for those
+   * refusals (docs/provider-tokens.md); every other answer, error or not, is returned.
    */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The current valid access token (refreshing first when needed). */
@@ -77,19 +88,33 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return doFetch(url, { ...init, headers, redirect: init?.redirect ?? 'manual' });
   }
 
+  async function sendFresh(url: URL, init: RequestInit | undefined): Promise<Response> {
+    const before = await source.get();
+    const response = await send(url, init, before.accessToken);
+    // A 401 may mean the token died early (revoked, reset, rotated elsewhere): refresh once
+    // and retry once.
+    if (response.status !== 401 || !replayable(init) || !source.canRefresh(before)) return response;
+    await response.body?.cancel();
+    const after = await source.refresh(before);
+    return send(url, init, after.accessToken);
+  }
+
   return {
     apiURL,
     async fetch(path, init) {
       const url = resolve(path);
-      const before = await source.get();
-      const response = await send(url, init, before.accessToken);
-      // A 401 may mean the token died early (revoked, reset, rotated elsewhere): refresh once
-      // and retry once. A streamed body cannot be sent twice, so that request is not retried.
-      const replayable = !(init?.body instanceof ReadableStream);
-      if (response.status !== 401 || !replayable || !source.canRefresh(before)) return response;
-      await response.body?.cancel();
-      const after = await source.refresh(before);
-      return send(url, init, after.accessToken);
+      // Rate-limit resets are wall-clock instants (GitHub's epoch seconds), whatever `now` is.
+      const retry = options.rateLimitRetry;
+      const deadline = retry === undefined ? -Infinity : Date.now() + retry.maxWait;
+      for (let retries = 0; ; retries++) {
+        const response = await sendFresh(url, init);
+        const error = await gitHubError(response, Date.now());
+        if (error === null) return response;
+        await response.body?.cancel();
+        const wait = error instanceof GitHubRateLimitError ? error.resetAt.getTime() : Infinity;
+        if (wait > deadline || retries >= MAX_RATE_LIMIT_RETRIES || !replayable(init)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait - Date.now())));
+      }
     },
     async getAccessToken() {
       return (await source.get()).accessToken;
@@ -98,6 +123,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       return source.refresh(null);
     },
   };
+}
+
+/** A streamed body cannot be sent twice, so such a request is never retried. */
+function replayable(init: RequestInit | undefined): boolean {
+  return !(init?.body instanceof ReadableStream);
 }
 
 /** The token source behind a client or the Octokit strategy (internal). */

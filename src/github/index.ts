@@ -14,3 +14,4 @@ export type {
 } from './octokit-auth.ts';
 export { githubDeviceFlow } from './device-flow.ts';
 export type { DeviceCode, GitHubDeviceFlowOptions } from './device-flow.ts';
+export { GitHubPermissionsError, GitHubRateLimitError, GitHubSSORequiredError } from './errors.ts';

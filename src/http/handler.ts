@@ -6,6 +6,8 @@ import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
 import { createBlankFlowCookie } from './flow-cookie.ts';
+import { providerLogoutRoute } from './logout/routes.ts';
+import { resolveProviderLogout } from './logout/settings.ts';
 import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
 import type {
   AuthHandlerOptions,
@@ -112,6 +114,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
     extensionRoutes: new Map(extension?.routes.map((r) => [r.path, r])),
     tokenVault: options.tokenVault ?? null,
     revokeTokensOnSignOutEverywhere: options.revokeTokensOnSignOutEverywhere === true,
+    providerLogout: resolveProviderLogout(options.providerLogout, providers, options.secret),
     hooks: options.hooks ?? {},
     logger: options.logger ?? consoleLogger,
   };
@@ -234,5 +237,5 @@ async function route(
     case 'unlink':
       return method === 'POST' ? unlinkRoute(h, ctx, provider) : notAllowed();
   }
-  return errorResponse(404, 'not_found');
+  return providerLogoutRoute(h, ctx, provider, second);
 }

@@ -3,6 +3,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import type { AuthLogger } from './error-policy.ts';
+import type { ProviderLogoutOptions, ProviderLogoutSettings } from './logout/settings.ts';
 import type { NativeHandlerOptions } from './native/extension.ts';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.ts';
 import type { Sealer, SealSecret } from './seal.ts';
@@ -87,6 +88,8 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
   tokenVault?: ProviderTokenStore;
   /** With `tokenVault`: also revoke all of the user's provider tokens on "sign out everywhere". */
   revokeTokensOnSignOutEverywhere?: boolean;
+  /** Sign-out at OpenID Connect providers, both ways (docs/enterprise-oidc.md). Off when absent. */
+  providerLogout?: ProviderLogoutOptions;
   hooks?: AuthHooks<UA, SA>;
   logger?: AuthLogger;
 }
@@ -117,6 +120,7 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   extensionRoutes: ReadonlyMap<string, ExtensionRoute>;
   tokenVault: ProviderTokenStore | null;
   revokeTokensOnSignOutEverywhere: boolean;
+  providerLogout: ProviderLogoutSettings | null;
   hooks: AuthHooks<UA, SA>;
   logger: AuthLogger;
 }

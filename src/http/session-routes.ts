@@ -2,6 +2,7 @@
 import type { Cookie } from '../core/cookies.ts';
 import { readRequestSession, readSessionToken, type RequestSession } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
+import { endProviderSession, readSignOutRequest } from './logout/end-session.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
 import { isSameOriginRequest } from './origin.ts';
 import { errorResponse, json, noContent, redirect } from './responses.ts';
@@ -88,11 +89,18 @@ export async function revokeSessionRoute(
   return done(ctx, h.successURL, cookies);
 }
 
-/** `POST {base}/logout` (`?all` or `{base}/logout-all` signs out everywhere). */
+/**
+ * `POST {base}/logout` (`?all` or `{base}/logout-all` signs out everywhere). With
+ * `providerLogout`, the provider session behind the current session may end too: the answer is
+ * then a redirect to the provider (`{ location }` with 200 for an API call).
+ */
 export async function logoutRoute(h: H, ctx: RequestContext, all: boolean): Promise<Response> {
   if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const request = await readSignOutRequest(h, ctx);
+  if (request instanceof Response) return request;
   const current = await currentSession(h, ctx);
   const cookies = [h.auth.createBlankSessionCookie(ctx.origin)];
+  let provider: string | null = null;
   if (current) {
     const { user, session } = current.result;
     if (all) await h.auth.invalidateUserSessions(user.id);
@@ -103,8 +111,11 @@ export async function logoutRoute(h: H, ctx: RequestContext, all: boolean): Prom
       }
     }
     await h.hooks.onSignOut?.({ user, session, all });
+    provider = await endProviderSession(h, ctx, session.id, request);
   }
-  return done(ctx, h.signOutURL, cookies);
+  if (provider === null) return done(ctx, request.target, cookies);
+  if (wantsHTML(ctx.request)) return redirect(provider, cookies, 303);
+  return json(200, { location: provider }, cookies);
 }
 
 /** `POST {base}/{provider}/unlink`: removes the provider from the user, never the last account. */

@@ -8,6 +8,7 @@ import type { CreatedSession } from '../core/latchkey.ts';
 import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import type { FlowState } from './flow-cookie.ts';
+import { rememberProviderSession } from './logout/provider-session.ts';
 import type { RequestContext, ResolvedOptions, SessionClient } from './options.ts';
 import { redirect, withCookies } from './responses.ts';
 import { currentSession } from './session-routes.ts';
@@ -93,6 +94,7 @@ export async function completeSignIn(
     }
   }
   if (previous !== null) await h.auth.invalidateSession(previous.result.session.id);
+  if (created !== null) await rememberProviderSession(h, provider, tokens, created.session);
   await h.hooks.onSignIn?.({
     user,
     session: created === null ? null : (created.session as Session<object>),

@@ -3,6 +3,7 @@
 // into an OAuthProvider. What every provider does the same way is written here, once.
 import type { ClientAuthMethod, OAuthClient } from './client.ts';
 import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
+import { oidcLogout } from './logout-token.ts';
 import { OIDCClient } from './oidc-client.ts';
 import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './oidc-issuer.ts';
 import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
@@ -84,6 +85,7 @@ export function defineProvider<User, Id extends string>(
     refreshAccessToken: async (token) => checkTokens(await client.refreshAccessToken(token)),
     revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
     getUser: (tokens) => getUser(tokens, client),
+    ...(openid && client instanceof OIDCClient ? { logout: oidcLogout(client) } : {}),
   };
 }
 

@@ -7,6 +7,13 @@ export type { OAuthCallbackReason } from './errors.ts';
 export { issuedAt, splitScopes, tokensFromResponse } from './tokens.ts';
 export { providerAuth } from './provider-auth.ts';
 export { baseURL, defineProvider } from './define-provider.ts';
+export { BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError } from './logout-token.ts';
+export type {
+  EndSessionOptions,
+  LogoutTokenClaims,
+  LogoutTokenReason,
+  ProviderLogout,
+} from './logout-token.ts';
 export type { ProviderDefinition } from './define-provider.ts';
 export { requireClaim } from './claim-check.ts';
 export { endpointClient } from './endpoints.ts';

@@ -1,5 +1,6 @@
 // The contract between the flow engine / routes and each provider. A provider is data plus
 // small functions over the generic OAuth 2.0 / OIDC client (oauth4webapi underneath).
+import type { ProviderLogout } from './logout-token.ts';
 
 /** Tokens from a token endpoint response. */
 export interface OAuthTokens {
@@ -97,4 +98,6 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
   getUser(tokens: OAuthTokens): Promise<{ profile: ProviderProfile; user: ProviderUser }>;
   refreshAccessToken(refreshToken: string): Promise<OAuthTokens>;
   revokeToken(token: string): Promise<void>;
+  /** Sign-out at the provider (OpenID Connect providers only; docs/enterprise-oidc.md). */
+  readonly logout?: ProviderLogout;
 }
