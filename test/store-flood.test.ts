@@ -158,15 +158,16 @@ describe('a flood of 10,000 distinct addresses leaves a bounded store', () => {
     };
     try {
       // A real clock here: Redis expires keys by its own. A short window keeps the test short.
-      const window = 3_000;
+      const window = 4_000;
       const limiter = createRateLimiter(store, { window });
       const started = Date.now();
       await flood(limiter, 0, FLOOD, 64);
       const live = await keys();
       assert.ok(live.length > 0, 'the counters of the current window exist');
       const ttls = await Promise.all(live.slice(0, 200).map((k) => admin.pttl(k)));
+      // -2: expired between SCAN and PTTL (an earlier window); -1 (no TTL) would be a leak.
       assert.ok(
-        ttls.every((t) => t > 0 && t <= window),
+        ttls.every((t) => t === -2 || (t > 0 && t <= window)),
         'every counter expires with its window',
       );
       // Every window the flood touched has ended by then; Redis never returns an expired key.
