@@ -5,7 +5,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
-import { createBlankFlowCookie } from './flow-cookie.ts';
+import { createBlankFlowCookie, type FlowCookieScope } from './flow-cookie.ts';
 import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
 import type {
   AuthHandlerOptions,
@@ -125,7 +125,8 @@ async function handle(
   info: RequestInfo | undefined,
 ): Promise<Response> {
   let isCallback = false;
-  let secure = true;
+  // Where a failed callback clears its flow cookie (secure until the origin is known).
+  let scope: FlowCookieScope = { secure: true, origin: '' };
   try {
     if (request.url.length > MAX_URL) return errorResponse(414, 'invalid_request');
     const url = new URL(request.url);
@@ -136,7 +137,8 @@ async function handle(
       return errorResponse(404, 'not_found');
     }
     const origin = requestOrigin(h, request, url);
-    secure = h.auth.sessionCookieName(origin).startsWith('__Host-');
+    const secure = h.auth.sessionCookieName(origin).startsWith('__Host-');
+    scope = { secure, origin };
     const ctx: RequestContext = {
       request,
       url,
@@ -150,7 +152,7 @@ async function handle(
     return await route(h, ctx, first, second);
   } catch (error) {
     // The one error policy of every route, web or native; a failed callback still ends its flow.
-    return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(secure)] : []);
+    return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(scope)] : []);
   }
 }
 
