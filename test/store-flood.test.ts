@@ -15,6 +15,7 @@ import { dropTablesSql } from '../src/stores/migrations.ts';
 import { mysqlStore } from '../src/stores/mysql-store.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
 import { redisStore } from '../src/stores/redis-store.ts';
+import { ExpirySweeper } from '../src/stores/expiry-sweep.ts';
 import { sqliteStore, type SqliteStore } from '../src/stores/sqlite-store.ts';
 import { MYSQL_URL, POSTGRES_URL, REDIS_URL, uniqueSuffix } from './helpers.ts';
 import { createHarness, ORIGIN } from './http-harness.ts';
@@ -212,5 +213,70 @@ describe('a flood of 10,000 distinct addresses leaves a bounded store', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('expiry sweeps', () => {
+  it('reads never sweep: lookups leave expired rows to the next write', async () => {
+    const clock = { now: Date.UTC(2030, 0, 1) };
+    const store = sqliteStore(':memory:', { now: () => clock.now });
+    try {
+      for (let i = 0; i < 150; i++) await store.setTemp('flow', `k${i}`, 'v', clock.now + 1_000);
+      clock.now += 2 * WINDOW;
+      for (let i = 0; i < 1_000; i++) {
+        await store.getTemp('flow', `k${i % 150}`);
+        store.getSessionAndUser(`s${i}`);
+      }
+      const count = () =>
+        Number(store.db.prepare('SELECT count(*) AS n FROM latchkey_temp').get()!.n);
+      assert.equal(count(), 150, 'the session lookup and reads delete nothing');
+      // The first write after the interval sweeps.
+      await store.setTemp('flow', 'new', 'v', clock.now + 1_000);
+      assert.equal(count(), 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a failing sweep never fails the write, and the next due write sweeps again', async () => {
+    let calls = 0;
+    const sweeper = new ExpirySweeper(
+      () => {
+        calls++;
+        throw new Error('engine down');
+      },
+      () => 0,
+      { every: 2, interval: Number.POSITIVE_INFINITY, batch: 10 },
+    );
+    for (let i = 0; i < 6; i++) await sweeper.afterWrite();
+    assert.equal(calls, 3);
+  });
+
+  it('writes arriving during a sweep stay owed: back-to-back batches until the backlog is gone', async () => {
+    let backlog = 45;
+    const batches: number[] = [];
+    let release: (() => void) | null = null;
+    const sweeper = new ExpirySweeper(
+      async (_now, limit) => {
+        const n = Math.min(limit, backlog);
+        backlog -= n;
+        batches.push(n);
+        // The first sweep is slow: many writes arrive meanwhile.
+        if (batches.length === 1) await new Promise<void>((r) => (release = r));
+        return n;
+      },
+      () => 0,
+      { every: 10, interval: Number.POSITIVE_INFINITY, batch: 10 },
+    );
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) writes.push(sweeper.afterWrite());
+    // 50 writes while the first sweep runs: owed, not forgotten.
+    for (let i = 0; i < 50; i++) writes.push(sweeper.afterWrite());
+    release!();
+    await Promise.all(writes);
+    // Each following write starts the next batch until one comes back short.
+    for (let i = 0; i < 5 && backlog > 0; i++) await sweeper.afterWrite();
+    assert.deepEqual(batches, [10, 10, 10, 10, 5]);
+    assert.equal(backlog, 0);
   });
 });
