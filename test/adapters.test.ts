@@ -126,19 +126,22 @@ for (const [name, makeApp] of Object.entries(ADAPTERS)) {
       assert.deepEqual(await (await jar.fetch(me)).json(), { user: null });
       const start = await jar.fetch(`${base}/auth/github`);
       assert.equal(start.status, 302);
-      assert.ok(jar.cookies.has('latchkey_flow'), 'plain cookie on http://127.0.0.1');
+      const port = new URL(base).port;
+      assert.ok(jar.cookies.has(`latchkey_flow_${port}`), 'plain cookie on http://127.0.0.1');
       const atDouble = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       const callback = await jar.fetch(atDouble.headers.get('location')!);
       assert.equal(callback.status, 302);
       assert.equal(callback.headers.get('location'), `${base}/`);
-      assert.ok(jar.cookies.get('latchkey_session')?.startsWith('lks_'));
-      assert.ok(!jar.cookies.has('latchkey_flow'));
+      assert.ok(jar.cookies.get(`latchkey_session_${port}`)?.startsWith('lks_'));
+      assert.ok(!jar.cookies.has(`latchkey_flow_${port}`));
       assert.deepEqual(await (await jar.fetch(me)).json(), { user: 'octocat' });
 
       // Renewal: the helper re-sends the cookie.
       now.value += 2 * 60 * 60_000;
       const renewed = await jar.fetch(me);
-      assert.ok(renewed.headers.getSetCookie().some((c) => c.startsWith('latchkey_session=lks_')));
+      assert.ok(
+        renewed.headers.getSetCookie().some((c) => c.startsWith(`latchkey_session_${port}=lks_`)),
+      );
       await renewed.arrayBuffer();
 
       const session = await jar.fetch(`${base}/auth/session`);
@@ -218,7 +221,10 @@ function get(
 // signed in by the routes would look signed out to the app's own pages (or the other way round).
 describe('the handler, each adapter and handleRequest agree on the session cookie name', () => {
   const HOST = '__Host-latchkey_session';
-  const PLAIN = 'latchkey_session';
+  // The development name carries the server's port, known once it listens.
+  const PLAIN = 'latchkey_session_<port>';
+  const named = (name: string, port: number): string =>
+    name === PLAIN ? `latchkey_session_${port}` : name;
   const scenarios: {
     name: string;
     options: Partial<AuthHandlerOptions<Attrs, Attrs>>;
@@ -288,25 +294,30 @@ describe('the handler, each adapter and handleRequest agree on the session cooki
               handleRequest: helper?.user.id === user.id,
             };
           };
-          const other = scenario.expected === HOST ? PLAIN : HOST;
-          assert.deepEqual(await seenBy(scenario.expected), {
+          const expected = named(scenario.expected, port);
+          const others = [named(scenario.expected === HOST ? PLAIN : HOST, port)];
+          // Another local server's development cookie (another port) is never read.
+          if (scenario.expected === PLAIN) others.push(`latchkey_session_${port + 1}`);
+          assert.deepEqual(await seenBy(expected), {
             routes: true,
             adapter: true,
             handleRequest: true,
           });
-          assert.deepEqual(await seenBy(other), {
-            routes: false,
-            adapter: false,
-            handleRequest: false,
-          });
+          for (const other of others) {
+            assert.deepEqual(
+              await seenBy(other),
+              { routes: false, adapter: false, handleRequest: false },
+              other,
+            );
+          }
 
           // A renewal is re-sent under the same name by the routes and by the adapter.
-          const headers = { ...scenario.headers, cookie: `${scenario.expected}=${token}` };
+          const headers = { ...scenario.headers, cookie: `${expected}=${token}` };
           for (const path of ['/auth/session', me]) {
             now.value += 2 * 60 * 60_000;
             const renewed = await get(port, path, headers);
             assert.equal(renewed.setCookies.length, 1, path);
-            assert.ok(renewed.setCookies[0]!.startsWith(`${scenario.expected}=lks_`), path);
+            assert.ok(renewed.setCookies[0]!.startsWith(`${expected}=lks_`), path);
           }
         } finally {
           server.closeAllConnections();

@@ -84,9 +84,13 @@ describe('demo in Chromium', () => {
       assert.equal(sessions.length, 1);
       assert.match(sessions[0]!, /This browser/);
       const cookies = await context.cookies();
-      const session = cookies.find((c) => c.name === 'latchkey_session');
+      const port = new URL(demo.url).port;
+      const session = cookies.find((c) => c.name === `latchkey_session_${port}`);
       assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
-      assert.ok(!cookies.some((c) => c.name === 'latchkey_flow'), 'the flow cookie is gone');
+      assert.ok(
+        !cookies.some((c) => c.name.startsWith('latchkey_flow')),
+        'the flow cookie is gone',
+      );
       assert.equal(
         await page.evaluate(() => document.cookie),
         '',

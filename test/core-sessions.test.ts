@@ -170,17 +170,17 @@ describe('reading a session from a request', () => {
     const dev = 'http://localhost:3000';
     const quiet = await readRequestSession(
       auth,
-      { headers: { cookie: `latchkey_session=${token}` } },
+      { headers: { cookie: `latchkey_session_3000=${token}` } },
       dev,
     );
     assert.equal(quiet?.renewalCookie, null);
     now.value += 2 * 60 * 60_000;
     const renewed = await readRequestSession(
       auth,
-      { headers: { cookie: `latchkey_session=${token}` } },
+      { headers: { cookie: `latchkey_session_3000=${token}` } },
       dev,
     );
-    assert.match(renewed!.renewalCookie!.serialize(), /^latchkey_session=lks_/);
+    assert.match(renewed!.renewalCookie!.serialize(), /^latchkey_session_3000=lks_/);
     now.value += 2 * 60 * 60_000;
     const bearer = await readRequestSession(
       auth,
@@ -196,7 +196,7 @@ describe('reading a session from a request', () => {
     const user = await auth.createUser({ attributes: {} });
     const { token } = await auth.createSession({ userId: user.id });
     const plain = new Request('http://127.0.0.1:3000/', {
-      headers: { cookie: `latchkey_session=${token}` },
+      headers: { cookie: `latchkey_session_3000=${token}` },
     });
     assert.equal((await auth.handleRequest(plain).validate())?.user.id, user.id);
     assert.equal(await auth.handleRequest(plain, 'https://app.example').validate(), null);
@@ -274,7 +274,7 @@ describe('cookies', () => {
     const user = await auth.createUser({ attributes: {} });
     const { token, session } = await auth.createSession({ userId: user.id });
     const dev = auth.createSessionCookie(token, session, 'http://localhost:3000/x').serialize();
-    assert.match(dev, /^latchkey_session=/);
+    assert.match(dev, /^latchkey_session_3000=/, 'the development name carries the port');
     assert.ok(!dev.includes('Secure'));
     for (const url of [
       'https://localhost/',
@@ -289,11 +289,33 @@ describe('cookies', () => {
       );
     }
     // The plain cookie is not read on a non-loopback origin (cookie tossing from a sibling host).
-    assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, 'https://app.example/'), null);
     assert.equal(
-      auth.readSessionCookie(`latchkey_session=${token}`, 'http://127.0.0.1:3000/'),
+      auth.readSessionCookie(`latchkey_session_3000=${token}`, 'https://app.example/'),
+      null,
+    );
+    assert.equal(
+      auth.readSessionCookie(`latchkey_session_3000=${token}`, 'http://127.0.0.1:3000/'),
       token,
     );
+  });
+
+  it('a development cookie for port 3001 is not read on port 3000, nor set there', async () => {
+    const auth = createLatchkey({ store: memoryStore(), cookie: { insecureLocalhost: true } });
+    const user = await auth.createUser({ attributes: {} });
+    const { token, session } = await auth.createSession({ userId: user.id });
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      const at3000 = `http://${host}:3000/`;
+      assert.equal(auth.sessionCookieName(at3000), 'latchkey_session_3000');
+      assert.equal(auth.readSessionCookie(`latchkey_session_3001=${token}`, at3000), null);
+      assert.equal(auth.readSessionCookie(`latchkey_session=${token}`, at3000), null);
+      assert.equal(auth.readSessionCookie(`latchkey_session_3000=${token}`, at3000), token);
+      const set = auth.createSessionCookie(token, session, at3000).serialize();
+      assert.ok(set.startsWith('latchkey_session_3000='), set);
+    }
+    // No explicit port is port 80.
+    assert.equal(auth.sessionCookieName('http://localhost/'), 'latchkey_session_80');
+    // https keeps the __Host- name, whatever the port.
+    assert.equal(auth.sessionCookieName('https://localhost:3000/'), '__Host-latchkey_session');
   });
 
   it('cannot build a __Host- cookie without Secure and Path=/', () => {

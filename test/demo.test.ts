@@ -102,7 +102,9 @@ describe('demo pages', () => {
       headers: { cookie: flow, 'user-agent': userAgent },
     });
     assert.equal(callback.status, 302);
-    const session = callback.headers.getSetCookie().find((c) => c.startsWith('latchkey_session='))!;
+    // The development cookie's name carries the demo's port.
+    const name = `latchkey_session_${new URL(demo.url).port}=`;
+    const session = callback.headers.getSetCookie().find((c) => c.startsWith(name))!;
     return session.split(';')[0]!;
   }
 
@@ -180,7 +182,7 @@ describe('demo on DATABASE_URL', () => {
         assert.equal(callback.status, 302);
         const cookie = callback.headers
           .getSetCookie()
-          .find((c) => c.startsWith('latchkey_session='))!;
+          .find((c) => c.startsWith(`latchkey_session_${new URL(demo.url).port}=`))!;
         const html = await (
           await fetch(`${demo.url}/`, { headers: { cookie: cookie.split(';')[0]! } })
         ).text();

@@ -63,22 +63,25 @@ describe('flow cookie', () => {
     expiresAt: Date.now() + 600_000,
   };
 
+  const HTTPS = { secure: true, origin: 'https://app.example.com' };
+
   it('is __Host-, Secure, HttpOnly, Lax, with Max-Age of the flow', async () => {
     const sealer = createSealer(SECRET, 'flow');
-    const header = (await createFlowCookie(sealer, flow, true)).serialize();
+    const header = (await createFlowCookie(sealer, flow, HTTPS)).serialize();
     assert.match(
       header,
       /^__Host-latchkey_flow=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=(599|600);/,
     );
     assert.ok(!header.includes('verifier-abc'));
-    const insecure = (await createFlowCookie(sealer, flow, false)).serialize();
-    assert.match(insecure, /^latchkey_flow=/);
+    const dev = { secure: false, origin: 'http://localhost:3000' };
+    const insecure = (await createFlowCookie(sealer, flow, dev)).serialize();
+    assert.match(insecure, /^latchkey_flow_3000=/, 'insecure localhost: the port is in the name');
     assert.ok(!insecure.includes('Secure'));
   });
 
   it('opens only for the same provider and before expiry', async () => {
     const sealer = createSealer(SECRET, 'flow');
-    const value = (await createFlowCookie(sealer, flow, true)).value;
+    const value = (await createFlowCookie(sealer, flow, HTTPS)).value;
     assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now(), null), flow);
     assert.equal(await openFlowCookie(sealer, value, 'google', Date.now(), null), null);
     assert.equal(await openFlowCookie(sealer, value, 'github', flow.expiresAt, null), null);
@@ -101,7 +104,7 @@ describe('flow cookie', () => {
       { type: 'device', userCode: 'BCDFGHJK' },
     ];
     for (const ext of starts) {
-      const value = (await createFlowCookie(sealer, { ...flow, ext }, true)).value;
+      const value = (await createFlowCookie(sealer, { ...flow, ext }, HTTPS)).value;
       assert.deepEqual(await openFlowCookie(sealer, value, 'github', Date.now(), native), {
         ...flow,
         ext,
@@ -109,11 +112,11 @@ describe('flow cookie', () => {
       // A handler without native sign-in opens no native flow.
       assert.equal(await openFlowCookie(sealer, value, 'github', Date.now(), null), null);
       const link = { ...flow, kind: 'link' as const, sessionId: 'abc', ext };
-      const linkValue = (await createFlowCookie(sealer, link, true)).value;
+      const linkValue = (await createFlowCookie(sealer, link, HTTPS)).value;
       assert.equal(await openFlowCookie(sealer, linkValue, 'github', Date.now(), native), null);
     }
     const bad: FlowState = { ...flow, ext: { type: 'token-in-redirect', start: { port: 80 } } };
-    const badValue = (await createFlowCookie(sealer, bad, true)).value;
+    const badValue = (await createFlowCookie(sealer, bad, HTTPS)).value;
     assert.equal(await openFlowCookie(sealer, badValue, 'github', Date.now(), native), null);
   });
 });

@@ -42,6 +42,33 @@ export class Cookie {
   }
 }
 
+/**
+ * The port of an `http://` origin on localhost, 127.0.0.1 or [::1] (`'80'` when implicit), or
+ * `null` for any other origin: the one test for the insecure development cookies.
+ */
+export function loopbackHttpPort(origin: string | URL | undefined): string | null {
+  if (origin === undefined) return null;
+  let url: URL;
+  try {
+    url = typeof origin === 'string' ? new URL(origin) : origin;
+  } catch {
+    return null;
+  }
+  const loopback =
+    url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  return url.protocol === 'http:' && loopback ? url.port || '80' : null;
+}
+
+/**
+ * The one naming rule of latchkey's cookies: `__Host-<base>` (Secure, host-only, Path=/), or —
+ * for insecure loopback development, given the origin's port — `<base>_<port>`. Browsers share
+ * cookies between all ports of a host (RFC 6265 §8.5), so the port in the name keeps two apps on
+ * one machine from reading or overwriting each other's sessions and flows.
+ */
+export function cookieName(base: string, developmentPort: string | null): string {
+  return developmentPort === null ? `__Host-${base}` : `${base}_${developmentPort}`;
+}
+
 /** Longest `Cookie` header latchkey reads; anything longer is treated as absent. */
 const MAX_COOKIE_HEADER = 16 * 1024;
 

@@ -1,9 +1,8 @@
 import type { AccountRow, SessionRow, Store, UserRow } from '../store.ts';
-import { Cookie, readCookie } from './cookies.ts';
+import { Cookie, cookieName, loopbackHttpPort, readCookie } from './cookies.ts';
 import { invalidArgument } from './errors.ts';
 import {
   checkId,
-  isLoopbackHttp,
   serializeAttributes,
   storeKey,
   toAccount,
@@ -48,8 +47,10 @@ export interface CookieOptions {
   name?: string;
   /**
    * Allow a plain (not Secure, not `__Host-`) cookie when — and only when — the app's origin for
-   * the request is `http://localhost`, `http://127.0.0.1` or `http://[::1]` (any port). For local
-   * development. Default false.
+   * the request is `http://localhost`, `http://127.0.0.1` or `http://[::1]` (any port). Its name
+   * carries the port (`latchkey_session_3000`), since browsers share cookies across the ports of
+   * a host. For local development only: any other program serving on the same host can still
+   * read and set these cookies. Default false.
    */
   insecureLocalhost?: boolean;
   sameSite?: 'lax' | 'strict';
@@ -316,17 +317,18 @@ export class Latchkey<
   // ---- requests and cookies ------------------------------------------------------------------
   // One input names the cookie: the app's origin for the request (docs/sessions.md#cookies).
 
-  /** Whether cookies for this origin may be the insecure localhost variant. */
-  #insecure(origin: string | URL | undefined): boolean {
-    return this.#insecureLocalhost && isLoopbackHttp(origin);
+  /** The origin's port when cookies for it are the insecure localhost variant, else `null`. */
+  #developmentPort(origin: string | URL | undefined): string | null {
+    return this.#insecureLocalhost ? loopbackHttpPort(origin) : null;
   }
 
   /**
-   * The session cookie's name for the app's origin: `__Host-<name>`, or the plain name for a
-   * loopback `http://` origin when `cookie.insecureLocalhost` is on (no origin: `__Host-`).
+   * The session cookie's name for the app's origin: `__Host-<name>`, or `<name>_<port>` for a
+   * loopback `http://` origin when `cookie.insecureLocalhost` is on (`latchkey_session_3000`;
+   * no origin: `__Host-`).
    */
   sessionCookieName(origin?: string | URL): string {
-    return this.#insecure(origin) ? this.cookieName : `__Host-${this.cookieName}`;
+    return cookieName(this.cookieName, this.#developmentPort(origin));
   }
 
   /** A `Set-Cookie` for the session, expiring with its idle expiry. */
@@ -345,7 +347,7 @@ export class Latchkey<
 
   #sessionCookie(value: string, expires: number, origin: string | URL | undefined): Cookie {
     return new Cookie(this.sessionCookieName(origin), value, {
-      secure: !this.#insecure(origin),
+      secure: this.#developmentPort(origin) === null,
       httpOnly: true,
       sameSite: this.#sameSite,
       path: '/',

@@ -29,23 +29,6 @@ export function serializeAttributes(name: string, value: unknown): string {
   return json;
 }
 
-/** Whether a URL is `http://` on localhost, 127.0.0.1 or [::1] (development cookies). */
-export function isLoopbackHttp(url: string | URL | undefined): boolean {
-  if (url === undefined) return false;
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    return false;
-  }
-  return (
-    parsed.protocol === 'http:' &&
-    (parsed.hostname === 'localhost' ||
-      parsed.hostname === '127.0.0.1' ||
-      parsed.hostname === '[::1]')
-  );
-}
-
 /** Throws `TypeError` unless `key` is a well-formed account key. */
 export function checkAccountKey(key: AccountKey): void {
   if (!key || typeof key !== 'object') invalidArgument('account', 'must be an object');

@@ -2,7 +2,7 @@
 // a flood of sign-in starts writes nothing to the store. The cookie is bound to the provider
 // (AAD and payload) and expires with the flow; single use is enforced at the callback by a
 // short-lived `flow-used` record keyed by the state.
-import { Cookie } from '../core/cookies.ts';
+import { Cookie, cookieName, loopbackHttpPort } from '../core/cookies.ts';
 import type { Sealer } from './seal.ts';
 import type { SignInExtension } from './sign-in-extension.ts';
 
@@ -33,20 +33,29 @@ export interface FlowState {
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
 const strOrNull = (v: unknown): v is string | null => v === null || str(v);
 
-/** The cookie's name: `__Host-` prefixed unless the app runs on insecure localhost. */
-export function flowCookieName(secure: boolean): string {
-  return secure ? '__Host-latchkey_flow' : 'latchkey_flow';
+/** Where a flow cookie is set: whether it is `Secure`, and the app's origin for the request. */
+export interface FlowCookieScope {
+  secure: boolean;
+  origin: string;
+}
+
+/**
+ * The cookie's name, by the session cookie's rule: `__Host-latchkey_flow`, or on insecure
+ * localhost `latchkey_flow_<port>`, so an app on another port neither reads nor plants it.
+ */
+export function flowCookieName(scope: FlowCookieScope): string {
+  return cookieName('latchkey_flow', scope.secure ? null : loopbackHttpPort(scope.origin));
 }
 
 /** Seals a flow into a `Set-Cookie` (SameSite=Lax: the callback is a cross-site navigation). */
 export async function createFlowCookie(
   sealer: Sealer,
   flow: FlowState,
-  secure: boolean,
+  scope: FlowCookieScope,
 ): Promise<Cookie> {
   const value = await sealer.seal(flow, `flow:${flow.providerId}`);
-  return new Cookie(flowCookieName(secure), value, {
-    secure,
+  return new Cookie(flowCookieName(scope), value, {
+    secure: scope.secure,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
@@ -55,9 +64,9 @@ export async function createFlowCookie(
 }
 
 /** A `Set-Cookie` that deletes the flow cookie. */
-export function createBlankFlowCookie(secure: boolean): Cookie {
-  return new Cookie(flowCookieName(secure), '', {
-    secure,
+export function createBlankFlowCookie(scope: FlowCookieScope): Cookie {
+  return new Cookie(flowCookieName(scope), '', {
+    secure: scope.secure,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',

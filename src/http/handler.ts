@@ -5,7 +5,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
-import { createBlankFlowCookie } from './flow-cookie.ts';
+import { createBlankFlowCookie, type FlowCookieScope } from './flow-cookie.ts';
 import { providerLogoutRoute } from './logout/routes.ts';
 import { resolveProviderLogout } from './logout/settings.ts';
 import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
@@ -133,7 +133,8 @@ async function handle(
   info: RequestInfo | undefined,
 ): Promise<Response> {
   let isCallback = false;
-  let secure = true;
+  // Where a failed callback clears its flow cookie (secure until the origin is known).
+  let scope: FlowCookieScope = { secure: true, origin: '' };
   try {
     if (request.url.length > MAX_URL) return errorResponse(414, 'invalid_request');
     const url = new URL(request.url);
@@ -144,7 +145,8 @@ async function handle(
       return errorResponse(404, 'not_found');
     }
     const origin = requestOrigin(h, request, url);
-    secure = h.auth.sessionCookieName(origin).startsWith('__Host-');
+    const secure = h.auth.sessionCookieName(origin).startsWith('__Host-');
+    scope = { secure, origin };
     const ctx: RequestContext = {
       request,
       url,
@@ -158,7 +160,7 @@ async function handle(
     return await route(h, ctx, first, second);
   } catch (error) {
     // The one error policy of every route, web or native; a failed callback still ends its flow.
-    return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(secure)] : []);
+    return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(scope)] : []);
   }
 }
 

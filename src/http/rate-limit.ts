@@ -1,6 +1,7 @@
 // Fixed-window rate limiting over the store's atomic counters, so every process behind a load
 // balancer shares one count. Counters are temporary records: they expire with their window.
 import type { Store } from '../store.ts';
+import { addressBucket, DEFAULT_IPV6_PREFIX } from './ip-address.ts';
 
 /** Limits per route group, per client address, per window. */
 export interface RateLimitOptions {
@@ -12,6 +13,12 @@ export interface RateLimitOptions {
   callback?: number;
   /** Token, device and other credential routes per window. Default 30. */
   token?: number;
+  /**
+   * IPv6 clients are counted per network of this many leading bits, since one client commonly
+   * holds a whole /64 (or more); an integer from 48 to 128. Default 64. IPv4 clients (and
+   * IPv4-mapped IPv6 addresses) are counted per address.
+   */
+  ipv6Prefix?: number;
 }
 
 /** A route group that is rate limited. */
@@ -31,8 +38,9 @@ export interface RateLimiter {
 }
 
 /**
- * Creates a limiter over `store.incrementCounter` (kind `rate-limit`).
- * @throws TypeError for non-positive limits or windows.
+ * Creates a limiter over `store.incrementCounter` (kind `rate-limit`). IPv6 clients are counted
+ * per `ipv6Prefix` network, IPv4 clients per address (see {@link addressBucket}).
+ * @throws TypeError for non-positive limits or windows, or an `ipv6Prefix` outside 48–128.
  */
 export function createRateLimiter(
   store: Store,
@@ -50,13 +58,17 @@ export function createRateLimiter(
       'latchkey: "rateLimit" needs a positive window and positive integer limits',
     );
   }
+  const ipv6Prefix = options.ipv6Prefix ?? DEFAULT_IPV6_PREFIX;
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 48 || ipv6Prefix > 128) {
+    throw new TypeError('latchkey: "rateLimit.ipv6Prefix" must be an integer from 48 to 128');
+  }
   return {
     async hit(group, clientAddress) {
       const t = now();
       const windowStart = t - (t % window);
       // The window start is part of the key, so a window never outlives its expiry even in a
-      // store that only purges lazily; the address is capped so a header cannot bloat keys.
-      const key = `${group}:${windowStart}:${clientAddress.slice(0, 64)}`;
+      // store that only purges lazily; the bucket is at most 64 characters of the address.
+      const key = `${group}:${windowStart}:${addressBucket(clientAddress, ipv6Prefix)}`;
       const { count, expiresAt } = await store.incrementCounter(
         'rate-limit',
         key,

@@ -35,16 +35,39 @@ export function requestOrigin(h: H, request: RequestLike, url?: URL): string {
   return (url ?? new URL(request.url)).origin;
 }
 
-/** The client's address for rate limiting; `unknown` when nothing names it. */
+/** The address every request whose client cannot be named is counted under. */
+export const UNKNOWN_CLIENT = 'unknown';
+
+// Handlers that already warned about a request without a client address (once each).
+const warned = new WeakSet<object>();
+
+/**
+ * The client's address for rate limiting: the app's `getClientAddress`, else (with `trustProxy`)
+ * the last `X-Forwarded-For` entry, else the socket address an adapter passed. When none names
+ * the client the request is counted under {@link UNKNOWN_CLIENT} — one bucket shared by every
+ * such request, so the limit still holds — and the first time, the logger is told why: on a
+ * bare `fetch(request)` with no adapter and no `getClientAddress` that is every request.
+ */
 export function clientAddress(h: H, request: Request, info: RequestInfo | undefined): string {
-  if (h.getClientAddress) return h.getClientAddress(request) ?? 'unknown';
-  if (h.trustProxy) {
-    // The last entry is the one our own proxy appended; earlier ones are the client's say-so.
-    const forwarded = request.headers.get('x-forwarded-for');
-    const last = forwarded?.slice(-256).split(',').pop()?.trim();
-    if (last) return last;
+  let address: string | null | undefined;
+  if (h.getClientAddress) address = h.getClientAddress(request);
+  else {
+    if (h.trustProxy) {
+      // The last entry is the one our own proxy appended; earlier ones are the client's say-so.
+      const forwarded = request.headers.get('x-forwarded-for');
+      address = forwarded?.slice(-256).split(',').pop()?.trim();
+    }
+    if (!address) address = info?.clientAddress;
   }
-  return info?.clientAddress ?? 'unknown';
+  if (address) return address;
+  if (h.limiter !== null && !warned.has(h)) {
+    warned.add(h);
+    h.logger.error(
+      'latchkey: a request has no client address; such requests share one rate-limit bucket. Use an adapter, pass getClientAddress, or set trustProxy behind your own proxy.',
+      { code: 'client_address_unknown' },
+    );
+  }
+  return UNKNOWN_CLIENT;
 }
 
 /** Whether a query parameter is repeated (a classic way to smuggle a second value past checks). */

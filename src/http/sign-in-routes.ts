@@ -72,7 +72,7 @@ export async function startRoute(
     ext,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
-  const cookie = await createFlowCookie(h.sealer, flow, ctx.secure);
+  const cookie = await createFlowCookie(h.sealer, flow, ctx);
   return redirect(request.url.href, [cookie]);
 }
 
@@ -87,7 +87,7 @@ export async function callbackRoute(
   ctx: RequestContext,
   provider: OAuthProvider,
 ): Promise<Response> {
-  const clear = createBlankFlowCookie(ctx.secure);
+  const clear = createBlankFlowCookie(ctx);
   let ext: unknown = null;
   const fail = async (code: string): Promise<Response> => {
     // An app or device waiting for an answer is told, rather than left to time out.
@@ -101,7 +101,7 @@ export async function callbackRoute(
   const params = ctx.url.searchParams;
   const flow = await openFlowCookie(
     h.sealer,
-    readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx.secure)),
+    readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx)),
     provider.id,
     h.auth.now(),
     h.extension,

@@ -1,8 +1,10 @@
 /**
  * Short-lived records and counters: flow state, one-time codes, device codes, leases and
  * rate-limit windows. `kind` is a keyspace, so a key of one kind is never found as another.
- * Expired records are never returned. Failures throw `StoreError` with the driver's error as
- * `cause`.
+ * Expired records are never returned, and a store removes them by itself — the engine's own TTL
+ * where it has one (Redis), else amortised, bounded sweeps on writes that add records (never on
+ * reads) — so storage stays bounded without the app scheduling anything (docs/stores.md).
+ * Failures throw `StoreError` with the driver's error as `cause`.
  */
 export interface ShortLivedStore {
   /** Writes a record, replacing any record under the same kind and key. */

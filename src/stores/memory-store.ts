@@ -2,6 +2,7 @@ import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
 import type { AccountTokensUpdate, Store } from '../store.ts';
+import { ExpirySweeper } from './expiry-sweep.ts';
 
 const accountKey = (key: Required<AccountKey>): string =>
   JSON.stringify([key.providerId, key.issuer, key.providerUserId]);
@@ -16,9 +17,35 @@ export class MemoryStore implements Store {
   readonly #sessions = new Map<string, SessionRow>();
   readonly #temps = new Map<string, { value: string; expiresAt: number }>();
   readonly #now: () => number;
+  readonly #sweeper: ExpirySweeper;
+  /** Where the last sweep stopped: a Map iterator survives deletions and sees new entries. */
+  #cursor: Iterator<[string, { expiresAt: number }]> | null = null;
 
   constructor(options?: { now?: () => number }) {
     this.#now = options?.now ?? Date.now;
+    this.#sweeper = new ExpirySweeper((now, limit) => this.#sweepTemps(now, limit), this.#now);
+  }
+
+  /**
+   * Deletes up to `limit` expired records, looking at no more than four times as many entries,
+   * resuming where the last sweep stopped (records that live long do not hide expired ones).
+   */
+  #sweepTemps(now: number, limit: number): number {
+    let deleted = 0;
+    for (let seen = 0; seen < 4 * limit && deleted < limit; seen++) {
+      this.#cursor ??= this.#temps.entries();
+      const next = this.#cursor.next();
+      if (next.done) {
+        this.#cursor = null;
+        break;
+      }
+      const [key, record] = next.value;
+      if (record.expiresAt <= now) {
+        this.#temps.delete(key);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
@@ -160,11 +187,13 @@ export class MemoryStore implements Store {
 
   async setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void> {
     this.#temps.set(`${kind}\u0000${key}`, { value, expiresAt });
+    await this.#sweeper.afterWrite();
   }
 
   async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
     if (this.#live(kind, key)) return false;
     this.#temps.set(`${kind}\u0000${key}`, { value, expiresAt });
+    await this.#sweeper.afterWrite();
     return true;
   }
 
@@ -191,6 +220,7 @@ export class MemoryStore implements Store {
     const record = this.#live(kind, key);
     if (!record) {
       this.#temps.set(`${kind}\u0000${key}`, { value: '1', expiresAt });
+      await this.#sweeper.afterWrite();
       return { count: 1, expiresAt };
     }
     record.value = String(Number(record.value) + 1);
@@ -210,6 +240,11 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  /** How many short-lived records are held, live or expired-but-not-yet-swept (tests, metrics). */
+  get temporaryRecordCount(): number {
+    return this.#temps.size;
+  }
 }
 
 /** Creates an in-memory store (tests, demos). */

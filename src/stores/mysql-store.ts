@@ -129,6 +129,16 @@ export class MysqlStore extends SqlStore {
     return errnoOf(error) === ER_DUP_ENTRY;
   }
 
+  // A single-table DELETE takes LIMIT; the limit is inlined (a bound LIMIT is refused by some
+  // servers when the driver sends the number as a double).
+  protected async sweepTemps(now: number, limit: number): Promise<number> {
+    const { affected } = await this.driver.run(
+      `DELETE FROM ${this.tables.temp} WHERE expires_at <= ? LIMIT ${Math.trunc(limit)}`,
+      [now],
+    );
+    return affected;
+  }
+
   protected isForeignKeyViolation(error: unknown): boolean {
     return errnoOf(error) === ER_NO_REFERENCED_ROW_2;
   }
@@ -155,6 +165,7 @@ export class MysqlStore extends SqlStore {
     } catch (error) {
       throw this.fail('setTemp', error);
     }
+    await this.afterTempWrite();
   }
 
   async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
@@ -171,11 +182,12 @@ export class MysqlStore extends SqlStore {
         `INSERT INTO ${t} (kind, \`key\`, value, expires_at) VALUES (?, ?, ?, ?)`,
         [kind, key, value, expiresAt],
       );
-      return true;
     } catch (error) {
       if (this.isUniqueViolation(error)) return false;
       throw this.fail('addTemp', error);
     }
+    await this.afterTempWrite();
+    return true;
   }
 
   async takeTemp(kind: string, key: string): Promise<string | null> {
@@ -204,8 +216,9 @@ export class MysqlStore extends SqlStore {
   ): Promise<{ count: number; expiresAt: number }> {
     const t = this.tables.temp;
     const now = this.now();
+    let counted: { count: number; expiresAt: number };
     try {
-      return await this.driver.transaction(async (tx) => {
+      counted = await this.driver.transaction(async (tx) => {
         // Assignments run left to right: `value` is computed while `expires_at` is still old.
         await tx.run(
           `INSERT INTO ${t} (kind, \`key\`, value, expires_at) VALUES (?, ?, '1', ?) ON DUPLICATE KEY UPDATE value = IF(expires_at <= ?, '1', CAST(value AS UNSIGNED) + 1), expires_at = IF(expires_at <= ?, VALUES(expires_at), expires_at)`,
@@ -221,6 +234,8 @@ export class MysqlStore extends SqlStore {
     } catch (error) {
       throw this.fail('incrementCounter', error);
     }
+    if (counted.count === 1) await this.afterTempWrite();
+    return counted;
   }
 }
 

@@ -123,6 +123,18 @@ export class PostgresStore extends SqlStore {
     return codeOf(error) === '23505';
   }
 
+  // PostgreSQL has no DELETE … LIMIT: the batch is picked through the expires_at index. The
+  // outer `expires_at` test is re-checked on a row a concurrent write just renewed, so a record
+  // re-added meanwhile is never swept.
+  protected async sweepTemps(now: number, limit: number): Promise<number> {
+    const t = this.tables.temp;
+    const { affected } = await this.driver.run(
+      `DELETE FROM ${t} WHERE expires_at <= ? AND (kind, "key") IN (SELECT kind, "key" FROM ${t} WHERE expires_at <= ? LIMIT ${Math.trunc(limit)})`,
+      [now, now],
+    );
+    return affected;
+  }
+
   protected isForeignKeyViolation(error: unknown): boolean {
     return codeOf(error) === '23503';
   }
@@ -149,20 +161,24 @@ export class PostgresStore extends SqlStore {
     } catch (error) {
       throw this.fail('setTemp', error);
     }
+    await this.afterTempWrite();
   }
 
   async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
     const t = this.tables.temp;
+    let added: boolean;
     try {
       // One statement: a live record makes the conflict update's WHERE false (0 rows).
       const { affected } = await this.driver.run(
         `INSERT INTO ${t} AS t (kind, "key", value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, "key") DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at WHERE t.expires_at <= ?`,
         [kind, key, value, expiresAt, this.now()],
       );
-      return affected > 0;
+      added = affected > 0;
     } catch (error) {
       throw this.fail('addTemp', error);
     }
+    if (added) await this.afterTempWrite();
+    return added;
   }
 
   async takeTemp(kind: string, key: string): Promise<string | null> {
@@ -186,16 +202,19 @@ export class PostgresStore extends SqlStore {
   ): Promise<{ count: number; expiresAt: number }> {
     const t = this.tables.temp;
     const now = this.now();
+    let counted: { count: number; expiresAt: number };
     try {
       const { rows } = await this.driver.run(
         `INSERT INTO ${t} AS t (kind, "key", value, expires_at) VALUES (?, ?, '1', ?) ON CONFLICT (kind, "key") DO UPDATE SET value = CASE WHEN t.expires_at <= ? THEN '1' ELSE (t.value::bigint + 1)::text END, expires_at = CASE WHEN t.expires_at <= ? THEN EXCLUDED.expires_at ELSE t.expires_at END RETURNING value, expires_at`,
         [kind, key, expiresAt, now, now],
       );
       const row = rows[0]!;
-      return { count: Number(row.value), expiresAt: Number(row.expires_at) };
+      counted = { count: Number(row.value), expiresAt: Number(row.expires_at) };
     } catch (error) {
       throw this.fail('incrementCounter', error);
     }
+    if (counted.count === 1) await this.afterTempWrite();
+    return counted;
   }
 }
 

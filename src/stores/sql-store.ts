@@ -29,6 +29,7 @@ import {
   type SqlDialectName,
   type TableNames,
 } from './migrations.ts';
+import { ExpirySweeper } from './expiry-sweep.ts';
 
 /** One statement's outcome: rows for queries, the affected-row count for writes. */
 export interface SqlResult {
@@ -73,6 +74,7 @@ export abstract class SqlStore implements Store {
   /** The quoted name of the temp table's `key` column (reserved in MySQL). */
   protected readonly keyColumn: string;
   abstract readonly dialect: SqlDialectName;
+  readonly #sweeper: ExpirySweeper;
 
   constructor(driver: SqlDriver, dialect: SqlDialectName, options: SqlStoreOptions = {}) {
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
@@ -80,6 +82,15 @@ export abstract class SqlStore implements Store {
     this.tables = tableNames(dialect, this.tablePrefix);
     this.keyColumn = quoteIdentifier(dialect, 'key');
     this.now = options.now ?? Date.now;
+    this.#sweeper = new ExpirySweeper((now, limit) => this.sweepTemps(now, limit), this.now);
+  }
+
+  /**
+   * Counts a write that added a short-lived record; every so often it deletes one bounded batch
+   * of expired records (see `expiry-sweep.ts`). Never throws.
+   */
+  protected afterTempWrite(): Promise<void> {
+    return this.#sweeper.afterWrite();
   }
 
   /** Whether a driver error is a unique-key violation. */
@@ -90,6 +101,8 @@ export abstract class SqlStore implements Store {
   protected abstract withMigrationLock<T>(fn: (conn: SqlExecutor) => Promise<T>): Promise<T>;
   /** Whether DDL is transactional (PostgreSQL): each migration then commits as a whole. */
   protected abstract readonly transactionalDdl: boolean;
+  /** Deletes at most `limit` temp records expired at `now`; returns how many went. */
+  protected abstract sweepTemps(now: number, limit: number): Promise<number>;
 
   abstract addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean>;
   abstract takeTemp(kind: string, key: string): Promise<string | null>;

@@ -25,6 +25,7 @@ import {
   tableNames,
   type MigrationResult,
 } from './migrations.ts';
+import { ExpirySweeper } from './expiry-sweep.ts';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -75,6 +76,7 @@ export class SqliteStore implements Store {
   readonly #owned: boolean;
   readonly #now: () => number;
   readonly #s: Record<string, StatementSync>;
+  readonly #sweeper: ExpirySweeper;
 
   /**
    * @throws TypeError on a bad `tablePrefix`.
@@ -104,6 +106,10 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw storeError('open', error);
     }
+    this.#sweeper = new ExpirySweeper(
+      (now, limit) => Number(this.#s.sweepTemps!.run(now, limit).changes),
+      this.#now,
+    );
   }
 
   #prepare(): Record<string, StatementSync> {
@@ -147,6 +153,10 @@ export class SqliteStore implements Store {
         `DELETE FROM ${t.session} WHERE expires_at <= ? OR absolute_expires_at <= ?`,
       ),
       deleteExpiredTemps: p(`DELETE FROM ${t.temp} WHERE expires_at <= ?`),
+      // One bounded batch through the expires_at index (DELETE … LIMIT is a compile option).
+      sweepTemps: p(
+        `DELETE FROM ${t.temp} WHERE (kind, "key") IN (SELECT kind, "key" FROM ${t.temp} WHERE expires_at <= ? LIMIT ?)`,
+      ),
       setTemp: p(
         `INSERT INTO ${t.temp} (kind, "key", value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, "key") DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
       ),
@@ -414,14 +424,18 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw storeError('setTemp', error);
     }
+    await this.#sweeper.afterWrite();
   }
 
   async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
+    let added: boolean;
     try {
-      return Number(this.#s.addTemp!.run(kind, key, value, expiresAt, this.#now()).changes) > 0;
+      added = Number(this.#s.addTemp!.run(kind, key, value, expiresAt, this.#now()).changes) > 0;
     } catch (error) {
       throw storeError('addTemp', error);
     }
+    if (added) await this.#sweeper.afterWrite();
+    return added;
   }
 
   async getTemp(kind: string, key: string): Promise<string | null> {
@@ -457,13 +471,17 @@ export class SqliteStore implements Store {
     key: string,
     expiresAt: number,
   ): Promise<{ count: number; expiresAt: number }> {
+    let counted: { count: number; expiresAt: number };
     try {
       const now = this.#now();
       const row = this.#s.incrementCounter!.get(kind, key, expiresAt, now, now)!;
-      return { count: Number(row.value), expiresAt: Number(row.expires_at) };
+      counted = { count: Number(row.value), expiresAt: Number(row.expires_at) };
     } catch (error) {
       throw storeError('incrementCounter', error);
     }
+    // A count of 1 is a new window: a record added (or an expired one reused).
+    if (counted.count === 1) await this.#sweeper.afterWrite();
+    return counted;
   }
 
   async deleteExpired(now: number): Promise<number> {
