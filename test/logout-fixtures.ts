@@ -196,7 +196,7 @@ export async function signInThroughApp(world: LogoutWorld, browser: HandBrowser)
   if (!visited.some((u) => u.startsWith(`${world.rp}/auth/local/callback`))) {
     throw new Error(`the sign-in did not come back: ${visited.join(' → ')}`);
   }
-  const token = browser.jar(world.rp).cookies.get('latchkey_session');
+  const token = browser.jar(world.rp).cookies.get(world.auth.sessionCookieName(world.rp));
   if (!token) throw new Error('no session cookie after sign-in');
   return token;
 }
