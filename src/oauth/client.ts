@@ -208,7 +208,8 @@ export class OAuthClient {
         options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
       );
       const claims = await this.validateIdToken(as, response, result);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      const fields = result as TokenResponseFields;
+      return tokensFromResponse(fields, date, this.#now(), claims, options.scopes ?? null);
     } catch (error) {
       throw toOAuthError(error, 'code exchange');
     }

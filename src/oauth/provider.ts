@@ -10,8 +10,19 @@ export interface OAuthTokens {
   accessTokenExpiresAt: Date | null;
   /** From `refresh_token_expires_in` (GitHub Apps) where present. */
   refreshTokenExpiresAt: Date | null;
-  /** Granted scopes (GitHub's comma-separated list is split too). */
+  /**
+   * Granted scopes (GitHub's comma-separated list is split too). When the response leaves
+   * `scope` out — RFC 6749 §5.1 allows it when the grant equals the request — these are the
+   * scopes requested (the code exchange's `scopes` option), or `[]` where latchkey does not know
+   * them (a bare refresh: the token vault then keeps the refreshed set's scopes).
+   */
   scopes: string[];
+  /**
+   * Whether the provider listed the granted scopes. `true`: `scopes` is what the token response
+   * said, so an empty list means it granted none. `false`: the response said nothing about
+   * scopes, and `scopes` is what RFC 6749 says applies (the requested or the previous ones).
+   */
+  scopesReported: boolean;
   idToken: string | null;
   /** Validated ID token claims (OIDC), or `null`. */
   idTokenClaims: Record<string, unknown> | null;
@@ -54,6 +65,12 @@ export interface ValidateAuthorizationCodeOptions {
   redirectURI: string;
   codeVerifier: string | null;
   nonce: string | null;
+  /**
+   * The scopes requested with this flow's authorization URL: the granted scopes when the token
+   * response leaves `scope` out (RFC 6749 §5.1). Without it such a response yields `scopes: []`
+   * with `scopesReported: false`.
+   */
+  scopes?: readonly string[];
 }
 
 /**
