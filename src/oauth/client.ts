@@ -14,15 +14,21 @@ import type {
   ProviderConfig,
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';
+import {
+  checkPrivateKey,
+  clientAuthentication,
+  importPrivateKey,
+  resolveClientAuthMethod,
+  type ClientAuthMethod,
+  type SigningKey,
+} from './client-auth.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
 import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
 
 export { checkCallbackState } from './callback.ts';
 export { checkEndpoint, isLoopbackURL, readJSON, requestOptions } from './transport.ts';
 export type { RequestOptions } from './transport.ts';
-
-/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type { ClientAuthMethod, ClientPrivateKey } from './client-auth.ts';
 
 /**
  * Options shared by every OAuth 2.0 / OIDC client: the provider configuration's client fields
@@ -30,9 +36,12 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
  */
 export interface OAuthClientOptions extends Pick<
   ProviderConfig,
-  'clientId' | 'clientSecret' | 'pkce' | 'fetch' | 'timeout'
+  'clientId' | 'clientSecret' | 'clientPrivateKey' | 'pkce' | 'fetch' | 'timeout'
 > {
-  /** Default `client_secret_basic` with a secret, `none` without. */
+  /**
+   * Default `client_secret_basic` with a secret, else `private_key_jwt` with a
+   * `clientPrivateKey`, else `none`. Used by the token, PAR and revocation requests.
+   */
   clientAuthMethod?: ClientAuthMethod;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
@@ -61,6 +70,7 @@ export class OAuthClient {
   #metadata: Promise<oauth.AuthorizationServer> | null = null;
   readonly #client: oauth.Client;
   readonly #auth: oauth.ClientAuth;
+  readonly #signingKey: (() => Promise<SigningKey>) | null;
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #now: () => number;
@@ -77,20 +87,18 @@ export class OAuthClient {
       throw new TypeError('latchkey: "clientId" must be a non-empty string');
     }
     const secret = options.clientSecret ?? null;
-    const method = options.clientAuthMethod ?? (secret ? 'client_secret_basic' : 'none');
-    if (method !== 'none' && !secret) {
-      throw new TypeError(`latchkey: "clientSecret" is required for ${method}`);
-    }
+    const privateKey = options.clientPrivateKey;
+    checkPrivateKey('clientPrivateKey', privateKey);
+    const method = resolveClientAuthMethod(options.clientAuthMethod, secret, privateKey);
+    let imported: Promise<SigningKey> | null = null;
+    this.#signingKey = privateKey
+      ? () => (imported ??= importPrivateKey('clientPrivateKey', privateKey))
+      : null;
     this.clientId = options.clientId;
     this.pkce = options.pkce ?? true;
     this.#load = typeof metadata === 'function' ? metadata : async () => metadata;
     this.#client = { client_id: options.clientId };
-    this.#auth =
-      method === 'none'
-        ? oauth.None()
-        : method === 'client_secret_post'
-          ? oauth.ClientSecretPost(secret!)
-          : oauth.ClientSecretBasic(secret!);
+    this.#auth = clientAuthentication(method, secret, this.#signingKey);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;

@@ -1,5 +1,5 @@
 export { OAuthClient, checkCallbackState, isLoopbackURL } from './client.ts';
-export type { ClientAuthMethod, OAuthClientOptions } from './client.ts';
+export type { ClientAuthMethod, ClientPrivateKey, OAuthClientOptions } from './client.ts';
 export { OIDCClient } from './oidc-client.ts';
 export type { OIDCClientOptions } from './oidc-client.ts';
 export { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from './errors.ts';

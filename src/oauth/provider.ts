@@ -1,5 +1,6 @@
 // The contract between the flow engine / routes and each provider. A provider is data plus
 // small functions over the generic OAuth 2.0 / OIDC client (oauth4webapi underneath).
+import type { ClientPrivateKey } from './client-auth.ts';
 
 /** Tokens from a token endpoint response. */
 export interface OAuthTokens {
@@ -81,6 +82,11 @@ export interface ProviderConfig {
   clientId: string;
   /** Absent for public clients (PKCE only), where the provider allows them. */
   clientSecret?: string | null;
+  /**
+   * The client's private key (JWK or PKCS#8 PEM) for `private_key_jwt` client authentication
+   * (RFC 7523) and signed request objects; see docs/enterprise-oidc.md.
+   */
+  clientPrivateKey?: ClientPrivateKey;
   /** Scopes to request by default; each provider documents its own default. */
   scopes?: readonly string[];
   /** Scopes a `?scope=` override may ask for. Default: `scopes`. */
