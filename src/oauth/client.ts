@@ -4,7 +4,6 @@ import { checkCallbackState } from './callback.ts';
 import {
   OAuthCallbackError,
   OAuthRequestError,
-  OAuthResponseError,
   toOAuthError,
 } from './errors.ts';
 import type {
@@ -22,6 +21,7 @@ import {
   type ClientAuthMethod,
   type SigningKey,
 } from './client-auth.ts';
+import { authorizationURL } from './authorization-request.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
 import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
 
@@ -36,7 +36,13 @@ export type { ClientAuthMethod, ClientPrivateKey } from './client-auth.ts';
  */
 export interface OAuthClientOptions extends Pick<
   ProviderConfig,
-  'clientId' | 'clientSecret' | 'clientPrivateKey' | 'pkce' | 'fetch' | 'timeout'
+  | 'clientId'
+  | 'clientSecret'
+  | 'clientPrivateKey'
+  | 'pkce'
+  | 'pushedAuthorizationRequests'
+  | 'fetch'
+  | 'timeout'
 > {
   /**
    * Default `client_secret_basic` with a secret, else `private_key_jwt` with a
@@ -57,6 +63,8 @@ const RESERVED = new Set([
   'redirect_uri',
   'response_type',
   'scope',
+  'request',
+  'request_uri',
 ]);
 
 /**
@@ -71,6 +79,7 @@ export class OAuthClient {
   readonly #client: oauth.Client;
   readonly #auth: oauth.ClientAuth;
   readonly #signingKey: (() => Promise<SigningKey>) | null;
+  readonly #pushed: boolean | undefined;
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #now: () => number;
@@ -99,6 +108,7 @@ export class OAuthClient {
     this.#load = typeof metadata === 'function' ? metadata : async () => metadata;
     this.#client = { client_id: options.clientId };
     this.#auth = clientAuthentication(method, secret, this.#signingKey);
+    this.#pushed = options.pushedAuthorizationRequests;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -133,8 +143,9 @@ export class OAuthClient {
 
   /**
    * Creates the authorization URL with a fresh state (256 bits), PKCE S256 unless turned off,
-   * and a nonce when asked.
+   * and a nonce when asked — pushed to the provider first (PAR) when configured or required.
    * @throws TypeError when `params` tries to set a parameter latchkey owns
+   * @throws OAuthRequestError when the provider refuses a pushed request
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
    */
   async createAuthorizationURL(
@@ -143,28 +154,31 @@ export class OAuthClient {
     const redirectURI = URL.parse(options.redirectURI);
     if (redirectURI === null) throw new TypeError('latchkey: "redirectURI" must be a URL');
     const as = await this.metadata();
-    if (!as.authorization_endpoint) {
-      throw new OAuthResponseError('The provider metadata has no authorization_endpoint');
-    }
-    const url = new URL(as.authorization_endpoint);
+    const params = new URLSearchParams();
     for (const [key, value] of Object.entries(options.params ?? {})) {
       if (RESERVED.has(key)) throw new TypeError(`latchkey: "params.${key}" is set by latchkey`);
-      url.searchParams.set(key, value);
+      params.set(key, value);
     }
     const state = oauth.generateRandomState();
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', this.clientId);
-    url.searchParams.set('redirect_uri', redirectURI.href);
-    if (options.scopes.length > 0) url.searchParams.set('scope', options.scopes.join(' '));
-    url.searchParams.set('state', state);
+    params.set('response_type', 'code');
+    params.set('client_id', this.clientId);
+    params.set('redirect_uri', redirectURI.href);
+    if (options.scopes.length > 0) params.set('scope', options.scopes.join(' '));
+    params.set('state', state);
     let codeVerifier: string | null = null;
     if (this.pkce) {
       codeVerifier = oauth.generateRandomCodeVerifier();
-      url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
-      url.searchParams.set('code_challenge_method', 'S256');
+      params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+      params.set('code_challenge_method', 'S256');
     }
     const nonce = options.nonce ? oauth.generateRandomNonce() : null;
-    if (nonce !== null) url.searchParams.set('nonce', nonce);
+    if (nonce !== null) params.set('nonce', nonce);
+    const url = await authorizationURL(as, params, {
+      pushed: this.#pushed,
+      client: this.clientFor(as),
+      auth: this.#auth,
+      options: (endpoint) => this.options(endpoint),
+    });
     return { url, state, codeVerifier, nonce };
   }
 

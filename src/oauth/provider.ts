@@ -93,6 +93,12 @@ export interface ProviderConfig {
   allowedScopes?: readonly string[];
   /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
   pkce?: boolean;
+  /**
+   * Pushed Authorization Requests (RFC 9126): the authorization parameters are POSTed to the
+   * provider first and the browser carries only `client_id` and a one-time `request_uri`.
+   * Default: on exactly when the provider's metadata sets `require_pushed_authorization_requests`.
+   */
+  pushedAuthorizationRequests?: boolean;
   /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
   fetch?: typeof fetch;
   /** Per-request timeout in milliseconds. Default 10 000. */
