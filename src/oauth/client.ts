@@ -1,11 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { LatchkeyError } from '../core/errors.ts';
 import { checkCallbackState } from './callback.ts';
-import {
-  OAuthCallbackError,
-  OAuthRequestError,
-  toOAuthError,
-} from './errors.ts';
+import { OAuthCallbackError, OAuthRequestError, toOAuthError } from './errors.ts';
 import type {
   AuthorizationRequest,
   CreateAuthorizationURLOptions,
