@@ -3,6 +3,7 @@
 // one-time `request_uri`, and optionally signed as a request object (JAR, RFC 9101).
 import * as oauth from 'oauth4webapi';
 import { LatchkeyError } from '../core/errors.ts';
+import type { SigningKey } from './client-auth.ts';
 import { OAuthResponseError, toOAuthError } from './errors.ts';
 import type { RequestOptions } from './transport.ts';
 
@@ -13,6 +14,12 @@ export interface RequestDelivery {
    * metadata sets `require_pushed_authorization_requests` (then PAR is used regardless).
    */
   pushed: boolean | undefined;
+  /**
+   * Signed request objects (JAR): `true` always, `false`/absent only when the provider's metadata
+   * sets `require_signed_request_object`. Needs `signingKey`.
+   */
+  signed: boolean | undefined;
+  signingKey: (() => Promise<SigningKey>) | null;
   client: oauth.Client;
   auth: oauth.ClientAuth;
   options: (endpoint: string | undefined) => RequestOptions;
@@ -45,6 +52,9 @@ export async function authorizationURL(
     throw new OAuthResponseError('The provider metadata has no authorization_endpoint');
   }
   const url = new URL(as.authorization_endpoint);
+  if (delivery.signed === true || as.require_signed_request_object === true) {
+    params = await requestObject(as, params, delivery);
+  }
   if (!usesPAR(as, delivery.pushed)) {
     for (const [key, value] of params) url.searchParams.set(key, value);
     return url;
@@ -66,4 +76,28 @@ export async function authorizationURL(
   url.searchParams.set('client_id', delivery.client.client_id);
   url.searchParams.set('request_uri', pushed.request_uri);
   return url;
+}
+
+/**
+ * Replaces the parameters with a request object signed with the client's key (`iss`, `aud`,
+ * `iat`, `exp`, `jti` set by oauth4webapi): the provider then trusts only what the JWT says.
+ * @throws LatchkeyError `config` without a client key
+ * @see https://www.rfc-editor.org/rfc/rfc9101#section-4
+ */
+async function requestObject(
+  as: oauth.AuthorizationServer,
+  params: URLSearchParams,
+  delivery: RequestDelivery,
+): Promise<URLSearchParams> {
+  if (delivery.signingKey === null) {
+    throw new LatchkeyError('config', 'Signed request objects need a "clientPrivateKey"');
+  }
+  const key = await delivery.signingKey();
+  let jwt: string;
+  try {
+    jwt = await oauth.issueRequestObject(as, delivery.client, params, key);
+  } catch (error) {
+    throw toOAuthError(error, 'request object signing');
+  }
+  return new URLSearchParams({ client_id: delivery.client.client_id, request: jwt });
 }

@@ -37,6 +37,7 @@ export interface OAuthClientOptions extends Pick<
   | 'clientPrivateKey'
   | 'pkce'
   | 'pushedAuthorizationRequests'
+  | 'requestObjects'
   | 'fetch'
   | 'timeout'
 > {
@@ -76,6 +77,7 @@ export class OAuthClient {
   readonly #auth: oauth.ClientAuth;
   readonly #signingKey: (() => Promise<SigningKey>) | null;
   readonly #pushed: boolean | undefined;
+  readonly #signed: boolean | undefined;
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #now: () => number;
@@ -105,6 +107,10 @@ export class OAuthClient {
     this.#client = { client_id: options.clientId };
     this.#auth = clientAuthentication(method, secret, this.#signingKey);
     this.#pushed = options.pushedAuthorizationRequests;
+    if (options.requestObjects === true && !privateKey) {
+      throw new TypeError('latchkey: "requestObjects" needs a "clientPrivateKey" to sign with');
+    }
+    this.#signed = options.requestObjects;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -171,6 +177,8 @@ export class OAuthClient {
     if (nonce !== null) params.set('nonce', nonce);
     const url = await authorizationURL(as, params, {
       pushed: this.#pushed,
+      signed: this.#signed,
+      signingKey: this.#signingKey,
       client: this.clientFor(as),
       auth: this.#auth,
       options: (endpoint) => this.options(endpoint),

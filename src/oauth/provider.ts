@@ -99,6 +99,12 @@ export interface ProviderConfig {
    * Default: on exactly when the provider's metadata sets `require_pushed_authorization_requests`.
    */
   pushedAuthorizationRequests?: boolean;
+  /**
+   * Signed request objects (JAR, RFC 9101): the authorization parameters travel as one JWT signed
+   * with `clientPrivateKey`. Default: on exactly when the provider's metadata sets
+   * `require_signed_request_object`.
+   */
+  requestObjects?: boolean;
   /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
   fetch?: typeof fetch;
   /** Per-request timeout in milliseconds. Default 10 000. */
