@@ -293,6 +293,7 @@ describe('sealed token sets', () => {
       refreshTokenExpiresAt: null,
       scopes: [],
       scopesReported: true,
+      dpopKey: null,
     };
     assert.deepEqual(decodeTokenSet(encodeTokenSet(set)), set);
     const assumed = { ...set, scopes: ['x'], scopesReported: false };

@@ -18,6 +18,14 @@ import {
   type SigningKey,
 } from './client-auth.ts';
 import { authorizationURL } from './authorization-request.ts';
+import {
+  DPoPHandles,
+  generateDPoPKey,
+  presentationKey,
+  requireBound,
+  withNonceRetry,
+  type DPoPKey,
+} from './dpop.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
 import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
 
@@ -25,6 +33,19 @@ export { checkCallbackState } from './callback.ts';
 export { checkEndpoint, isLoopbackURL, readJSON, requestOptions } from './transport.ts';
 export type { RequestOptions } from './transport.ts';
 export type { ClientAuthMethod, ClientPrivateKey } from './client-auth.ts';
+
+/** Options of {@link OAuthClient.refreshAccessToken}. */
+export interface RefreshOptions {
+  /** The DPoP key the tokens being refreshed are bound to (RFC 9449 §5). */
+  dpopKey?: DPoPKey | null;
+}
+
+/** Tokens issued against a DPoP proof carry its key; they must have been bound to it. */
+function bindTokens(tokens: OAuthTokens, key: DPoPKey | null): OAuthTokens {
+  if (key === null) return tokens;
+  requireBound(tokens.tokenType);
+  return { ...tokens, dpopKey: key };
+}
 
 /**
  * Options shared by every OAuth 2.0 / OIDC client: the provider configuration's client fields
@@ -38,6 +59,7 @@ export interface OAuthClientOptions extends Pick<
   | 'pkce'
   | 'pushedAuthorizationRequests'
   | 'requestObjects'
+  | 'dpop'
   | 'fetch'
   | 'timeout'
 > {
@@ -78,6 +100,8 @@ export class OAuthClient {
   readonly #signingKey: (() => Promise<SigningKey>) | null;
   readonly #pushed: boolean | undefined;
   readonly #signed: boolean | undefined;
+  readonly #bindTokens: boolean;
+  readonly #dpop = new DPoPHandles();
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #now: () => number;
@@ -111,6 +135,7 @@ export class OAuthClient {
       throw new TypeError('latchkey: "requestObjects" needs a "clientPrivateKey" to sign with');
     }
     this.#signed = options.requestObjects;
+    this.#bindTokens = options.dpop === true;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -131,6 +156,20 @@ export class OAuthClient {
   /** Replaces the cached metadata object (used to drop oauth4webapi's JWKS cache on rotation). */
   protected replaceMetadata(as: oauth.AuthorizationServer): void {
     this.#metadata = Promise.resolve(as);
+  }
+
+  /**
+   * The DPoP key and handle for a token request: the given key (a refresh of bound tokens), a
+   * new key when this client binds tokens, else none.
+   */
+  async #dpopFor(
+    as: oauth.AuthorizationServer,
+    key: DPoPKey | null,
+  ): Promise<{ key: DPoPKey; handle: oauth.DPoPHandle } | null> {
+    if (key === null && !this.#bindTokens) return null;
+    const fresh = key === null ? await generateDPoPKey() : null;
+    const used = key ?? fresh!.key;
+    return { key: used, handle: await this.#dpop.get(this.clientFor(as), used, fresh?.pair) };
   }
 
   /** The oauth4webapi client metadata for a call; OIDC adds the expected ID token alg. */
@@ -217,25 +256,30 @@ export class OAuthClient {
     const client = this.clientFor(as);
     try {
       const callback = oauth.validateAuthResponse(as, client, params, options.expectedState);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        this.#auth,
-        callback,
-        options.redirectURI,
-        this.pkce ? options.codeVerifier! : oauth.nopkce,
-        this.options(as.token_endpoint),
-      );
-      const date = response.headers.get('date');
-      const result = await oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        response,
-        options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
-      );
+      const dpop = await this.#dpopFor(as, null);
+      const { response, result } = await withNonceRetry(async () => {
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          this.#auth,
+          callback,
+          options.redirectURI,
+          this.pkce ? options.codeVerifier! : oauth.nopkce,
+          { ...this.options(as.token_endpoint), DPoP: dpop?.handle },
+        );
+        const result = await oauth.processAuthorizationCodeResponse(
+          as,
+          client,
+          response,
+          options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
+        );
+        return { response, result };
+      });
       const claims = await this.validateIdToken(as, response, result);
       const fields = result as TokenResponseFields;
-      return tokensFromResponse(fields, date, this.#now(), claims, options.scopes ?? null);
+      const date = response.headers.get('date');
+      const tokens = tokensFromResponse(fields, date, this.#now(), claims, options.scopes ?? null);
+      return bindTokens(tokens, dpop?.key ?? null);
     } catch (error) {
       throw toOAuthError(error, 'code exchange');
     }
@@ -259,11 +303,12 @@ export class OAuthClient {
    * @throws OAuthResponseError on an invalid response
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
    */
-  async refreshAccessToken(refreshToken: string): Promise<OAuthTokens> {
+  async refreshAccessToken(refreshToken: string, options?: RefreshOptions): Promise<OAuthTokens> {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new TypeError('latchkey: "refreshToken" must be a non-empty string');
     }
-    return this.grant('refresh_token', { refresh_token: refreshToken }, 'refresh');
+    const parameters = { refresh_token: refreshToken };
+    return this.grant('refresh_token', parameters, 'refresh', options?.dpopKey ?? null);
   }
 
   /**
@@ -276,22 +321,30 @@ export class OAuthClient {
     grantType: string,
     parameters: Record<string, string>,
     step = 'token request',
+    dpopKey: DPoPKey | null = null,
   ): Promise<OAuthTokens> {
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
-      const response = await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        this.#auth,
-        grantType,
-        parameters,
-        this.options(as.token_endpoint),
-      );
+      const dpop = await this.#dpopFor(as, dpopKey);
+      const { response, result } = await withNonceRetry(async () => {
+        const response = await oauth.genericTokenEndpointRequest(
+          as,
+          client,
+          this.#auth,
+          grantType,
+          parameters,
+          { ...this.options(as.token_endpoint), DPoP: dpop?.handle },
+        );
+        return {
+          response,
+          result: await oauth.processGenericTokenEndpointResponse(as, client, response),
+        };
+      });
       const date = response.headers.get('date');
-      const result = await oauth.processGenericTokenEndpointResponse(as, client, response);
       const claims = await this.validateIdToken(as, response, result);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      const tokens = tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      return bindTokens(tokens, dpop?.key ?? null);
     } catch (error) {
       throw toOAuthError(error, step);
     }
@@ -322,29 +375,30 @@ export class OAuthClient {
   }
 
   /**
-   * Fetches the userinfo endpoint; with `expectedSubject` its `sub` must equal it.
+   * Fetches the userinfo endpoint; with `expectedSubject` its `sub` must equal it. Given tokens
+   * (not a bare access token), a DPoP-bound token is presented with a proof.
    * @throws OAuthResponseError on a subject mismatch or invalid response
    * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
    */
   async userInfo(
-    accessToken: string,
+    accessToken: string | Pick<OAuthTokens, 'accessToken' | 'tokenType' | 'dpopKey'>,
     expectedSubject: string | null,
   ): Promise<oauth.UserInfoResponse> {
+    const token =
+      typeof accessToken === 'string' ? { accessToken, tokenType: 'bearer' } : accessToken;
+    const key = presentationKey(token);
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
-      const response = await oauth.userInfoRequest(
-        as,
-        client,
-        accessToken,
-        this.options(as.userinfo_endpoint),
-      );
-      return await oauth.processUserInfoResponse(
-        as,
-        client,
-        expectedSubject ?? oauth.skipSubjectCheck,
-        response,
-      );
+      const DPoP = key ? await this.#dpop.get(client, key) : undefined;
+      const subject = expectedSubject ?? oauth.skipSubjectCheck;
+      return await withNonceRetry(async () => {
+        const response = await oauth.userInfoRequest(as, client, token.accessToken, {
+          ...this.options(as.userinfo_endpoint),
+          DPoP,
+        });
+        return oauth.processUserInfoResponse(as, client, subject, response);
+      });
     } catch (error) {
       throw toOAuthError(error, 'userinfo');
     }
@@ -363,6 +417,38 @@ export class OAuthClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeout),
       });
+    } catch (error) {
+      throw toOAuthError(error, 'provider API request');
+    }
+  }
+
+  /**
+   * Sends a request to a protected resource with the tokens: a DPoP proof (and `Authorization:
+   * DPoP`) for DPoP-bound tokens — retried once on `use_dpop_nonce` — else a bearer token.
+   * @throws LatchkeyError `config` for a DPoP-bound token without its key (never sent as bearer)
+   * @throws OAuthResponseError on a network failure or timeout
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
+   */
+  async resourceRequest(
+    tokens: Pick<OAuthTokens, 'accessToken' | 'tokenType' | 'dpopKey'>,
+    url: string | URL,
+    init: { method?: string; headers?: HeadersInit; body?: string | Uint8Array | null } = {},
+  ): Promise<Response> {
+    const key = presentationKey(tokens);
+    const target = checkEndpoint('url', String(url));
+    const as = await this.metadata();
+    try {
+      const DPoP = key ? await this.#dpop.get(this.clientFor(as), key) : undefined;
+      return await withNonceRetry(() =>
+        oauth.protectedResourceRequest(
+          tokens.accessToken,
+          init.method ?? 'GET',
+          target,
+          new Headers(init.headers),
+          init.body ?? null,
+          { ...this.options(target), DPoP },
+        ),
+      );
     } catch (error) {
       throw toOAuthError(error, 'provider API request');
     }

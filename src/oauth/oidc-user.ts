@@ -40,7 +40,7 @@ export async function oidcUser(
     throw new OAuthResponseError(`${options.who} returned no validated ID token`);
   }
   const offered = options.userInfo === 'required' || (await client.metadata()).userinfo_endpoint;
-  const info = offered ? await client.userInfo(tokens.accessToken, claims.sub) : {};
+  const info = offered ? await client.userInfo(tokens, claims.sub) : {};
   return options.signedClaimsWin
     ? { ...info, ...claims, sub: claims.sub }
     : { ...claims, ...info, sub: claims.sub };

@@ -1,6 +1,7 @@
 // The contract between the flow engine / routes and each provider. A provider is data plus
 // small functions over the generic OAuth 2.0 / OIDC client (oauth4webapi underneath).
 import type { ClientPrivateKey } from './client-auth.ts';
+import type { DPoPKey } from './dpop.ts';
 
 /** Tokens from a token endpoint response. */
 export interface OAuthTokens {
@@ -27,6 +28,12 @@ export interface OAuthTokens {
   idToken: string | null;
   /** Validated ID token claims (OIDC), or `null`. */
   idTokenClaims: Record<string, unknown> | null;
+  /**
+   * For DPoP-bound tokens (`tokenType` `dpop`, RFC 9449): the private JWK of the key pair they
+   * are bound to. Every request with them needs a proof signed with it; keep it as secret as the
+   * tokens (the token vault seals it with them). Absent for bearer tokens.
+   */
+  dpopKey?: DPoPKey | null;
 }
 
 /** The provider's user, normalised. `providerUserId` is always a string (GitHub's numeric id too). */
@@ -105,6 +112,12 @@ export interface ProviderConfig {
    * `require_signed_request_object`.
    */
   requestObjects?: boolean;
+  /**
+   * DPoP (RFC 9449): bind the provider's tokens to a key pair made for each sign-in; the token,
+   * refresh, userinfo and API requests then carry proofs, and a provider answering with an
+   * unbound token is refused. Default `false`.
+   */
+  dpop?: boolean;
   /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
   fetch?: typeof fetch;
   /** Per-request timeout in milliseconds. Default 10 000. */
@@ -130,6 +143,10 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
   /** Checks state, iss and error responses, exchanges the code, validates the ID token. */
   validateAuthorizationCode(options: ValidateAuthorizationCodeOptions): Promise<OAuthTokens>;
   getUser(tokens: OAuthTokens): Promise<{ profile: ProviderProfile; user: ProviderUser }>;
-  refreshAccessToken(refreshToken: string): Promise<OAuthTokens>;
+  /** `options.dpopKey`: the key DPoP-bound tokens are bound to (the vault passes it). */
+  refreshAccessToken(
+    refreshToken: string,
+    options?: { dpopKey?: DPoPKey | null },
+  ): Promise<OAuthTokens>;
   revokeToken(token: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The provider token set as the vault keeps it: a small JSON document sealed into the account
 // row. Only what is needed to call the provider's API and to refresh is kept (no ID token).
+import type { DPoPKey } from '../oauth/dpop.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 
 /** A provider token set held by the vault. Times are `Date`s; `null` means "not given". */
@@ -17,6 +18,11 @@ export interface ProviderTokens {
    * {@link OAuthTokens.scopesReported}.
    */
   scopesReported: boolean;
+  /**
+   * The private JWK of the DPoP key pair DPoP-bound tokens are bound to (one per account, sealed
+   * with the tokens), or `null` for bearer tokens.
+   */
+  dpopKey: DPoPKey | null;
 }
 
 interface StoredTokenSet {
@@ -29,6 +35,8 @@ interface StoredTokenSet {
   sc: string[];
   /** Absent in sets sealed before the field existed. */
   sr?: boolean;
+  /** The DPoP private JWK; absent for bearer tokens. */
+  dk?: DPoPKey;
 }
 
 /** Keeps only the fields the vault stores. */
@@ -42,6 +50,7 @@ export function toProviderTokens(tokens: OAuthTokens | ProviderTokens): Provider
     scopes: [...(tokens.scopes ?? [])],
     // An object built by hand (an app importing tokens) lists what it knows.
     scopesReported: tokens.scopesReported ?? true,
+    dpopKey: tokens.dpopKey ?? null,
   };
 }
 
@@ -56,6 +65,7 @@ export function encodeTokenSet(tokens: ProviderTokens): string {
     rte: tokens.refreshTokenExpiresAt?.getTime() ?? null,
     sc: tokens.scopes,
     sr: tokens.scopesReported,
+    ...(tokens.dpopKey ? { dk: tokens.dpopKey } : {}),
   };
   return JSON.stringify(doc);
 }
@@ -80,6 +90,7 @@ export function decodeTokenSet(text: string): ProviderTokens | null {
     // A set sealed before `sr` existed: a non-empty list can only have come from a response; an
     // empty one may be a provider that said nothing, so it is not claimed as reported.
     scopesReported: typeof doc.sr === 'boolean' ? doc.sr : scopes.length > 0,
+    dpopKey: typeof doc.dk === 'object' && doc.dk !== null ? doc.dk : null,
   };
 }
 
@@ -97,5 +108,7 @@ export function mergeRefreshed(previous: ProviderTokens, fresh: OAuthTokens): Pr
     next.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
   }
   if (!next.scopesReported) next.scopes = [...previous.scopes];
+  // Refreshed DPoP-bound tokens stay bound to the account's key.
+  next.dpopKey ??= previous.dpopKey;
   return next;
 }
