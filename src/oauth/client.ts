@@ -18,6 +18,7 @@ import {
   type SigningKey,
 } from './client-auth.ts';
 import { authorizationURL } from './authorization-request.ts';
+import { applyFAPI, checkFAPIMetadata } from './fapi.ts';
 import {
   DPoPHandles,
   generateDPoPKey,
@@ -60,6 +61,7 @@ export interface OAuthClientOptions extends Pick<
   | 'pushedAuthorizationRequests'
   | 'requestObjects'
   | 'dpop'
+  | 'fapi'
   | 'fetch'
   | 'timeout'
 > {
@@ -93,6 +95,8 @@ const RESERVED = new Set([
 export class OAuthClient {
   readonly clientId: string;
   readonly pkce: boolean;
+  /** Whether the FAPI 2.0 Security Profile is on. */
+  readonly fapi: boolean;
   readonly #load: () => Promise<oauth.AuthorizationServer>;
   #metadata: Promise<oauth.AuthorizationServer> | null = null;
   readonly #client: oauth.Client;
@@ -114,6 +118,7 @@ export class OAuthClient {
     metadata: oauth.AuthorizationServer | (() => Promise<oauth.AuthorizationServer>),
     options: OAuthClientOptions,
   ) {
+    options = applyFAPI(options);
     if (typeof options?.clientId !== 'string' || options.clientId.length === 0) {
       throw new TypeError('latchkey: "clientId" must be a non-empty string');
     }
@@ -136,6 +141,7 @@ export class OAuthClient {
     }
     this.#signed = options.requestObjects;
     this.#bindTokens = options.dpop === true;
+    this.fapi = options.fapi === '2.0';
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -195,6 +201,7 @@ export class OAuthClient {
     const redirectURI = URL.parse(options.redirectURI);
     if (redirectURI === null) throw new TypeError('latchkey: "redirectURI" must be a URL');
     const as = await this.metadata();
+    if (this.fapi) checkFAPIMetadata(as);
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(options.params ?? {})) {
       if (RESERVED.has(key)) throw new TypeError(`latchkey: "params.${key}" is set by latchkey`);
@@ -244,7 +251,7 @@ export class OAuthClient {
     const as = await this.metadata();
     const iss = params.get('iss');
     if (iss !== null && iss !== as.issuer) throw new OAuthCallbackError('iss_mismatch');
-    if (iss === null && as.authorization_response_iss_parameter_supported === true) {
+    if (iss === null && (as.authorization_response_iss_parameter_supported === true || this.fapi)) {
       throw new OAuthCallbackError('iss_missing');
     }
     if (params.has('error')) {

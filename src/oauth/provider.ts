@@ -118,6 +118,12 @@ export interface ProviderConfig {
    * unbound token is refused. Default `false`.
    */
   dpop?: boolean;
+  /**
+   * The FAPI 2.0 Security Profile: turns on PAR, PKCE, DPoP and `private_key_jwt`, requires the
+   * `iss` callback parameter and PS256/ES256/EdDSA keys and ID tokens; a configuration or a
+   * provider that cannot keep to it is refused. See docs/enterprise-oidc.md.
+   */
+  fapi?: '2.0';
   /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
   fetch?: typeof fetch;
   /** Per-request timeout in milliseconds. Default 10 000. */
