@@ -90,6 +90,7 @@ const tokens = (refreshToken: string | null): OAuthTokens => ({
   accessTokenExpiresAt: new Date(Date.now() - HOUR),
   refreshTokenExpiresAt: null,
   scopes: [],
+  scopesReported: true,
   idToken: null,
   idTokenClaims: null,
 });

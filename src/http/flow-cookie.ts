@@ -17,6 +17,8 @@ export interface FlowState {
   state: string;
   codeVerifier: string | null;
   nonce: string | null;
+  /** The scopes requested: granted when the token response leaves `scope` out (RFC 6749 §5.1). */
+  scopes?: string[] | null;
   redirectURI: string;
   /** Absolute URL to land on after the callback, fixed when the flow started. */
   target: string;
@@ -32,6 +34,8 @@ export interface FlowState {
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
 const strOrNull = (v: unknown): v is string | null => v === null || str(v);
+const strList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= 256 && v.every((s) => str(s));
 
 /** Where a flow cookie is set: whether it is `Secure`, and the app's origin for the request. */
 export interface FlowCookieScope {
@@ -95,6 +99,8 @@ export async function openFlowCookie(
   }
   if (!strOrNull(f.codeVerifier) || !strOrNull(f.nonce) || !strOrNull(f.sessionId)) return null;
   if (typeof f.expiresAt !== 'number' || !(now < f.expiresAt)) return null;
+  // Absent in a flow started before the field existed: the exchange then assumes nothing.
+  if (f.scopes !== undefined && f.scopes !== null && !strList(f.scopes)) return null;
   if (f.kind === 'link' && f.sessionId === null) return null;
   let ext: unknown = null;
   if (f.ext !== null && f.ext !== undefined) {
@@ -109,6 +115,7 @@ export async function openFlowCookie(
     state: f.state,
     codeVerifier: f.codeVerifier,
     nonce: f.nonce,
+    ...(f.scopes ? { scopes: f.scopes } : {}),
     redirectURI: f.redirectURI,
     target: f.target,
     sessionId: f.sessionId,

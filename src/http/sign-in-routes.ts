@@ -66,6 +66,7 @@ export async function startRoute(
     state: request.state,
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
+    scopes: scopes ?? [...provider.defaultScopes],
     redirectURI,
     target,
     sessionId: linkSessionId,
@@ -132,6 +133,7 @@ export async function callbackRoute(
       redirectURI: flow.redirectURI,
       codeVerifier: flow.codeVerifier,
       nonce: flow.nonce,
+      scopes: flow.scopes ?? undefined,
     });
     profile = (await provider.getUser(tokens)).profile;
   } catch (error) {

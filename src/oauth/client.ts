@@ -1,12 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { LatchkeyError } from '../core/errors.ts';
 import { checkCallbackState } from './callback.ts';
-import {
-  OAuthCallbackError,
-  OAuthRequestError,
-  OAuthResponseError,
-  toOAuthError,
-} from './errors.ts';
+import { OAuthCallbackError, OAuthRequestError, toOAuthError } from './errors.ts';
 import type {
   AuthorizationRequest,
   CreateAuthorizationURLOptions,
@@ -14,15 +9,44 @@ import type {
   ProviderConfig,
   ValidateAuthorizationCodeOptions,
 } from './provider.ts';
+import {
+  checkPrivateKey,
+  clientAuthentication,
+  importPrivateKey,
+  resolveClientAuthMethod,
+  type ClientAuthMethod,
+  type SigningKey,
+} from './client-auth.ts';
+import { authorizationURL } from './authorization-request.ts';
+import { applyFAPI, checkFAPIMetadata } from './fapi.ts';
+import {
+  DPoPHandles,
+  generateDPoPKey,
+  presentationKey,
+  requireBound,
+  withNonceRetry,
+  type DPoPKey,
+} from './dpop.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
 import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
 
 export { checkCallbackState } from './callback.ts';
 export { checkEndpoint, isLoopbackURL, readJSON, requestOptions } from './transport.ts';
 export type { RequestOptions } from './transport.ts';
+export type { ClientAuthMethod, ClientPrivateKey } from './client-auth.ts';
 
-/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** Options of {@link OAuthClient.refreshAccessToken}. */
+export interface RefreshOptions {
+  /** The DPoP key the tokens being refreshed are bound to (RFC 9449 §5). */
+  dpopKey?: DPoPKey | null;
+}
+
+/** Tokens issued against a DPoP proof carry its key; they must have been bound to it. */
+function bindTokens(tokens: OAuthTokens, key: DPoPKey | null): OAuthTokens {
+  if (key === null) return tokens;
+  requireBound(tokens.tokenType);
+  return { ...tokens, dpopKey: key };
+}
 
 /**
  * Options shared by every OAuth 2.0 / OIDC client: the provider configuration's client fields
@@ -30,9 +54,21 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
  */
 export interface OAuthClientOptions extends Pick<
   ProviderConfig,
-  'clientId' | 'clientSecret' | 'pkce' | 'fetch' | 'timeout'
+  | 'clientId'
+  | 'clientSecret'
+  | 'clientPrivateKey'
+  | 'pkce'
+  | 'pushedAuthorizationRequests'
+  | 'requestObjects'
+  | 'dpop'
+  | 'fapi'
+  | 'fetch'
+  | 'timeout'
 > {
-  /** Default `client_secret_basic` with a secret, `none` without. */
+  /**
+   * Default `client_secret_basic` with a secret, else `private_key_jwt` with a
+   * `clientPrivateKey`, else `none`. Used by the token, PAR and revocation requests.
+   */
   clientAuthMethod?: ClientAuthMethod;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
@@ -48,6 +84,8 @@ const RESERVED = new Set([
   'redirect_uri',
   'response_type',
   'scope',
+  'request',
+  'request_uri',
 ]);
 
 /**
@@ -57,10 +95,17 @@ const RESERVED = new Set([
 export class OAuthClient {
   readonly clientId: string;
   readonly pkce: boolean;
+  /** Whether the FAPI 2.0 Security Profile is on. */
+  readonly fapi: boolean;
   readonly #load: () => Promise<oauth.AuthorizationServer>;
   #metadata: Promise<oauth.AuthorizationServer> | null = null;
   readonly #client: oauth.Client;
   readonly #auth: oauth.ClientAuth;
+  readonly #signingKey: (() => Promise<SigningKey>) | null;
+  readonly #pushed: boolean | undefined;
+  readonly #signed: boolean | undefined;
+  readonly #bindTokens: boolean;
+  readonly #dpop = new DPoPHandles();
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #now: () => number;
@@ -73,24 +118,30 @@ export class OAuthClient {
     metadata: oauth.AuthorizationServer | (() => Promise<oauth.AuthorizationServer>),
     options: OAuthClientOptions,
   ) {
+    options = applyFAPI(options);
     if (typeof options?.clientId !== 'string' || options.clientId.length === 0) {
       throw new TypeError('latchkey: "clientId" must be a non-empty string');
     }
     const secret = options.clientSecret ?? null;
-    const method = options.clientAuthMethod ?? (secret ? 'client_secret_basic' : 'none');
-    if (method !== 'none' && !secret) {
-      throw new TypeError(`latchkey: "clientSecret" is required for ${method}`);
-    }
+    const privateKey = options.clientPrivateKey;
+    checkPrivateKey('clientPrivateKey', privateKey);
+    const method = resolveClientAuthMethod(options.clientAuthMethod, secret, privateKey);
+    let imported: Promise<SigningKey> | null = null;
+    this.#signingKey = privateKey
+      ? () => (imported ??= importPrivateKey('clientPrivateKey', privateKey))
+      : null;
     this.clientId = options.clientId;
     this.pkce = options.pkce ?? true;
     this.#load = typeof metadata === 'function' ? metadata : async () => metadata;
     this.#client = { client_id: options.clientId };
-    this.#auth =
-      method === 'none'
-        ? oauth.None()
-        : method === 'client_secret_post'
-          ? oauth.ClientSecretPost(secret!)
-          : oauth.ClientSecretBasic(secret!);
+    this.#auth = clientAuthentication(method, secret, this.#signingKey);
+    this.#pushed = options.pushedAuthorizationRequests;
+    if (options.requestObjects === true && !privateKey) {
+      throw new TypeError('latchkey: "requestObjects" needs a "clientPrivateKey" to sign with');
+    }
+    this.#signed = options.requestObjects;
+    this.#bindTokens = options.dpop === true;
+    this.fapi = options.fapi === '2.0';
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -113,6 +164,20 @@ export class OAuthClient {
     this.#metadata = Promise.resolve(as);
   }
 
+  /**
+   * The DPoP key and handle for a token request: the given key (a refresh of bound tokens), a
+   * new key when this client binds tokens, else none.
+   */
+  async #dpopFor(
+    as: oauth.AuthorizationServer,
+    key: DPoPKey | null,
+  ): Promise<{ key: DPoPKey; handle: oauth.DPoPHandle } | null> {
+    if (key === null && !this.#bindTokens) return null;
+    const fresh = key === null ? await generateDPoPKey() : null;
+    const used = key ?? fresh!.key;
+    return { key: used, handle: await this.#dpop.get(this.clientFor(as), used, fresh?.pair) };
+  }
+
   /** The oauth4webapi client metadata for a call; OIDC adds the expected ID token alg. */
   protected clientFor(_as: oauth.AuthorizationServer): oauth.Client {
     return this.#client;
@@ -125,8 +190,9 @@ export class OAuthClient {
 
   /**
    * Creates the authorization URL with a fresh state (256 bits), PKCE S256 unless turned off,
-   * and a nonce when asked.
+   * and a nonce when asked — pushed to the provider first (PAR) when configured or required.
    * @throws TypeError when `params` tries to set a parameter latchkey owns
+   * @throws OAuthRequestError when the provider refuses a pushed request
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
    */
   async createAuthorizationURL(
@@ -135,28 +201,34 @@ export class OAuthClient {
     const redirectURI = URL.parse(options.redirectURI);
     if (redirectURI === null) throw new TypeError('latchkey: "redirectURI" must be a URL');
     const as = await this.metadata();
-    if (!as.authorization_endpoint) {
-      throw new OAuthResponseError('The provider metadata has no authorization_endpoint');
-    }
-    const url = new URL(as.authorization_endpoint);
+    if (this.fapi) checkFAPIMetadata(as);
+    const params = new URLSearchParams();
     for (const [key, value] of Object.entries(options.params ?? {})) {
       if (RESERVED.has(key)) throw new TypeError(`latchkey: "params.${key}" is set by latchkey`);
-      url.searchParams.set(key, value);
+      params.set(key, value);
     }
     const state = oauth.generateRandomState();
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', this.clientId);
-    url.searchParams.set('redirect_uri', redirectURI.href);
-    if (options.scopes.length > 0) url.searchParams.set('scope', options.scopes.join(' '));
-    url.searchParams.set('state', state);
+    params.set('response_type', 'code');
+    params.set('client_id', this.clientId);
+    params.set('redirect_uri', redirectURI.href);
+    if (options.scopes.length > 0) params.set('scope', options.scopes.join(' '));
+    params.set('state', state);
     let codeVerifier: string | null = null;
     if (this.pkce) {
       codeVerifier = oauth.generateRandomCodeVerifier();
-      url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
-      url.searchParams.set('code_challenge_method', 'S256');
+      params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+      params.set('code_challenge_method', 'S256');
     }
     const nonce = options.nonce ? oauth.generateRandomNonce() : null;
-    if (nonce !== null) url.searchParams.set('nonce', nonce);
+    if (nonce !== null) params.set('nonce', nonce);
+    const url = await authorizationURL(as, params, {
+      pushed: this.#pushed,
+      signed: this.#signed,
+      signingKey: this.#signingKey,
+      client: this.clientFor(as),
+      auth: this.#auth,
+      options: (endpoint) => this.options(endpoint),
+    });
     return { url, state, codeVerifier, nonce };
   }
 
@@ -179,7 +251,7 @@ export class OAuthClient {
     const as = await this.metadata();
     const iss = params.get('iss');
     if (iss !== null && iss !== as.issuer) throw new OAuthCallbackError('iss_mismatch');
-    if (iss === null && as.authorization_response_iss_parameter_supported === true) {
+    if (iss === null && (as.authorization_response_iss_parameter_supported === true || this.fapi)) {
       throw new OAuthCallbackError('iss_missing');
     }
     if (params.has('error')) {
@@ -191,24 +263,30 @@ export class OAuthClient {
     const client = this.clientFor(as);
     try {
       const callback = oauth.validateAuthResponse(as, client, params, options.expectedState);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        this.#auth,
-        callback,
-        options.redirectURI,
-        this.pkce ? options.codeVerifier! : oauth.nopkce,
-        this.options(as.token_endpoint),
-      );
-      const date = response.headers.get('date');
-      const result = await oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        response,
-        options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
-      );
+      const dpop = await this.#dpopFor(as, null);
+      const { response, result } = await withNonceRetry(async () => {
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          this.#auth,
+          callback,
+          options.redirectURI,
+          this.pkce ? options.codeVerifier! : oauth.nopkce,
+          { ...this.options(as.token_endpoint), DPoP: dpop?.handle },
+        );
+        const result = await oauth.processAuthorizationCodeResponse(
+          as,
+          client,
+          response,
+          options.openid ? { expectedNonce: options.nonce!, requireIdToken: true } : undefined,
+        );
+        return { response, result };
+      });
       const claims = await this.validateIdToken(as, response, result);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      const fields = result as TokenResponseFields;
+      const date = response.headers.get('date');
+      const tokens = tokensFromResponse(fields, date, this.#now(), claims, options.scopes ?? null);
+      return bindTokens(tokens, dpop?.key ?? null);
     } catch (error) {
       throw toOAuthError(error, 'code exchange');
     }
@@ -232,11 +310,12 @@ export class OAuthClient {
    * @throws OAuthResponseError on an invalid response
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
    */
-  async refreshAccessToken(refreshToken: string): Promise<OAuthTokens> {
+  async refreshAccessToken(refreshToken: string, options?: RefreshOptions): Promise<OAuthTokens> {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new TypeError('latchkey: "refreshToken" must be a non-empty string');
     }
-    return this.grant('refresh_token', { refresh_token: refreshToken }, 'refresh');
+    const parameters = { refresh_token: refreshToken };
+    return this.grant('refresh_token', parameters, 'refresh', options?.dpopKey ?? null);
   }
 
   /**
@@ -249,22 +328,30 @@ export class OAuthClient {
     grantType: string,
     parameters: Record<string, string>,
     step = 'token request',
+    dpopKey: DPoPKey | null = null,
   ): Promise<OAuthTokens> {
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
-      const response = await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        this.#auth,
-        grantType,
-        parameters,
-        this.options(as.token_endpoint),
-      );
+      const dpop = await this.#dpopFor(as, dpopKey);
+      const { response, result } = await withNonceRetry(async () => {
+        const response = await oauth.genericTokenEndpointRequest(
+          as,
+          client,
+          this.#auth,
+          grantType,
+          parameters,
+          { ...this.options(as.token_endpoint), DPoP: dpop?.handle },
+        );
+        return {
+          response,
+          result: await oauth.processGenericTokenEndpointResponse(as, client, response),
+        };
+      });
       const date = response.headers.get('date');
-      const result = await oauth.processGenericTokenEndpointResponse(as, client, response);
       const claims = await this.validateIdToken(as, response, result);
-      return tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      const tokens = tokensFromResponse(result as TokenResponseFields, date, this.#now(), claims);
+      return bindTokens(tokens, dpop?.key ?? null);
     } catch (error) {
       throw toOAuthError(error, step);
     }
@@ -295,29 +382,30 @@ export class OAuthClient {
   }
 
   /**
-   * Fetches the userinfo endpoint; with `expectedSubject` its `sub` must equal it.
+   * Fetches the userinfo endpoint; with `expectedSubject` its `sub` must equal it. Given tokens
+   * (not a bare access token), a DPoP-bound token is presented with a proof.
    * @throws OAuthResponseError on a subject mismatch or invalid response
    * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
    */
   async userInfo(
-    accessToken: string,
+    accessToken: string | Pick<OAuthTokens, 'accessToken' | 'tokenType' | 'dpopKey'>,
     expectedSubject: string | null,
   ): Promise<oauth.UserInfoResponse> {
+    const token =
+      typeof accessToken === 'string' ? { accessToken, tokenType: 'bearer' } : accessToken;
+    const key = presentationKey(token);
     const as = await this.metadata();
     const client = this.clientFor(as);
     try {
-      const response = await oauth.userInfoRequest(
-        as,
-        client,
-        accessToken,
-        this.options(as.userinfo_endpoint),
-      );
-      return await oauth.processUserInfoResponse(
-        as,
-        client,
-        expectedSubject ?? oauth.skipSubjectCheck,
-        response,
-      );
+      const DPoP = key ? await this.#dpop.get(client, key) : undefined;
+      const subject = expectedSubject ?? oauth.skipSubjectCheck;
+      return await withNonceRetry(async () => {
+        const response = await oauth.userInfoRequest(as, client, token.accessToken, {
+          ...this.options(as.userinfo_endpoint),
+          DPoP,
+        });
+        return oauth.processUserInfoResponse(as, client, subject, response);
+      });
     } catch (error) {
       throw toOAuthError(error, 'userinfo');
     }
@@ -336,6 +424,38 @@ export class OAuthClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeout),
       });
+    } catch (error) {
+      throw toOAuthError(error, 'provider API request');
+    }
+  }
+
+  /**
+   * Sends a request to a protected resource with the tokens: a DPoP proof (and `Authorization:
+   * DPoP`) for DPoP-bound tokens — retried once on `use_dpop_nonce` — else a bearer token.
+   * @throws LatchkeyError `config` for a DPoP-bound token without its key (never sent as bearer)
+   * @throws OAuthResponseError on a network failure or timeout
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
+   */
+  async resourceRequest(
+    tokens: Pick<OAuthTokens, 'accessToken' | 'tokenType' | 'dpopKey'>,
+    url: string | URL,
+    init: { method?: string; headers?: HeadersInit; body?: string | Uint8Array | null } = {},
+  ): Promise<Response> {
+    const key = presentationKey(tokens);
+    const target = checkEndpoint('url', String(url));
+    const as = await this.metadata();
+    try {
+      const DPoP = key ? await this.#dpop.get(this.clientFor(as), key) : undefined;
+      return await withNonceRetry(() =>
+        oauth.protectedResourceRequest(
+          tokens.accessToken,
+          init.method ?? 'GET',
+          target,
+          new Headers(init.headers),
+          init.body ?? null,
+          { ...this.options(target), DPoP },
+        ),
+      );
     } catch (error) {
       throw toOAuthError(error, 'provider API request');
     }

@@ -82,7 +82,7 @@ export function defineProvider<User, Id extends string>(
       }),
     validateAuthorizationCode: async (o) =>
       checkTokens(await client.validateAuthorizationCode({ ...o, openid: openid !== false })),
-    refreshAccessToken: async (token) => checkTokens(await client.refreshAccessToken(token)),
+    refreshAccessToken: async (token, o) => checkTokens(await client.refreshAccessToken(token, o)),
     revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
     getUser: (tokens) => getUser(tokens, client),
     ...(openid && client instanceof OIDCClient ? { logout: oidcLogout(client) } : {}),

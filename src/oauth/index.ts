@@ -1,5 +1,11 @@
 export { OAuthClient, checkCallbackState, isLoopbackURL } from './client.ts';
-export type { ClientAuthMethod, OAuthClientOptions } from './client.ts';
+export type {
+  ClientAuthMethod,
+  ClientPrivateKey,
+  OAuthClientOptions,
+  RefreshOptions,
+} from './client.ts';
+export type { DPoPKey } from './dpop.ts';
 export { OIDCClient } from './oidc-client.ts';
 export type { OIDCClientOptions } from './oidc-client.ts';
 export { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from './errors.ts';

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { OAuthClient, checkEndpoint, requestOptions, type OAuthClientOptions } from './client.ts';
 import { OAuthResponseError, toOAuthError } from './errors.ts';
+import { FAPI_ALGS } from './fapi.ts';
 
 /** Options of an OpenID Connect client. */
 export interface OIDCClientOptions extends OAuthClientOptions {
@@ -45,6 +46,7 @@ function isAsymmetric(alg: unknown): alg is string {
 export class OIDCClient extends OAuthClient {
   readonly issuer: string;
   readonly #alg: string | undefined;
+  readonly #fapi: boolean;
   #lastJwksRefresh = 0;
 
   /** @throws TypeError when the issuer is not https (or http to loopback) or an option is bad */
@@ -53,6 +55,7 @@ export class OIDCClient extends OAuthClient {
     const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     super(() => discover(url, fetchFn, options.timeout ?? 10_000), options);
     this.issuer = issuer;
+    this.#fapi = options.fapi === '2.0';
     if (options.idTokenSigningAlg !== undefined && !isAsymmetric(options.idTokenSigningAlg)) {
       throw new TypeError('latchkey: "idTokenSigningAlg" must be an asymmetric JWS algorithm');
     }
@@ -63,6 +66,8 @@ export class OIDCClient extends OAuthClient {
   expectedAlg(as: oauth.AuthorizationServer): string {
     if (this.#alg) return this.#alg;
     const offered = as.id_token_signing_alg_values_supported;
+    // FAPI 2.0 allows no RS256: the provider's first allowed algorithm, else PS256.
+    if (this.#fapi) return offered?.find((alg) => FAPI_ALGS.includes(alg)) ?? 'PS256';
     if (!Array.isArray(offered) || offered.includes('RS256')) return 'RS256';
     return offered.find(isAsymmetric) ?? 'RS256';
   }

@@ -43,7 +43,7 @@ export async function oidcUser(
   const offered =
     options.userInfo === 'required' ||
     (options.userInfo === 'optional' && (await client.metadata()).userinfo_endpoint);
-  const info = offered ? await client.userInfo(tokens.accessToken, claims.sub) : {};
+  const info = offered ? await client.userInfo(tokens, claims.sub) : {};
   return options.signedClaimsWin
     ? { ...info, ...claims, sub: claims.sub }
     : { ...claims, ...info, sub: claims.sub };

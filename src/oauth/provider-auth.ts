@@ -42,6 +42,11 @@ export interface ValidateCallbackOptions {
   expectedState?: string | null;
   /** The `iss` query parameter of the callback (RFC 9207), when passing a code. */
   iss?: string | null;
+  /**
+   * The scopes passed to `getAuthorizationUrl` (default: the provider's default scopes): the
+   * granted scopes when the token response leaves `scope` out (RFC 6749 §5.1).
+   */
+  scopes?: readonly string[];
 }
 
 /** What a validated callback yields; `<id>User` (e.g. `githubUser`) aliases `providerUser`. */
@@ -135,6 +140,7 @@ export function providerAuth<UA extends object, SA extends object, PU, Id extend
         redirectURI,
         codeVerifier: opts?.codeVerifier ?? null,
         nonce: opts?.nonce ?? null,
+        scopes: opts?.scopes ?? provider.defaultScopes,
       });
       const { profile, user } = await provider.getUser(tokens);
       const account = {

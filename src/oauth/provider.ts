@@ -1,5 +1,7 @@
 // The contract between the flow engine / routes and each provider. A provider is data plus
 // small functions over the generic OAuth 2.0 / OIDC client (oauth4webapi underneath).
+import type { ClientPrivateKey } from './client-auth.ts';
+import type { DPoPKey } from './dpop.ts';
 import type { ProviderLogout } from './logout-token.ts';
 
 /** Tokens from a token endpoint response. */
@@ -11,11 +13,28 @@ export interface OAuthTokens {
   accessTokenExpiresAt: Date | null;
   /** From `refresh_token_expires_in` (GitHub Apps) where present. */
   refreshTokenExpiresAt: Date | null;
-  /** Granted scopes (GitHub's comma-separated list is split too). */
+  /**
+   * Granted scopes (GitHub's comma-separated list is split too). When the response leaves
+   * `scope` out — RFC 6749 §5.1 allows it when the grant equals the request — these are the
+   * scopes requested (the code exchange's `scopes` option), or `[]` where latchkey does not know
+   * them (a bare refresh: the token vault then keeps the refreshed set's scopes).
+   */
   scopes: string[];
+  /**
+   * Whether the provider listed the granted scopes. `true`: `scopes` is what the token response
+   * said, so an empty list means it granted none. `false`: the response said nothing about
+   * scopes, and `scopes` is what RFC 6749 says applies (the requested or the previous ones).
+   */
+  scopesReported: boolean;
   idToken: string | null;
   /** Validated ID token claims (OIDC), or `null`. */
   idTokenClaims: Record<string, unknown> | null;
+  /**
+   * For DPoP-bound tokens (`tokenType` `dpop`, RFC 9449): the private JWK of the key pair they
+   * are bound to. Every request with them needs a proof signed with it; keep it as secret as the
+   * tokens (the token vault seals it with them). Absent for bearer tokens.
+   */
+  dpopKey?: DPoPKey | null;
 }
 
 /** The provider's user, normalised. `providerUserId` is always a string (GitHub's numeric id too). */
@@ -55,6 +74,12 @@ export interface ValidateAuthorizationCodeOptions {
   redirectURI: string;
   codeVerifier: string | null;
   nonce: string | null;
+  /**
+   * The scopes requested with this flow's authorization URL: the granted scopes when the token
+   * response leaves `scope` out (RFC 6749 §5.1). Without it such a response yields `scopes: []`
+   * with `scopesReported: false`.
+   */
+  scopes?: readonly string[];
 }
 
 /**
@@ -65,12 +90,41 @@ export interface ProviderConfig {
   clientId: string;
   /** Absent for public clients (PKCE only), where the provider allows them. */
   clientSecret?: string | null;
+  /**
+   * The client's private key (JWK or PKCS#8 PEM) for `private_key_jwt` client authentication
+   * (RFC 7523) and signed request objects; see docs/enterprise-oidc.md.
+   */
+  clientPrivateKey?: ClientPrivateKey;
   /** Scopes to request by default; each provider documents its own default. */
   scopes?: readonly string[];
   /** Scopes a `?scope=` override may ask for. Default: `scopes`. */
   allowedScopes?: readonly string[];
   /** PKCE S256 (RFC 7636). Default `true`; turn off only for a provider that rejects it. */
   pkce?: boolean;
+  /**
+   * Pushed Authorization Requests (RFC 9126): the authorization parameters are POSTed to the
+   * provider first and the browser carries only `client_id` and a one-time `request_uri`.
+   * Default: on exactly when the provider's metadata sets `require_pushed_authorization_requests`.
+   */
+  pushedAuthorizationRequests?: boolean;
+  /**
+   * Signed request objects (JAR, RFC 9101): the authorization parameters travel as one JWT signed
+   * with `clientPrivateKey`. Default: on exactly when the provider's metadata sets
+   * `require_signed_request_object`.
+   */
+  requestObjects?: boolean;
+  /**
+   * DPoP (RFC 9449): bind the provider's tokens to a key pair made for each sign-in; the token,
+   * refresh, userinfo and API requests then carry proofs, and a provider answering with an
+   * unbound token is refused. Default `false`.
+   */
+  dpop?: boolean;
+  /**
+   * The FAPI 2.0 Security Profile: turns on PAR, PKCE, DPoP and `private_key_jwt`, requires the
+   * `iss` callback parameter and PS256/ES256/EdDSA keys and ID tokens; a configuration or a
+   * provider that cannot keep to it is refused. See docs/enterprise-oidc.md.
+   */
+  fapi?: '2.0';
   /** The `fetch` used for every request to the provider (tests, proxies, edge runtimes). */
   fetch?: typeof fetch;
   /** Per-request timeout in milliseconds. Default 10 000. */
@@ -96,7 +150,11 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
   /** Checks state, iss and error responses, exchanges the code, validates the ID token. */
   validateAuthorizationCode(options: ValidateAuthorizationCodeOptions): Promise<OAuthTokens>;
   getUser(tokens: OAuthTokens): Promise<{ profile: ProviderProfile; user: ProviderUser }>;
-  refreshAccessToken(refreshToken: string): Promise<OAuthTokens>;
+  /** `options.dpopKey`: the key DPoP-bound tokens are bound to (the vault passes it). */
+  refreshAccessToken(
+    refreshToken: string,
+    options?: { dpopKey?: DPoPKey | null },
+  ): Promise<OAuthTokens>;
   revokeToken(token: string): Promise<void>;
   /** Sign-out at the provider (OpenID Connect providers only; docs/enterprise-oidc.md). */
   readonly logout?: ProviderLogout;

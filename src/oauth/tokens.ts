@@ -45,6 +45,7 @@ export function splitScopes(scope: unknown): string[] {
  * @param fields the response body, as returned by oauth4webapi
  * @param dateHeader the response's `Date` header
  * @param idTokenClaims the validated ID token claims, or `null`
+ * @param requested the scopes this grant asked for: what was granted when `scope` is left out
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function tokensFromResponse(
@@ -52,10 +53,14 @@ export function tokensFromResponse(
   dateHeader: string | null,
   now: number,
   idTokenClaims: Record<string, unknown> | null,
+  requested: readonly string[] | null = null,
 ): OAuthTokens {
   const base = issuedAt(dateHeader, now);
   const expiresIn = seconds(fields.expires_in);
   const refreshExpiresIn = seconds(fields.refresh_token_expires_in);
+  // "OPTIONAL, if identical to the scope requested by the client": absent is not "none". An
+  // empty string is a list, though — GitHub Apps send `""` and grant no scopes.
+  const scopesReported = typeof fields.scope === 'string';
   return {
     accessToken: fields.access_token,
     tokenType: fields.token_type,
@@ -65,7 +70,8 @@ export function tokensFromResponse(
       refreshExpiresIn === null || typeof fields.refresh_token !== 'string'
         ? null
         : new Date(base + refreshExpiresIn * 1000),
-    scopes: splitScopes(fields.scope),
+    scopes: scopesReported ? splitScopes(fields.scope) : [...(requested ?? [])],
+    scopesReported,
     idToken: typeof fields.id_token === 'string' ? fields.id_token : null,
     idTokenClaims,
   };

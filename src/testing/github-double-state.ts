@@ -12,6 +12,11 @@ export interface GitHubDoubleAppOptions {
   expiringTokens?: boolean;
   /** The app's registered callback URLs; the first is the default `redirect_uri`. */
   callbackURLs: string[];
+  /**
+   * A quirk GitHub does not have but many providers do: token responses leave `scope` out (RFC
+   * 6749 §5.1 allows it when the grant equals the request). Default `false`.
+   */
+  omitScope?: boolean;
 }
 
 /** One entry of `GET /user/emails`. */
@@ -51,6 +56,7 @@ export interface GitHubDoubleApp {
   kind: 'oauth-app' | 'github-app';
   expiringTokens: boolean;
   callbackURLs: string[];
+  omitScope: boolean;
 }
 
 /** An issued authorization code (single use, 10 minutes). */
@@ -212,6 +218,7 @@ export class GitHubDoubleState {
       kind: options.kind,
       expiringTokens: options.kind === 'github-app' && options.expiringTokens !== false,
       callbackURLs: [...options.callbackURLs],
+      omitScope: options.omitScope === true,
     };
     this.apps.set(app.clientId, app);
     return app;

@@ -55,8 +55,15 @@ function error(code: string, extra: Reply = {}): Reply {
   return { error: code, error_description: description, error_uri: uri, ...extra };
 }
 
-/** The success body: GitHub App expiring tokens carry their lifetimes and a refresh token. */
+/** The success body, without `scope` for an app with the `omitScope` quirk. */
 function success(app: GitHubDoubleApp, record: TokenRecord): Reply {
+  const body = successBody(app, record);
+  if (app.omitScope) delete body.scope;
+  return body;
+}
+
+/** GitHub's success body: GitHub App expiring tokens carry their lifetimes and a refresh token. */
+function successBody(app: GitHubDoubleApp, record: TokenRecord): Reply {
   if (app.kind === 'oauth-app') {
     // Granted scopes come back comma-separated ("repo,gist"), never space-separated.
     return {

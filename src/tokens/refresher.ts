@@ -273,7 +273,9 @@ export class TokenRefresher {
       }
       let next: ProviderTokens;
       try {
-        next = mergeRefreshed(previous, await provider.refreshAccessToken(previous.refreshToken!));
+        const options = previous.dpopKey ? { dpopKey: previous.dpopKey } : undefined;
+        const fresh = await provider.refreshAccessToken(previous.refreshToken!, options);
+        next = mergeRefreshed(previous, fresh);
       } catch (error) {
         if (DEAD_REFRESH_ERRORS.has(oauthErrorCode(error) ?? '')) {
           if (!(await this.#markReauth(account, current, 'refresh_token_rejected'))) return RETRY;

@@ -1,5 +1,6 @@
 // The provider token set as the vault keeps it: a small JSON document sealed into the account
 // row. Only what is needed to call the provider's API and to refresh is kept (no ID token).
+import type { DPoPKey } from '../oauth/dpop.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 
 /** A provider token set held by the vault. Times are `Date`s; `null` means "not given". */
@@ -9,7 +10,19 @@ export interface ProviderTokens {
   refreshToken: string | null;
   accessTokenExpiresAt: Date | null;
   refreshTokenExpiresAt: Date | null;
+  /** The granted scopes; see {@link OAuthTokens.scopes}. */
   scopes: string[];
+  /**
+   * Whether the token response that produced this set listed the scopes (`false`: the provider
+   * left `scope` out, and `scopes` are the requested or the previous set's). See
+   * {@link OAuthTokens.scopesReported}.
+   */
+  scopesReported: boolean;
+  /**
+   * The private JWK of the DPoP key pair DPoP-bound tokens are bound to (one per account, sealed
+   * with the tokens), or `null` for bearer tokens.
+   */
+  dpopKey: DPoPKey | null;
 }
 
 interface StoredTokenSet {
@@ -20,6 +33,10 @@ interface StoredTokenSet {
   ate: number | null;
   rte: number | null;
   sc: string[];
+  /** Absent in sets sealed before the field existed. */
+  sr?: boolean;
+  /** The DPoP private JWK; absent for bearer tokens. */
+  dk?: DPoPKey;
 }
 
 /** Keeps only the fields the vault stores. */
@@ -31,6 +48,9 @@ export function toProviderTokens(tokens: OAuthTokens | ProviderTokens): Provider
     accessTokenExpiresAt: tokens.accessTokenExpiresAt ?? null,
     refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null,
     scopes: [...(tokens.scopes ?? [])],
+    // An object built by hand (an app importing tokens) lists what it knows.
+    scopesReported: tokens.scopesReported ?? true,
+    dpopKey: tokens.dpopKey ?? null,
   };
 }
 
@@ -44,6 +64,8 @@ export function encodeTokenSet(tokens: ProviderTokens): string {
     ate: tokens.accessTokenExpiresAt?.getTime() ?? null,
     rte: tokens.refreshTokenExpiresAt?.getTime() ?? null,
     sc: tokens.scopes,
+    sr: tokens.scopesReported,
+    ...(tokens.dpopKey ? { dk: tokens.dpopKey } : {}),
   };
   return JSON.stringify(doc);
 }
@@ -57,19 +79,26 @@ export function decodeTokenSet(text: string): ProviderTokens | null {
     return null;
   }
   if (!doc || doc.v !== 1 || typeof doc.at !== 'string') return null;
+  const scopes = Array.isArray(doc.sc) ? doc.sc.filter((s) => typeof s === 'string') : [];
   return {
     accessToken: doc.at,
     tokenType: typeof doc.tt === 'string' ? doc.tt : 'bearer',
     refreshToken: typeof doc.rt === 'string' ? doc.rt : null,
     accessTokenExpiresAt: typeof doc.ate === 'number' ? new Date(doc.ate) : null,
     refreshTokenExpiresAt: typeof doc.rte === 'number' ? new Date(doc.rte) : null,
-    scopes: Array.isArray(doc.sc) ? doc.sc.filter((s) => typeof s === 'string') : [],
+    scopes,
+    // A set sealed before `sr` existed: a non-empty list can only have come from a response; an
+    // empty one may be a provider that said nothing, so it is not claimed as reported.
+    scopesReported: typeof doc.sr === 'boolean' ? doc.sr : scopes.length > 0,
+    dpopKey: typeof doc.dk === 'object' && doc.dk !== null ? doc.dk : null,
   };
 }
 
 /**
  * Merges a refresh response over the previous set: a provider that sends no new refresh token
- * (RFC 6749 §6 makes rotation optional) leaves the old one, and its expiry, in force.
+ * (RFC 6749 §6 makes rotation optional) leaves the old one, and its expiry, in force. A response
+ * without `scope` keeps the previous scopes (a refresh grants the same scopes unless it says
+ * otherwise); a response that lists scopes replaces them — narrowed, or empty, as it says.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
 export function mergeRefreshed(previous: ProviderTokens, fresh: OAuthTokens): ProviderTokens {
@@ -78,6 +107,8 @@ export function mergeRefreshed(previous: ProviderTokens, fresh: OAuthTokens): Pr
     next.refreshToken = previous.refreshToken;
     next.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
   }
-  if (next.scopes.length === 0) next.scopes = [...previous.scopes];
+  if (!next.scopesReported) next.scopes = [...previous.scopes];
+  // Refreshed DPoP-bound tokens stay bound to the account's key.
+  next.dpopKey ??= previous.dpopKey;
   return next;
 }
