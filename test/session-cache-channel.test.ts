@@ -138,3 +138,50 @@ for (const engine of ['postgres', 'redis'] as const) {
     });
   });
 }
+
+describe('the PostgreSQL session channel after its connection dies', () => {
+  const tablePrefix = `lk_${uniqueSuffix()}_`;
+  const store = postgresStore(POSTGRES_URL, { tablePrefix });
+  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+  after(async () => {
+    await store.close();
+    for (const sql of dropTablesSql('postgres', tablePrefix)) await admin.query(sql);
+    await admin.end();
+  });
+
+  it('says it stopped listening, listens again, and the cache works again', async () => {
+    await store.migrate();
+    const states: boolean[] = [];
+    store.sessionChannel.subscribe({ message: () => undefined, state: (s) => states.push(s) });
+    const auth = createLatchkey({ store, sessionCache: { ttl: 60_000 } });
+    await auth.sessionCache!.ready();
+    const user = await auth.createUser({ attributes: {} });
+    const { token, session } = await auth.createSession({ userId: user.id });
+    assert.ok(await auth.validateSession(token));
+    const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE query = $1`, [
+      `LISTEN "${tablePrefix}sessions"`,
+    ]);
+    assert.equal(rows.length, 1, 'one listening connection');
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    const deadline = Date.now() + 10_000;
+    while (states.join() !== 'true,false,true' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(states, [true, false, true]);
+    // Another process (a second latchkey on its own pool) revokes; this cache hears it.
+    const other = postgresStore(POSTGRES_URL, { tablePrefix });
+    assert.ok(await auth.validateSession(token));
+    assert.ok(await auth.validateSession(token));
+    const hits = auth.sessionCache!.hits;
+    assert.ok(hits > 0);
+    await createLatchkey({ store: other }).invalidateSession(session.id);
+    await other.close();
+    const until = Date.now() + 5_000;
+    let result = await auth.validateSession(token);
+    while (result !== null && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      result = await auth.validateSession(token);
+    }
+    assert.equal(result, null);
+  });
+});

@@ -126,7 +126,7 @@ describe('session cache', () => {
     });
   }
 
-  it('"sign out everywhere else" keeps the current session cached and drops the others', async () => {
+  it('sign out everywhere else keeps the current session cached and drops the others', async () => {
     const { auth, reads } = setup();
     const { token, user } = await signIn(auth);
     const other = await auth.createSession({ userId: user.id });
