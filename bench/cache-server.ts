@@ -1,7 +1,8 @@
 // The session-cache benchmark server: three routes on plain node:http, one process, one core.
 //   /bare      fixed JSON (ceiling)
 //   /latchkey  validateSession without a cache
-//   /cached    validateSession with the session cache (on the same store)
+//   /cached    validateSession with the session cache (on the same store), TTL 60 s
+//   /stats     the cache's hits and misses
 // Usage: node bench/cache-server.ts sqlite <file> | postgres <table prefix>; prints the port.
 import { createServer } from 'node:http';
 import { createLatchkey, type Latchkey } from '../src/index.ts';
@@ -17,7 +18,7 @@ const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:
 const store: Store =
   kind === 'sqlite' ? sqliteStore(target) : postgresStore(POSTGRES_URL, { tablePrefix: target });
 const plain = createLatchkey({ store });
-const cached = createLatchkey({ store, sessionCache: { maxEntries: 50_000, ttl: 5_000 } });
+const cached = createLatchkey({ store, sessionCache: { maxEntries: 50_000, ttl: 60_000 } });
 await cached.sessionCache!.ready();
 
 const BARE = JSON.stringify({ ok: true });
@@ -45,7 +46,10 @@ const server = createServer((req, res) => {
   if (url === '/bare') res.writeHead(200, json).end(BARE);
   else if (url === '/latchkey') validate(plain, req.headers.cookie, res);
   else if (url === '/cached') validate(cached, req.headers.cookie, res);
-  else res.writeHead(404).end();
+  else if (url === '/stats') {
+    const { hits, misses } = cached.sessionCache!;
+    res.writeHead(200, json).end(JSON.stringify({ hits, misses }));
+  } else res.writeHead(404).end();
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
