@@ -8,6 +8,7 @@ export type {
   LatchkeyConfig,
   SessionOptions,
 } from './core/latchkey.ts';
+export type { SessionCacheOptions, SessionCacheView } from './core/session-cache.ts';
 export type {
   Account,
   AccountKey,
@@ -29,6 +30,10 @@ export type {
   AccountTokensUpdate,
   MaybePromise,
   SessionAndUser,
+  SessionChannel,
+  SessionChannelListener,
+  SessionChannelPart,
+  SessionInvalidation,
   SessionRow,
   SessionStore,
   ShortLivedStore,

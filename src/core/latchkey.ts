@@ -1,4 +1,12 @@
-import type { AccountRow, SessionRow, Store, UserRow } from '../store.ts';
+import type {
+  AccountRow,
+  SessionAndUser,
+  SessionChannel,
+  SessionInvalidation,
+  SessionRow,
+  Store,
+  UserRow,
+} from '../store.ts';
 import { Cookie, cookieName, loopbackHttpPort, readCookie } from './cookies.ts';
 import { invalidArgument } from './errors.ts';
 import {
@@ -11,6 +19,7 @@ import {
   toUser,
 } from './rows.ts';
 import { randomString } from './random.ts';
+import { SessionCache, type SessionCacheOptions, type SessionCacheView } from './session-cache.ts';
 import {
   readBearerToken,
   readRequestSession,
@@ -60,6 +69,11 @@ export interface LatchkeyConfig {
   store: Store;
   session?: SessionOptions;
   cookie?: CookieOptions;
+  /**
+   * An in-process cache of validated sessions (off by default); see docs/sessions.md#session-cache.
+   * Revocations drop from it at once here, and in other processes through the store's channel.
+   */
+  sessionCache?: SessionCacheOptions;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -105,6 +119,10 @@ export class Latchkey<
   readonly #insecureLocalhost: boolean;
   readonly #sameSite: 'lax' | 'strict';
   readonly #now: () => number;
+  readonly #cache: SessionCache | undefined;
+  // Where this process tells the others about revocations: the cache's channel, else the
+  // store's — published to even without a local cache, so other processes' caches hear it.
+  readonly #channel: SessionChannel | undefined;
 
   constructor(config: LatchkeyConfig) {
     if (!config || typeof config.store !== 'object') invalidArgument('store', 'is required');
@@ -125,6 +143,22 @@ export class Latchkey<
     this.#insecureLocalhost = config.cookie?.insecureLocalhost ?? false;
     this.#sameSite = config.cookie?.sameSite ?? 'lax';
     this.#now = config.now ?? Date.now;
+    const cacheOptions = config.sessionCache;
+    this.#channel =
+      cacheOptions?.channel === null
+        ? undefined
+        : (cacheOptions?.channel ?? this.store.sessionChannel ?? undefined);
+    if (cacheOptions !== undefined) {
+      if (typeof cacheOptions !== 'object' || cacheOptions === null) {
+        invalidArgument('sessionCache', 'must be an object');
+      }
+      this.#cache = new SessionCache(cacheOptions, this.#channel);
+    }
+  }
+
+  /** The session cache, when `sessionCache` is configured. */
+  get sessionCache(): SessionCacheView | undefined {
+    return this.#cache;
   }
 
   /** The current time as the core sees it (the configured clock). */
@@ -187,14 +221,34 @@ export class Latchkey<
   async updateUserAttributes(userId: string, attributes: UA): Promise<User<UA> | null> {
     checkId('userId', userId);
     const json = serializeAttributes('attributes', attributes);
-    if (!(await this.store.updateUserAttributes(userId, json))) return null;
-    return this.getUser(userId);
+    const updated = await this.#changed({ userId }, () =>
+      this.store.updateUserAttributes(userId, json),
+    );
+    return updated ? this.getUser(userId) : null;
   }
 
   /** Deletes a user with all its accounts and sessions. */
   async deleteUser(userId: string): Promise<void> {
     checkId('userId', userId);
-    await this.store.deleteUser(userId);
+    await this.#changed({ userId }, () => this.store.deleteUser(userId));
+  }
+
+  /**
+   * Runs a write that revokes or changes cached rows, then drops them from this process's cache
+   * — after the write, even a failed one, so no read begun before it is cached afterwards — and
+   * tells the other processes through the channel.
+   * @throws StoreError when the write fails, or the channel could not send the message (the
+   * write stands; other processes then learn of it within the cache's TTL).
+   */
+  async #changed<T>(message: SessionInvalidation, write: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await write();
+    } finally {
+      this.#cache?.apply(message);
+    }
+    if (this.#channel !== undefined) await this.#channel.publish(message);
+    return result;
   }
 
   /**
@@ -266,6 +320,15 @@ export class Latchkey<
   ): Promise<SessionValidationResult<UA, SA> | null> {
     const parts = parseToken('session', token);
     if (parts === null) return null;
+    const cache = this.#cache;
+    let epoch = 0;
+    if (cache !== undefined) {
+      // A hit answers without any await unless it renews; `undefined` means "ask the store".
+      const hit = cache.get(parts.id, this.#now());
+      const result = hit === undefined ? undefined : this.#validateCached(parts.secret, hit);
+      if (result !== undefined) return result;
+      epoch = cache.epoch;
+    }
     let found = this.store.getSessionAndUser(parts.id);
     if (found instanceof Promise) found = await found;
     if (found === null) return null;
@@ -278,25 +341,69 @@ export class Latchkey<
     }
     let fresh = false;
     if (now - session.lastSeenAt >= this.renewInterval) {
-      const expiresAt = Math.min(now + this.idleTimeout, session.absoluteExpiresAt);
-      await this.store.updateSessionExpiry(session.id, expiresAt, now);
-      session.expiresAt = expiresAt;
-      session.lastSeenAt = now;
+      await this.#renew(session, now);
       fresh = true;
     }
+    if (cache !== undefined) cache.set(found, epoch, now);
     return { session: toSession<SA>(session, fresh), user: toUser<UA>(user) };
+  }
+
+  /**
+   * A validation from cached rows: the secret and both expiries are checked as on a store read.
+   * An expired entry is dropped and the store decides (another process may have renewed it).
+   */
+  #validateCached(
+    secret: string,
+    found: SessionAndUser,
+  ): SessionValidationResult<UA, SA> | null | Promise<SessionValidationResult<UA, SA>> | undefined {
+    const { session, user } = found;
+    if (!verifySecret(secret, session.secretHash)) return null;
+    const now = this.#now();
+    if (now >= session.expiresAt || now >= session.absoluteExpiresAt) {
+      this.#cache!.apply({ sessionId: session.id });
+      return undefined;
+    }
+    if (now - session.lastSeenAt < this.renewInterval) {
+      return { session: toSession<SA>(session, false), user: toUser<UA>(user) };
+    }
+    return this.#renew(session, now).then(() => ({
+      session: toSession<SA>(session, true),
+      user: toUser<UA>(user),
+    }));
+  }
+
+  /**
+   * Moves the idle expiry (never past the absolute one) and last-seen time, in the store and in
+   * `session` — which is the cached row on a cache hit, so renewal stays throttled there too.
+   */
+  async #renew(session: SessionRow, now: number): Promise<void> {
+    const expiresAt = Math.min(now + this.idleTimeout, session.absoluteExpiresAt);
+    const previous = { expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt };
+    // Marked first, so concurrent hits on one cached row write once.
+    session.expiresAt = expiresAt;
+    session.lastSeenAt = now;
+    try {
+      await this.store.updateSessionExpiry(session.id, expiresAt, now);
+    } catch (error) {
+      Object.assign(session, previous);
+      throw error;
+    }
   }
 
   /** Signs one session out. Unknown ids are ignored. */
   async invalidateSession(sessionId: string): Promise<void> {
     if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 255) return;
-    await this.store.deleteSession(sessionId);
+    await this.#changed({ sessionId }, () => this.store.deleteSession(sessionId));
   }
 
   /** Signs a user out everywhere, or everywhere but `options.except` (the current session id). */
   async invalidateUserSessions(userId: string, options?: { except?: string }): Promise<void> {
     checkId('userId', userId);
-    await this.store.deleteUserSessions(userId, options?.except);
+    const except = options?.except;
+    await this.#changed(
+      except === undefined ? { userId } : { userId, exceptSessionId: except },
+      () => this.store.deleteUserSessions(userId, except),
+    );
   }
 
   /** The user's live sessions, newest first. */

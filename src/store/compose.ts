@@ -3,6 +3,7 @@
 // its concern; the two operations that span parts (a first sign-in, deleting a user) are
 // written here once.
 import { invalidArgument, StoreError } from '../core/errors.ts';
+import type { SessionChannelPart } from './channel.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ShortLivedStore } from './short-lived.ts';
 import type { Store, StoreHousekeeping } from './store.ts';
@@ -13,7 +14,7 @@ export interface StoreParts {
   /** Users and accounts: the app's durable database, never purged or closed by the whole. */
   users: UserStore;
   /** Sessions. A part kept apart from `users` looks each session's user up there itself. */
-  sessions: SessionStore & StoreHousekeeping;
+  sessions: SessionStore & StoreHousekeeping & SessionChannelPart;
   /** Short-lived records and counters; may be the same object as `sessions`. */
   shortLived: ShortLivedStore & StoreHousekeeping;
 }
@@ -23,7 +24,7 @@ export interface StoreParts {
  * user and account in `users`, then the session in `sessions`; if the session write fails the
  * user is deleted again (compensation) and `StoreError` is thrown with the session part's error
  * as `cause`, so a retry starts from nothing. `deleteExpired` and `close` reach `sessions` and
- * `shortLived` (each once), never `users`.
+ * `shortLived` (each once), never `users`. The session channel, if any, is the `sessions` part's.
  * @throws TypeError when a part is missing.
  */
 export function composeStore(parts: StoreParts): Store {
@@ -36,6 +37,7 @@ export function composeStore(parts: StoreParts): Store {
   // One engine keeping sessions and short-lived records is purged and closed once.
   const oneEngine = (shortLived as object) === sessions;
   return {
+    ...(sessions.sessionChannel ? { sessionChannel: sessions.sessionChannel } : {}),
     async createUser(user, account, session) {
       await users.createUser(user, account);
       if (!session) return;

@@ -1,3 +1,4 @@
+import type { SessionChannelPart } from './channel.ts';
 import type { AccountRow, SessionRow, UserRow } from './rows.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ShortLivedStore } from './short-lived.ts';
@@ -16,9 +17,11 @@ export interface StoreHousekeeping {
 
 /**
  * Everything latchkey asks of storage: every part, kept by one engine (memory, SQLite,
- * PostgreSQL, MySQL) or assembled from parts by `composeStore`.
+ * PostgreSQL, MySQL) or assembled from parts by `composeStore`; the session channel where the
+ * engine has one.
  */
-export interface Store extends UserStore, SessionStore, ShortLivedStore, StoreHousekeeping {
+export interface Store
+  extends UserStore, SessionStore, ShortLivedStore, StoreHousekeeping, SessionChannelPart {
   /**
    * Creates a user, optionally with its first account and first session, atomically: a first
    * sign-in leaves all of its rows or none.

@@ -2,6 +2,7 @@
 // (DELETE ... RETURNING, ON CONFLICT ... WHERE, advisory locks).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { PostgresSessionChannel } from './postgres-channel.ts';
 import {
   SqlStore,
   type SqlDriver,
@@ -105,6 +106,8 @@ const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)
 export class PostgresStore extends SqlStore {
   readonly dialect = 'postgres' as const;
   protected readonly transactionalDdl = true;
+  readonly #pool: PgPoolLike;
+  #channel: PostgresSessionChannel | undefined;
 
   /** @throws TypeError on a bad `tablePrefix`. */
   constructor(connectionStringOrPool: string | PgPoolLike, options?: PostgresStoreOptions) {
@@ -117,6 +120,25 @@ export class PostgresStore extends SqlStore {
       (pool as unknown as pg.Pool).on('error', () => undefined);
     }
     super(pgDriver(pool, owned), 'postgres', options);
+    this.#pool = pool;
+  }
+
+  /**
+   * Session invalidations between the processes sharing this database: `NOTIFY` through the
+   * pool, `LISTEN` (once something subscribes) on one pool connection. Channel
+   * `<tablePrefix>sessions`, so stores on other prefixes never hear each other.
+   */
+  get sessionChannel(): PostgresSessionChannel {
+    return (this.#channel ??= new PostgresSessionChannel(
+      this.#pool,
+      `${this.tablePrefix}sessions`,
+    ));
+  }
+
+  /** Stops the session channel's listener, then ends the pool when the store owns it. */
+  override async close(): Promise<void> {
+    await this.#channel?.close();
+    await super.close();
   }
 
   protected isUniqueViolation(error: unknown): boolean {

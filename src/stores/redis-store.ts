@@ -13,6 +13,7 @@ import type {
   UserStore,
 } from '../store.ts';
 import { composeStore } from '../store/compose.ts';
+import { RedisSessionChannel } from './redis-channel.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -46,6 +47,7 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
   readonly base: UserStore;
   readonly keyPrefix: string;
   readonly #owned: boolean;
+  #channel: RedisSessionChannel | undefined;
 
   /** @throws TypeError when `redis` or `base` is missing. */
   constructor(options: RedisStoreOptions) {
@@ -64,6 +66,18 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
     }
     this.base = options.base;
     this.keyPrefix = options.keyPrefix ?? 'latchkey:';
+  }
+
+  /**
+   * Session invalidations between the processes sharing this Redis: `PUBLISH` on the store's
+   * connection, `SUBSCRIBE` (once something subscribes) on a duplicate. Channel
+   * `<keyPrefix>session-invalidations`.
+   */
+  get sessionChannel(): RedisSessionChannel {
+    return (this.#channel ??= new RedisSessionChannel(
+      this.redis,
+      `${this.keyPrefix}session-invalidations`,
+    ));
   }
 
   #sessionKey(id: string): string {
@@ -279,6 +293,7 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
 
   /** Quits the Redis connection when this store opened it; `base` is the app's to close. */
   async close(): Promise<void> {
+    await this.#channel?.close();
     if (this.#owned && this.redis.status !== 'end') {
       await this.redis.quit().catch(() => this.redis.disconnect());
     }

@@ -1,0 +1,60 @@
+// The store and session-cache benchmarks run end to end in `--quick` mode and print one valid
+// JSON line per benchmark. Not a measurement: the figures of a quick run mean nothing.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const bench = (name: string) => fileURLToPath(new URL(`../bench/${name}`, import.meta.url));
+
+/** Runs a bench script; resolves its stdout's JSON lines, rejects on a failure or after 90 s. */
+function runQuick(script: string, args: string[]): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bench(script), ...args, '--quick'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${err.slice(-2000)}`));
+      try {
+        resolve(
+          out
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+        );
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+describe('benchmarks run in --quick mode', () => {
+  for (const store of ['postgres', 'mysql', 'redis']) {
+    it(`bench/stores.ts --store ${store}`, async () => {
+      const [line, ...rest] = await runQuick('stores.ts', ['--store', store]);
+      assert.equal(rest.length, 0);
+      assert.equal(line!.benchmark, 'store');
+      assert.equal(line!.store, store);
+      assert.ok((line!.ratio_to_raw as number) > 0);
+    });
+  }
+
+  it('bench/cache.ts', async () => {
+    const lines = await runQuick('cache.ts', []);
+    assert.deepEqual(
+      lines.map((l) => [l.benchmark, l.store]),
+      [
+        ['session-cache', 'sqlite'],
+        ['session-cache', 'postgres'],
+      ],
+    );
+    for (const line of lines) assert.ok((line.ratio_to_bare as number) > 0);
+  });
+});
