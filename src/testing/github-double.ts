@@ -14,7 +14,7 @@ import type {
   GitHubDoubleFaultEndpoint,
   GitHubDoubleStats,
 } from './github-double-context.ts';
-import { BodyError, sendJSON } from './github-double-http.ts';
+import { BodyError, sendJSON } from './double-http.ts';
 import { handleApplication, handleEmails, handleUser, notFound } from './github-double-rest.ts';
 import {
   GitHubDoubleState,

@@ -1,5 +1,5 @@
-// Small node:http helpers for the GitHub double: bounded body reading, GitHub's content
-// negotiation on the OAuth endpoints, and credential header parsing that never throws.
+// Small node:http helpers shared by the provider doubles: bounded body reading, content
+// negotiation on OAuth endpoints, and credential header parsing that never throws.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Request bodies above this are refused with 413. */
@@ -189,4 +189,18 @@ export function redirect(res: ServerResponse, location: string, now: number): vo
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHTML(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Sends a test-scripted answer: a string as plain text, anything else as JSON. */
+export function sendAnswer(
+  res: ServerResponse,
+  answer: { status: number; body?: unknown; headers?: Record<string, string> },
+  now: number,
+): void {
+  if (typeof answer.body === 'string') {
+    const headers = { 'Content-Type': 'text/plain; charset=utf-8', ...answer.headers };
+    send(res, answer.status, headers, answer.body, now);
+  } else {
+    sendJSON(res, answer.status, answer.body, now, answer.headers);
+  }
 }
