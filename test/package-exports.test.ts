@@ -25,7 +25,7 @@ const expected: Record<string, string[]> = {
   './open-store': ['openStore'],
   './oauth': ['providerAuth', 'OAuthRequestError'],
   './providers': ['github', 'google', 'microsoftEntra', 'gitlab', 'discord', 'oidc', 'oauth2'],
-  './testing': ['startGitHubDouble', 'startProviderDouble', 'googlePreset'],
+  './testing': ['startGitHubDouble', 'startProviderDouble'],
   './http': ['createAuthHandler'],
   './hono': ['latchkeyHono'],
   './express': ['latchkeyExpress'],
