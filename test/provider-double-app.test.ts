@@ -1,6 +1,7 @@
 // docs/testing.md's app-level example, as a test: an app signs a user in with Google through
 // its own routes, against the Google preset of the provider double. Keep the two in sync.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createLatchkey } from 'latchkey';
 import { createAuthHandler } from 'latchkey/http';
@@ -47,4 +48,12 @@ test('signs in with Google through the app’s routes', async () => {
   assert.equal(session.user.attributes.email, 'ada@example.com');
   assert.equal(session.session.attributes.provider, 'google');
   assert.equal(idp.requests.filter((r) => r.path === '/token').length, 1);
+});
+
+test('docs/testing.md shows this very test', () => {
+  const docs = readFileSync(new URL('../docs/testing.md', import.meta.url), 'utf8');
+  const block = /## An app test \(node:test\)[\s\S]*?```ts\n([\s\S]*?)```/.exec(docs)?.[1];
+  const self = readFileSync(new URL(import.meta.url), 'utf8');
+  const body = self.slice(self.indexOf("test('signs in"), self.indexOf("test('docs/testing.md"));
+  assert.ok(block?.includes(body.trim()), 'the docs example matches the test');
 });
