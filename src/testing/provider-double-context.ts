@@ -2,7 +2,7 @@
 // switches a test sets (who signs in, denials, faults, issuer overrides).
 import type { ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
-import { sendAnswer } from './double-http.ts';
+import { sendPendingFault } from './double-http.ts';
 import type { PresetAnswer, ProviderPreset } from './preset.ts';
 import type { ProviderDoubleState } from './provider-double-state.ts';
 
@@ -49,11 +49,7 @@ export function sendFault(
   endpoint: ProviderDoubleEndpoint,
   res: ServerResponse,
 ): boolean {
-  const fault = ctx.faults.get(endpoint);
-  if (!fault) return false;
-  ctx.faults.delete(endpoint);
-  sendAnswer(res, fault, ctx.state.now());
-  return true;
+  return sendPendingFault(ctx.faults, endpoint, res, ctx.state.now());
 }
 
 /** Splits a `scope` parameter by the preset's separator (comma presets also take spaces). */

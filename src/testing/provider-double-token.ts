@@ -105,23 +105,14 @@ async function tokenBody(
  * The token endpoint: `authorization_code` and `refresh_token` grants (RFC 6749 §4.1.3, §6).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
  */
-export async function handleToken(
+async function token(
   ctx: ProviderDoubleContext,
   req: IncomingMessage,
   res: ServerResponse,
-  prefix: string,
-  log: { clientAuthentication: string | null },
+  { params, clientId }: { params: Map<string, string>; clientId: string },
 ): Promise<void> {
-  const params = await readParams(req, new URLSearchParams());
-  if (sendFault(ctx, 'token', res)) return;
   const fail = (failure: TokenFailure): void =>
     sendToken(ctx, req, res, failureAnswer(ctx, failure));
-  const issuer = issuerAt(ctx, prefix) ?? ctx.origin;
-  const audiences = [`${ctx.origin}${prefix}${ctx.preset.paths.token}`, issuer];
-  const auth = await authenticateClient(ctx.state, ctx.preset, req, params, audiences);
-  log.clientAuthentication = auth.method;
-  if ('failure' in auth) return fail(auth.failure);
-  const clientId = auth.client.clientId;
   const grantType = params.get('grant_type');
 
   if (grantType === 'authorization_code') {
@@ -149,21 +140,36 @@ export async function handleToken(
  * The revocation endpoint (RFC 7009 §2): 200 for any token, known or not, once the client is
  * authenticated; revoking one token of a grant ends the grant.
  */
-export async function handleRevoke(
+function revoke(
   ctx: ProviderDoubleContext,
   req: IncomingMessage,
   res: ServerResponse,
+  { params, clientId }: { params: Map<string, string>; clientId: string },
+): void {
+  const value = params.get('token');
+  if (value === undefined) return sendToken(ctx, req, res, failureAnswer(ctx, 'bad_request'));
+  ctx.state.revoke(value, clientId);
+  sendJSON(res, 200, {}, ctx.state.now());
+}
+
+/** `POST` to the token or revocation endpoint: client authentication, then the endpoint. */
+export async function handleClientRequest(
+  ctx: ProviderDoubleContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: 'token' | 'revoke',
   prefix: string,
   log: { clientAuthentication: string | null },
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
-  if (sendFault(ctx, 'revoke', res)) return;
+  if (sendFault(ctx, endpoint, res)) return;
   const issuer = issuerAt(ctx, prefix) ?? ctx.origin;
-  const audiences = [`${ctx.origin}${prefix}${ctx.preset.paths.revoke ?? ''}`, issuer];
+  // RFC 7523 §3: a client assertion's `aud` names the endpoint (or, commonly, the issuer).
+  const audiences = [`${ctx.origin}${prefix}${ctx.preset.paths[endpoint] ?? ''}`, issuer];
   const auth = await authenticateClient(ctx.state, ctx.preset, req, params, audiences);
   log.clientAuthentication = auth.method;
   if ('failure' in auth) return sendToken(ctx, req, res, failureAnswer(ctx, auth.failure));
-  if (!params.has('token')) return sendToken(ctx, req, res, failureAnswer(ctx, 'bad_request'));
-  ctx.state.revoke(params.get('token')!, auth.client.clientId);
-  sendJSON(res, 200, {}, ctx.state.now());
+  const started = { params, clientId: auth.client.clientId };
+  if (endpoint === 'token') return token(ctx, req, res, started);
+  revoke(ctx, req, res, started);
 }

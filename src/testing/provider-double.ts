@@ -1,10 +1,10 @@
 // One configurable OAuth 2.0 / OpenID Connect provider double: a real node:http server on
 // 127.0.0.1 whose behaviour (paths, client authentication, formats, errors, refresh, profile
 // shape, quirks) comes from a preset, so an app's tests can sign in offline with any provider.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import { BodyError, bearerToken, sendJSON } from './double-http.ts';
+import { bearerToken, sendJSON } from './double-http.ts';
+import { startDoubleServer, type DoubleRequest } from './double-server.ts';
 import type { PresetAnswer, PresetPaths, ProviderPreset, TestUser } from './preset.ts';
 import { handleAuthorize } from './provider-double-authorize.ts';
 import {
@@ -17,7 +17,7 @@ import {
 } from './provider-double-context.ts';
 import { discoveryDocument, userClaims } from './provider-double-oidc.ts';
 import { ProviderDoubleState, type DoubleClientOptions } from './provider-double-state.ts';
-import { handleRevoke, handleToken } from './provider-double-token.ts';
+import { handleClientRequest } from './provider-double-token.ts';
 
 /** Options of {@link startProviderDouble}. */
 export interface ProviderDoubleOptions {
@@ -32,16 +32,9 @@ export interface ProviderDoubleOptions {
 }
 
 /** One request the double received. Credentials are redacted. */
-export interface ProviderDoubleRequest {
-  method: string;
-  /** The path without the query string. */
-  path: string;
-  query: string;
-  /** `Authorization` keeps its scheme only; `Cookie` is redacted. */
-  headers: Record<string, string>;
-  /** How a token or revocation request authenticated its client (from what it carried). */
+export interface ProviderDoubleRequest extends DoubleRequest {
+  /** How a token or revocation request authenticated its client, else `null`. */
   clientAuthentication: string | null;
-  time: number;
 }
 
 /** A running provider double. */
@@ -151,8 +144,8 @@ async function route(
   const method = req.method ?? '';
   if (endpoint === 'authorize' && (method === 'GET' || method === 'POST'))
     return handleAuthorize(ctx, req, res, url, prefix);
-  if (endpoint === 'token' && method === 'POST') return handleToken(ctx, req, res, prefix, entry);
-  if (endpoint === 'revoke' && method === 'POST') return handleRevoke(ctx, req, res, prefix, entry);
+  if ((endpoint === 'token' || endpoint === 'revoke') && method === 'POST')
+    return handleClientRequest(ctx, req, res, endpoint, prefix, entry);
   if (endpoint === 'userinfo' && (method === 'GET' || method === 'POST'))
     return protectedResource(ctx, req, res, null);
   if (endpoint.startsWith('resource:') && method === 'GET')
@@ -163,25 +156,6 @@ async function route(
   }
   if (endpoint === 'jwks') return sendJSON(res, 200, { keys: [ctx.publicJWK] }, ctx.state.now());
   notFound();
-}
-
-function logEntry(req: IncomingMessage, url: URL, time: number): ProviderDoubleRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(', ') : value;
-    if (name === 'authorization') headers[name] = `${text.split(' ')[0] ?? ''} [redacted]`;
-    else if (name === 'cookie') headers[name] = '[redacted]';
-    else headers[name] = text;
-  }
-  return {
-    method: req.method ?? '',
-    path: url.pathname,
-    query: url.search,
-    headers,
-    clientAuthentication: null,
-    time,
-  };
 }
 
 /**
@@ -209,36 +183,17 @@ export async function startProviderDouble(
   const requests: ProviderDoubleRequest[] = [];
   let ctx: ProviderDoubleContext | undefined;
 
-  const server = createServer(async (req, res) => {
-    const context = ctx;
-    if (!context) return void res.destroy();
-    let url: URL;
-    try {
-      if (!req.url?.startsWith('/')) throw new TypeError('absolute-form request target');
-      url = new URL(`http://double.invalid${req.url}`);
-    } catch {
-      return sendJSON(res, 400, { error: 'invalid_request' }, state.now());
-    }
-    const entry = logEntry(req, url, state.now());
-    requests.push(entry);
-    try {
-      await route(context, req, res, url, entry);
-    } catch (error) {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) {
-        return sendJSON(res, error.status, { error: 'invalid_request' }, state.now(), {
-          Connection: 'close',
-        });
-      }
-      // Never reached by design; a 500 keeps a bug visible without crashing the test run.
-      sendJSON(res, 500, { error: 'server_error' }, state.now());
-    }
+  const server = await startDoubleServer({
+    now: () => state.now(),
+    log: (entry): ProviderDoubleRequest => ({ ...entry, clientAuthentication: null }),
+    requests,
+    route: (req, res, url, entry) =>
+      ctx ? route(ctx, req, res, url, entry) : Promise.resolve(void res.destroy()),
+    errorBody: (_message, status) => ({
+      error: status >= 500 ? 'server_error' : 'invalid_request',
+    }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = server.origin;
   const context: ProviderDoubleContext = {
     preset,
     state,
@@ -256,12 +211,7 @@ export async function startProviderDouble(
   for (const client of options.clients ?? []) state.addClient(client);
   for (const user of options.users ?? []) state.putUser(user);
 
-  const close = async (): Promise<void> => {
-    if (!server.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  };
+  const close = (): Promise<void> => server.close();
   return {
     url: origin,
     get issuer() {
