@@ -638,3 +638,47 @@ describe('provider double: in Chromium', () => {
     }
   });
 });
+
+describe('provider double: bad input', () => {
+  it('answers malformed requests with 4xx (or the provider’s 200 error), never 5xx, never a crash', async () => {
+    for (const preset of [oidcPreset, githubPreset, discordPreset, googlePreset]) {
+      await using double = await start(preset);
+      const paths = Object.values(preset.paths).filter((p): p is string => p !== undefined);
+      const bodies: [string, string][] = [
+        ['application/json', '{not json'],
+        ['application/json', '[1,2]'],
+        ['text/plain', 'grant_type=authorization_code'],
+        ['application/x-www-form-urlencoded', 'grant_type=%E0%A4%A&code=%'],
+        ['application/x-www-form-urlencoded', 'x'.repeat(70 * 1024)],
+        [
+          'application/x-www-form-urlencoded',
+          'grant_type=authorization_code&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=a.b.c',
+        ],
+      ];
+      for (const path of paths) {
+        for (const [type, body] of bodies) {
+          for (const authorization of ['Basic !!!', 'Bearer', 'Basic ' + 'A'.repeat(5000)]) {
+            const response = await fetch(double.url + path, {
+              method: 'POST',
+              headers: { 'content-type': type, authorization },
+              body,
+            });
+            await response.arrayBuffer();
+            assert.ok(response.status < 500, `${preset.id} POST ${path}: ${response.status}`);
+          }
+        }
+        const get = await fetch(
+          `${double.url}${path}?client_id=%&redirect_uri=::&scope=${'s,'.repeat(500)}`,
+        );
+        await get.arrayBuffer();
+        assert.ok(get.status < 500, `${preset.id} GET ${path}: ${get.status}`);
+      }
+      const bytes = await fetch(double.url + preset.paths.token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new Uint8Array([0xff, 0xfe, 0x00]),
+      });
+      assert.equal(bytes.status, 400, 'not UTF-8');
+    }
+  });
+});
