@@ -461,6 +461,25 @@ describe('provider double: refresh and revocation', () => {
   });
 });
 
+describe('provider double: preset revocation rules', () => {
+  it('Google revokes without client credentials; other presets require them', async () => {
+    await using google = await start(googlePreset);
+    const tokens = await exchange(google, { code: await code(google) });
+    const access = String(tokens.json.access_token);
+    const anonymous = await post(google, '/revoke', { token: access });
+    assert.equal(anonymous.status, 200);
+    assert.equal(google.isTokenActive(access), false);
+
+    await using discord = await start(discordPreset);
+    const other = await exchange(discord, { code: await code(discord) });
+    const refused = await post(discord, '/api/oauth2/token/revoke', {
+      token: String(other.json.access_token),
+    });
+    assert.equal(refused.status, 401);
+    assert.ok(discord.isTokenActive(String(other.json.access_token)));
+  });
+});
+
 describe('provider double: profile, discovery and ID tokens', () => {
   it('userinfo answers the preset’s JSON shape, and its own shape for a dead token', async () => {
     await using discord = await start(discordPreset);

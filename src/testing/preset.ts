@@ -105,6 +105,8 @@ export interface ProviderPreset {
     /** OIDC: a new ID token in refresh answers. */
     idToken?: boolean;
   };
+  /** The revocation endpoint also takes requests without any client credentials (Google). */
+  revocationWithoutClient?: boolean;
   /** Whether the authorization response carries RFC 9207 `iss`. */
   callbackIss?: boolean;
   /** Response modes accepted besides `query`. */

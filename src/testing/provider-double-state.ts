@@ -155,9 +155,13 @@ export class ProviderDoubleState {
     return { grant: record.grant };
   }
 
-  /** RFC 7009: revoking either token of a grant ends the grant. Unknown tokens are ignored. */
-  revoke(token: string, clientId: string): void {
+  /**
+   * RFC 7009: revoking either token of a grant ends the grant. Unknown tokens are ignored.
+   * @param clientId the authenticated client (only its tokens), or `null` for any client's.
+   */
+  revoke(token: string, clientId: string | null): void {
     const record = this.accessTokens.get(token) ?? this.refreshTokens.get(token);
-    if (record && record.grant.clientId === clientId) record.grant.revoked = true;
+    if (record && (clientId === null || record.grant.clientId === clientId))
+      record.grant.revoked = true;
   }
 }

@@ -144,7 +144,7 @@ function revoke(
   ctx: ProviderDoubleContext,
   req: IncomingMessage,
   res: ServerResponse,
-  { params, clientId }: { params: Map<string, string>; clientId: string },
+  { params, clientId }: { params: Map<string, string>; clientId: string | null },
 ): void {
   const value = params.get('token');
   if (value === undefined) return sendToken(ctx, req, res, failureAnswer(ctx, 'bad_request'));
@@ -163,6 +163,10 @@ export async function handleClientRequest(
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
   if (sendFault(ctx, endpoint, res)) return;
+  const anonymous = req.headers.authorization === undefined && !params.has('client_id');
+  if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient) {
+    return revoke(ctx, req, res, { params, clientId: null });
+  }
   const issuer = issuerAt(ctx, prefix) ?? ctx.origin;
   // RFC 7523 §3: a client assertion's `aud` names the endpoint (or, commonly, the issuer).
   const audiences = [`${ctx.origin}${prefix}${ctx.preset.paths[endpoint] ?? ''}`, issuer];

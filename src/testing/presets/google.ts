@@ -26,6 +26,7 @@ export const googlePreset: ProviderPreset = {
     rotate: false,
     idToken: true,
   },
+  revocationWithoutClient: true,
   // Google does not send RFC 9207 `iss` on the redirect (its discovery does not announce it).
   callbackIss: false,
   errorDescriptions: {
@@ -36,7 +37,7 @@ export const googlePreset: ProviderPreset = {
   },
   quirks: [
     {
-      why: 'A refresh token only with access_type=offline (and again only with prompt=consent).',
+      why: 'A refresh token only with access_type=offline. Google sends one again on a later consent only with prompt=consent; the double issues one on every offline authorization.',
       source: `${WEB_DOC}#offline`,
     },
     {
@@ -52,7 +53,7 @@ export const googlePreset: ProviderPreset = {
       source: `${OIDC_DOC}#hd-param`,
     },
     {
-      why: 'Revocation at oauth2.googleapis.com/revoke needs no client authentication (the double accepts it with or without).',
+      why: 'Revocation at oauth2.googleapis.com/revoke needs no client authentication (the double takes it with or without).',
       source: `${WEB_DOC}#tokenrevoke`,
     },
     {
