@@ -15,6 +15,8 @@ import {
   type JSONWebKeySet,
 } from 'jose';
 import { chromium } from 'playwright-core';
+import { github } from '../src/providers/github.ts';
+import { oidc } from '../src/providers/oidc.ts';
 import {
   discordPreset,
   githubPreset,
@@ -573,6 +575,52 @@ describe('provider double: profile, discovery and ID tokens', () => {
     const elsewhere = await fetch(`${google.url}/x/.well-known/openid-configuration`);
     assert.equal(elsewhere.status, 404);
   });
+});
+
+describe('provider double: with latchkey’s own providers', () => {
+  for (const [preset, make] of [
+    [
+      githubPreset,
+      (url: string) =>
+        github({ clientId: 'app', clientSecret: 'app-secret', endpoints: { web: url, api: url } }),
+    ],
+    [
+      oidcPreset,
+      (url: string) =>
+        oidc({
+          id: 'acme',
+          name: 'Acme',
+          clientId: 'app',
+          clientSecret: 'app-secret',
+          issuer: url,
+        }),
+    ],
+  ] as const) {
+    it(`signs in against the ${preset.id} preset and maps the profile`, async () => {
+      await using double = await start(preset);
+      double.signInAs({
+        id: '583231',
+        username: 'octocat',
+        email: 'octo@example.com',
+        emailVerified: true,
+        name: 'Octo',
+      });
+      const provider = make(double.url);
+      const request = await provider.createAuthorizationURL({ redirectURI });
+      const tokens = await provider.validateAuthorizationCode({
+        callbackURL: await double.authorize(request.url),
+        expectedState: request.state,
+        redirectURI,
+        codeVerifier: request.codeVerifier,
+        nonce: request.nonce,
+      });
+      const { profile } = await provider.getUser(tokens);
+      assert.equal(profile.providerUserId, '583231');
+      assert.equal(profile.email, 'octo@example.com');
+      assert.equal(profile.emailVerified, true);
+      assert.equal(profile.name, 'Octo');
+    });
+  }
 });
 
 describe('provider double: in Chromium', () => {

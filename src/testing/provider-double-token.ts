@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readParams, send, sendJSON } from './double-http.ts';
-import type { PresetAnswer, TokenFailure } from './preset.ts';
+import type { ClientAuthMethod, PresetAnswer, TokenFailure } from './preset.ts';
 import { authenticateClient } from './provider-double-client-auth.ts';
 import { issuerAt, sendFault, type ProviderDoubleContext } from './provider-double-context.ts';
 import { signIDToken } from './provider-double-oidc.ts';
@@ -159,7 +159,7 @@ export async function handleClientRequest(
   res: ServerResponse,
   endpoint: 'token' | 'revoke',
   prefix: string,
-  log: { clientAuthentication: string | null },
+  log: { clientAuthentication: ClientAuthMethod | null },
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
   if (sendFault(ctx, endpoint, res)) return;

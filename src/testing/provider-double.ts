@@ -5,7 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { bearerToken, sendJSON } from './double-http.ts';
 import { startDoubleServer, type DoubleRequest } from './double-server.ts';
-import type { PresetAnswer, PresetPaths, ProviderPreset, TestUser } from './preset.ts';
+import type {
+  ClientAuthMethod,
+  PresetAnswer,
+  PresetPaths,
+  ProviderPreset,
+  TestUser,
+} from './preset.ts';
 import { handleAuthorize } from './provider-double-authorize.ts';
 import {
   issuerAt,
@@ -34,7 +40,7 @@ export interface ProviderDoubleOptions {
 /** One request the double received. Credentials are redacted. */
 export interface ProviderDoubleRequest extends DoubleRequest {
   /** How a token or revocation request authenticated its client, else `null`. */
-  clientAuthentication: string | null;
+  clientAuthentication: ClientAuthMethod | null;
 }
 
 /** A running provider double. */
