@@ -535,6 +535,18 @@ describe('provider double: profile, discovery and ID tokens', () => {
     assert.deepEqual(emails, [
       { email: 'octo@example.com', primary: true, verified: true, visibility: 'private' },
     ]);
+    const readOnly = await exchange(
+      gh,
+      { code: await code(gh, { scope: 'read:user' }) },
+      {
+        authorization: basic('app', 'app-secret'),
+        accept: 'application/json',
+      },
+    );
+    const hidden = await fetch(`${gh.url}/user/emails`, {
+      headers: { authorization: `Bearer ${readOnly.json.access_token}` },
+    });
+    assert.equal(hidden.status, 404, 'no user:email scope: 404 as on GitHub');
   });
 
   it('serves discovery and JWKS; ID tokens verify against them with nonce, aud and iss', async () => {

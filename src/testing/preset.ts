@@ -117,9 +117,9 @@ export interface ProviderPreset {
   user: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /**
    * Extra bearer-protected `GET` endpoints by path (GitHub's `/user/emails`, a Graph API...): the
-   * JSON each answers for the token's user and scopes.
+   * answer each gives for the token's user and scopes.
    */
-  resources?: Record<string, (user: TestUser, scopes: readonly string[]) => unknown>;
+  resources?: Record<string, (user: TestUser, scopes: readonly string[]) => PresetAnswer>;
   /** Extra fields of a successful token answer (Strava's athlete, Notion's owner...). */
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */

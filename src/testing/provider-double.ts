@@ -3,7 +3,7 @@
 // shape, quirks) comes from a preset, so an app's tests can sign in offline with any provider.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import { bearerToken, sendJSON } from './double-http.ts';
+import { bearerToken, sendAnswer, sendJSON } from './double-http.ts';
 import { startDoubleServer, type DoubleRequest } from './double-server.ts';
 import type {
   ClientAuthMethod,
@@ -122,17 +122,11 @@ function protectedResource(
       body: { error: 'invalid_token' },
       headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
     };
-    return sendJSON(
-      res,
-      unauthorized.status,
-      unauthorized.body,
-      ctx.state.now(),
-      unauthorized.headers,
-    );
+    return sendAnswer(res, unauthorized, ctx.state.now());
   }
   const build = resource === null ? undefined : ctx.preset.resources?.[resource];
-  const body = build ? build(grant.user, grant.scopes) : userClaims(ctx, grant);
-  sendJSON(res, 200, body, ctx.state.now());
+  const answer = build?.(grant.user, grant.scopes) ?? { status: 200, body: userClaims(ctx, grant) };
+  sendAnswer(res, answer, ctx.state.now());
 }
 
 async function route(

@@ -1,7 +1,7 @@
 // GitHub's OAuth App web flow for the configurable double. The full GitHub double
 // (`startGitHubDouble`: GitHub Apps, device flow, /applications API) keeps more detail.
 import { githubTokenError } from '../github-double-token.ts';
-import type { ProviderPreset, TokenFailure } from '../preset.ts';
+import type { ProviderPreset, TestUser, TokenFailure } from '../preset.ts';
 import { oauth2Preset } from './oauth2.ts';
 
 const DOC = 'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps';
@@ -17,6 +17,17 @@ const CODES: Record<TokenFailure, string> = {
   unsupported_grant_type: 'unsupported_grant_type',
   bad_request: 'incorrect_client_credentials',
 };
+
+const REST = 'https://docs.github.com/rest';
+
+function githubEmail(user: TestUser): Record<string, unknown> {
+  return {
+    email: user.email,
+    primary: true,
+    verified: user.emailVerified ?? false,
+    visibility: 'private',
+  };
+}
 
 /** GitHub (OAuth Apps): HTTP 200 errors, form answers unless JSON is asked, comma scopes. */
 export const githubPreset: ProviderPreset = {
@@ -42,11 +53,7 @@ export const githubPreset: ProviderPreset = {
   }),
   unauthorized: {
     status: 401,
-    body: {
-      message: 'Bad credentials',
-      documentation_url: 'https://docs.github.com/rest',
-      status: '401',
-    },
+    body: { message: 'Bad credentials', documentation_url: REST, status: '401' },
   },
   user: (user) => ({
     login: user.username ?? user.id,
@@ -58,23 +65,11 @@ export const githubPreset: ProviderPreset = {
     ...user.claims,
   }),
   resources: {
+    // Only /user/emails says whether an address is verified; it needs `user:email` (or `user`).
     '/user/emails': (user, scopes) =>
       scopes.includes('user:email') || scopes.includes('user')
-        ? user.email == null
-          ? []
-          : [
-              {
-                email: user.email,
-                primary: true,
-                verified: user.emailVerified ?? false,
-                visibility: 'private',
-              },
-            ]
-        : {
-            message: 'Not Found',
-            documentation_url: 'https://docs.github.com/rest',
-            status: '404',
-          },
+        ? { status: 200, body: user.email == null ? [] : [githubEmail(user)] }
+        : { status: 404, body: { message: 'Not Found', documentation_url: REST, status: '404' } },
   },
   quirks: [
     {
