@@ -25,7 +25,7 @@ const expected: Record<string, string[]> = {
   './open-store': ['openStore'],
   './oauth': ['providerAuth', 'OAuthRequestError'],
   './providers': ['github', 'google', 'microsoftEntra', 'gitlab', 'discord', 'oidc', 'oauth2'],
-  './testing': ['startGitHubDouble'],
+  './testing': ['startGitHubDouble', 'startProviderDouble'],
   './http': ['createAuthHandler'],
   './hono': ['latchkeyHono'],
   './express': ['latchkeyExpress'],
@@ -127,7 +127,7 @@ describe('each subpath loads only its own dependencies', () => {
     './open-store': ['pg', 'mysql2'],
     './oauth': ['oauth4webapi', 'jose'],
     './providers': ['oauth4webapi', 'jose'],
-    './testing': [],
+    './testing': ['jose'], // ID tokens, JWKS and client assertions of the provider double
     './http': ['oauth4webapi', 'jose'],
     './hono': ['oauth4webapi', 'jose'],
     './express': ['oauth4webapi', 'jose'],

@@ -2,20 +2,25 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from '../src/oauth/errors.ts';
 import { discord } from '../src/providers/discord.ts';
-import { startDiscordDouble } from './fixtures/discord-double.ts';
+import { discordPreset, startProviderDouble, type ProviderDouble } from '../src/testing/index.ts';
 
 const clientId = '1234567890123456789';
 const clientSecret = 'discord-client-secret-xyz';
 const redirectURI = 'https://app.example/auth/discord/callback';
 
-let double: Awaited<ReturnType<typeof startDiscordDouble>>;
+let double: ProviderDouble;
 before(async () => {
-  double = await startDiscordDouble(clientId, clientSecret);
+  double = await startProviderDouble(discordPreset, { clients: [{ clientId, clientSecret }] });
 });
+
+/** Signs in as this `GET /users/@me` body, exactly as Discord would send it. */
+function signInAs(user: Record<string, unknown>): void {
+  double.signInAs({ id: String(user.id), claims: user });
+}
 after(() => double.close());
 
 function provider(extra: Partial<Parameters<typeof discord>[0]> = {}) {
-  return discord({ clientId, clientSecret, baseURL: double.base, ...extra });
+  return discord({ clientId, clientSecret, baseURL: double.url, ...extra });
 }
 
 async function signIn(p: ReturnType<typeof provider>) {
@@ -43,10 +48,10 @@ const nelly = {
 describe('discord provider', () => {
   it('builds the authorization URL: identify email, PKCE S256, no nonce', async () => {
     const p = provider();
-    assert.equal(p.issuer, double.base);
+    assert.equal(p.issuer, double.url);
     const request = await p.createAuthorizationURL({ redirectURI });
     const q = request.url.searchParams;
-    assert.equal(request.url.href.split('?')[0], `${double.base}/oauth2/authorize`);
+    assert.equal(request.url.href.split('?')[0], `${double.url}/oauth2/authorize`);
     assert.equal(q.get('scope'), 'identify email');
     assert.equal(q.get('response_type'), 'code');
     assert.equal(q.get('code_challenge_method'), 'S256');
@@ -56,7 +61,7 @@ describe('discord provider', () => {
   });
 
   it('exchanges the code and maps the profile (snowflake string, avatar CDN URL)', async () => {
-    double.user = nelly;
+    signInAs(nelly);
     const p = provider();
     const tokens = await signIn(p);
     assert.deepEqual(tokens.scopes, ['identify', 'email']);
@@ -71,19 +76,19 @@ describe('discord provider', () => {
     });
     assert.equal(user.id, nelly.id);
 
-    double.user = { ...nelly, avatar: 'a_' + nelly.avatar, global_name: null };
+    signInAs({ ...nelly, avatar: 'a_' + nelly.avatar, global_name: null });
     const animated = (await p.getUser(await signIn(p))).profile;
     assert.equal(animated.avatarURL?.endsWith(`/a_${nelly.avatar}.gif`), true);
     assert.equal(animated.name, 'nelly', 'falls back to the username');
 
     // No avatar: the default one, (id >> 22) % 6 for new usernames, discriminator % 5 for legacy.
-    double.user = { ...nelly, avatar: null };
+    signInAs({ ...nelly, avatar: null });
     const index = Number((BigInt(nelly.id) >> 22n) % 6n);
     assert.equal(
       (await p.getUser(await signIn(p))).profile.avatarURL,
       `https://cdn.discordapp.com/embed/avatars/${index}.png`,
     );
-    double.user = { ...nelly, avatar: '../../evil', discriminator: '1337' };
+    signInAs({ ...nelly, avatar: '../../evil', discriminator: '1337' });
     assert.equal(
       (await p.getUser(await signIn(p))).profile.avatarURL,
       'https://cdn.discordapp.com/embed/avatars/2.png',
@@ -91,18 +96,18 @@ describe('discord provider', () => {
   });
 
   it('an unverified email is null; without the email scope there is none', async () => {
-    double.user = { ...nelly, verified: false };
+    signInAs({ ...nelly, verified: false });
     const p = provider();
     const unverified = (await p.getUser(await signIn(p))).profile;
     assert.equal(unverified.email, null);
     assert.equal(unverified.emailVerified, false);
-    double.user = nelly;
+    signInAs(nelly);
     const q = provider({ scopes: ['identify'] });
     assert.equal((await q.getUser(await signIn(q))).profile.email, null);
   });
 
   it('checks a present RFC 9207 iss; requires it only with requireIss', async () => {
-    double.user = nelly;
+    signInAs(nelly);
     const attempt = async (p: ReturnType<typeof provider>, edit: (u: URL) => void) => {
       const request = await p.createAuthorizationURL({ redirectURI });
       const callbackURL = new URL(await double.authorize(request.url));
@@ -130,7 +135,7 @@ describe('discord provider', () => {
   });
 
   it('refresh rotates the refresh token; revocation kills it', async () => {
-    double.user = nelly;
+    signInAs(nelly);
     const p = provider();
     const tokens = await signIn(p);
     const refreshed = await p.refreshAccessToken(tokens.refreshToken!);
@@ -141,12 +146,12 @@ describe('discord provider', () => {
       (e: unknown) => e instanceof OAuthRequestError && e.error === 'invalid_grant',
     );
     await p.revokeToken(refreshed.refreshToken);
-    assert.equal(double.paths.at(-1), '/api/oauth2/token/revoke');
+    assert.equal(double.requests.at(-1)?.path, '/api/oauth2/token/revoke');
     await assert.rejects(p.refreshAccessToken(refreshed.refreshToken), OAuthRequestError);
   });
 
   it('error responses are typed and carry no secrets', async () => {
-    double.user = nelly;
+    signInAs(nelly);
     const p = provider();
     const request = await p.createAuthorizationURL({ redirectURI });
     const callbackURL = await double.authorize(request.url);
@@ -180,7 +185,7 @@ describe('discord provider', () => {
       return true;
     });
     // A malformed user (a numeric id) is an invalid response, not a crash.
-    double.user = { ...nelly, id: 80351110224678912 };
+    signInAs({ ...nelly, id: 80351110224678912 });
     await assert.rejects(p.getUser(await signIn(p)), OAuthResponseError);
   });
 

@@ -6,7 +6,12 @@ import { OAuthRequestError, OAuthResponseError } from '../src/oauth/errors.ts';
 import { providerAuth } from '../src/oauth/provider-auth.ts';
 import { microsoftEntra } from '../src/providers/microsoft-entra.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
-import { startOIDCDouble, type DoubleUser, type OIDCDouble } from './fixtures/oidc-double.ts';
+import {
+  microsoftEntraPreset,
+  startProviderDouble,
+  type ProviderDouble,
+  type TestUser,
+} from '../src/testing/index.ts';
 
 const clientId = '6731de76-14a6-49ae-97bc-6eba6914391e';
 const clientSecret = 'entra~client.secret_value';
@@ -15,11 +20,11 @@ const TENANT_A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const TENANT_B = 'aaaabbbb-0000-cccc-1111-dddd2222eeee';
 const CONSUMERS = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
-// Mimics login.microsoftonline.com: discovery per tenant path, `common`/`organizations` name the
-// `{tenantid}` template, a domain names its tenant's GUID; ID tokens are issued by the user's own
-// tenant; no revocation endpoint; refresh tokens rotate and come with a new ID token.
+// Entra's preset: discovery per tenant path, `common`/`organizations` name the `{tenantid}`
+// template; ID tokens are issued by the user's own tenant; no revocation endpoint; refresh tokens
+// rotate and come with a new ID token. The test knows which tenants exist and what a domain names.
 function discoveryIssuer(base: string, prefix: string): string | null {
-  const tenant = /^\/([^/]+)\/v2\.0$/.exec(prefix)?.[1];
+  const tenant = /^\/([^/]+)$/.exec(prefix)?.[1];
   if (tenant === 'common' || tenant === 'organizations') return `${base}/{tenantid}/v2.0`;
   if (tenant === 'consumers') return `${base}/${CONSUMERS}/v2.0`;
   if (tenant === 'contoso.example') return `${base}/${TENANT_A}/v2.0`;
@@ -27,27 +32,22 @@ function discoveryIssuer(base: string, prefix: string): string | null {
   return null;
 }
 
-let double: OIDCDouble;
+let double: ProviderDouble;
 before(async () => {
-  double = await startOIDCDouble({
-    clientId,
-    clientSecret,
-    discoveryIssuer,
-    idTokenIssuer: (base, _prefix, user) => `${base}/${String(user.claims.tid)}/v2.0`,
-    rotateRefreshTokens: true,
-    idTokenOnRefresh: true,
-    metadata: { revocation_endpoint: undefined },
+  double = await startProviderDouble(microsoftEntraPreset, {
+    clients: [{ clientId, clientSecret }],
   });
+  double.setIssuer(discoveryIssuer);
 });
 after(() => double.close());
 
 function provider(tenant: string, extra: Partial<Parameters<typeof microsoftEntra>[0]> = {}) {
-  return microsoftEntra({ tenant, clientId, clientSecret, authority: double.base, ...extra });
+  return microsoftEntra({ tenant, clientId, clientSecret, authority: double.url, ...extra });
 }
 
-function person(tid: string | undefined, extra: Record<string, unknown> = {}): DoubleUser {
+function person(tid: string | undefined, extra: Record<string, unknown> = {}): TestUser {
   return {
-    sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ', // pairwise, per app
+    id: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ', // pairwise, per app
     claims: {
       tid,
       oid: '00000000-0000-0000-66f3-3332eca7ea81',
@@ -83,7 +83,7 @@ describe('microsoft entra provider', () => {
   it('builds the authorization URL at the tenant authority with PKCE and nonce', async () => {
     const request = await provider('common').createAuthorizationURL({ redirectURI });
     const q = request.url.searchParams;
-    assert.equal(request.url.pathname, '/common/v2.0/authorize');
+    assert.equal(request.url.pathname, '/common/oauth2/v2.0/authorize');
     assert.equal(q.get('scope'), 'openid profile email offline_access');
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.equal(q.get('nonce'), request.nonce);
@@ -91,12 +91,12 @@ describe('microsoft entra provider', () => {
   });
 
   it('signs in through common: tenant-specific iss, (tid, oid) key, email unverified', async () => {
-    double.user = person(TENANT_A);
+    double.signInAs(person(TENANT_A));
     const p = provider('common');
     const tokens = await signIn(p);
-    assert.equal(tokens.idTokenClaims?.iss, `${double.base}/${TENANT_A}/v2.0`);
+    assert.equal(tokens.idTokenClaims?.iss, `${double.url}/${TENANT_A}/v2.0`);
     const token = double.requests.findLast((r) => r.path.endsWith('/token'))!;
-    assert.equal(token.body.get('client_secret'), clientSecret, 'secret in the body');
+    assert.equal(token.clientAuthentication, 'client_secret_post', 'secret in the body');
     assert.equal(token.headers.authorization, undefined);
     const { profile, user } = await p.getUser(tokens);
     assert.deepEqual(profile, {
@@ -109,11 +109,11 @@ describe('microsoft entra provider', () => {
     });
     assert.equal(user.tid, TENANT_A);
 
-    double.user = person(TENANT_A, { xms_edov: true });
+    double.signInAs(person(TENANT_A, { xms_edov: true }));
     const verified = await p.getUser(await signIn(p));
     assert.equal(verified.profile.email, 'megan@contoso.example');
     assert.equal(verified.profile.emailVerified, true);
-    double.user = person(TENANT_A, { xms_edov: 'true' });
+    double.signInAs(person(TENANT_A, { xms_edov: 'true' }));
     assert.equal((await p.getUser(await signIn(p))).profile.email, null, 'only boolean true');
   });
 
@@ -121,10 +121,10 @@ describe('microsoft entra provider', () => {
     const auth = createLatchkey({ store: memoryStore() });
     const entra = providerAuth(
       auth,
-      microsoftEntra({ tenant: 'organizations', clientId, clientSecret, authority: double.base }),
+      microsoftEntra({ tenant: 'organizations', clientId, clientSecret, authority: double.url }),
       { redirectURI },
     );
-    double.user = person(TENANT_B);
+    double.signInAs(person(TENANT_B));
     const [url, state, codeVerifier, nonce] = await entra.getAuthorizationUrl();
     const callback = await entra.validateCallback(await double.authorize(url), {
       expectedState: state,
@@ -133,7 +133,7 @@ describe('microsoft entra provider', () => {
     });
     assert.deepEqual(callback.account, {
       providerId: 'microsoft-entra',
-      issuer: `${double.base}/organizations/v2.0`,
+      issuer: `${double.url}/organizations/v2.0`,
       providerUserId: `${TENANT_B}:00000000-0000-0000-66f3-3332eca7ea81`,
     });
     assert.equal(callback.existingUser, null);
@@ -141,57 +141,56 @@ describe('microsoft entra provider', () => {
 
   it('common: iss must be the template with the token’s own tid', async () => {
     const p = provider('common');
-    double.user = person(TENANT_B);
+    double.signInAs(person(TENANT_B));
     try {
-      double.idTokenIssuer = (base) => `${base}/${TENANT_A}/v2.0`; // iss of A, tid of B
+      double.setIDTokenIssuer((base) => `${base}/${TENANT_A}/v2.0`); // iss of A, tid of B
       await rejectsIssuer(signIn(p));
-      double.idTokenIssuer = (base) => `${base}/{tenantid}/v2.0`; // the template itself
+      double.setIDTokenIssuer((base) => `${base}/{tenantid}/v2.0`); // the template itself
       await rejectsIssuer(signIn(p));
-      double.idTokenIssuer = null;
-      double.user = person(undefined); // no tid at all
+      double.setIDTokenIssuer(null);
+      double.signInAs(person(undefined)); // no tid at all
       await rejectsIssuer(signIn(p));
-      double.user = person('../evil'); // not a GUID
+      double.signInAs(person('../evil')); // not a GUID
       await rejectsIssuer(signIn(p));
     } finally {
-      double.idTokenIssuer = (base, _prefix, user) => `${base}/${String(user.claims.tid)}/v2.0`;
+      double.setIDTokenIssuer(null); // the preset's: the token's own tenant
     }
   });
 
   it('rejects a token from another tenant (fixed tenant, domain, organizations, allow-list)', async () => {
-    double.user = person(TENANT_B);
+    double.signInAs(person(TENANT_B));
     await rejectsIssuer(signIn(provider(TENANT_A)));
     await rejectsIssuer(signIn(provider('contoso.example'))); // resolves to tenant A
     await rejectsIssuer(signIn(provider('common', { allowedTenants: [TENANT_A] })));
-    double.user = person(CONSUMERS);
+    double.signInAs(person(CONSUMERS));
     await rejectsIssuer(signIn(provider('organizations')));
     await signIn(provider('consumers')); // personal accounts belong there
 
-    double.user = person(TENANT_A);
+    double.signInAs(person(TENANT_A));
     await signIn(provider(TENANT_A.toUpperCase()));
     await signIn(provider('contoso.example'));
     await signIn(provider('common', { allowedTenants: [TENANT_A] }));
   });
 
   it('checks the discovery issuer shape for each tenant kind', async () => {
-    const original = double.discoveryIssuer;
     try {
-      double.discoveryIssuer = (base) => `${base}/common/v2.0`; // not the documented template
+      double.setIssuer((base) => `${base}/common/v2.0`); // not the documented template
       await assert.rejects(
         provider('common').createAuthorizationURL({ redirectURI }),
         OAuthResponseError,
       );
-      double.discoveryIssuer = (base) => `${base}/${TENANT_B}/v2.0`;
+      double.setIssuer((base) => `${base}/${TENANT_B}/v2.0`);
       await assert.rejects(
         provider(TENANT_A).createAuthorizationURL({ redirectURI }),
         OAuthResponseError,
       );
-      double.discoveryIssuer = () => `https://evil.example/${TENANT_A}/v2.0`;
+      double.setIssuer(() => `https://evil.example/${TENANT_A}/v2.0`);
       await assert.rejects(
         provider('contoso.example').createAuthorizationURL({ redirectURI }),
         OAuthResponseError,
       );
     } finally {
-      double.discoveryIssuer = original;
+      double.setIssuer(discoveryIssuer);
     }
     await assert.rejects(
       provider('unknown.example').createAuthorizationURL({ redirectURI }),
@@ -200,7 +199,7 @@ describe('microsoft entra provider', () => {
   });
 
   it('refresh rotates the refresh token and validates the new ID token', async () => {
-    double.user = person(TENANT_A);
+    double.signInAs(person(TENANT_A));
     const p = provider('common');
     const tokens = await signIn(p);
     assert.ok(tokens.refreshToken);
@@ -229,7 +228,7 @@ describe('microsoft entra provider', () => {
   });
 
   it('turns a token error into a typed error without secrets', async () => {
-    double.user = person(TENANT_A);
+    double.signInAs(person(TENANT_A));
     const p = provider('common', { clientSecret: 'wrong~secret' });
     await assert.rejects(signIn(p), (e: unknown) => {
       assert.ok(e instanceof OAuthRequestError);

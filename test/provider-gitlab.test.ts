@@ -2,22 +2,27 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from '../src/oauth/errors.ts';
 import { gitlab } from '../src/providers/gitlab.ts';
-import { startOIDCDouble, type OIDCDouble } from './fixtures/oidc-double.ts';
+import {
+  gitlabPreset,
+  startProviderDouble,
+  type ProviderDouble,
+  type TestUser,
+} from '../src/testing/index.ts';
 
 const clientId = 'c7f0e4b1d2a3gitlabappid';
 const clientSecret = 'gloas-gitlab-client-secret';
 const redirectURI = 'https://app.example/auth/gitlab/callback';
 
-// Mimics GitLab (doorkeeper-openid_connect): the issuer is the instance URL, including a relative
+// GitLab's preset (Doorkeeper underneath): the issuer is the instance URL, including a relative
 // URL root; `sub` is the numeric user id; `email_verified` in the ID token; refresh tokens rotate.
-let double: OIDCDouble;
+let double: ProviderDouble;
 before(async () => {
-  double = await startOIDCDouble({ clientId, clientSecret, rotateRefreshTokens: true });
+  double = await startProviderDouble(gitlabPreset, { clients: [{ clientId, clientSecret }] });
 });
 after(() => double.close());
 
 function provider(extra: Partial<Parameters<typeof gitlab>[0]> = {}) {
-  return gitlab({ clientId, clientSecret, baseURL: `${double.base}/gitlab`, ...extra });
+  return gitlab({ clientId, clientSecret, baseURL: `${double.url}/gitlab`, ...extra });
 }
 
 async function signIn(p: ReturnType<typeof provider>) {
@@ -33,22 +38,19 @@ async function signIn(p: ReturnType<typeof provider>) {
 }
 
 const jane = {
-  sub: '4242',
-  claims: {
-    name: 'Jane Doe',
-    nickname: 'jdoe',
-    email: 'jane@example.com',
-    email_verified: true,
-    picture: 'https://gitlab.example/uploads/-/system/user/avatar/4242/avatar.png',
-    groups_direct: ['acme/platform'],
-  },
-};
+  id: '4242',
+  name: 'Jane Doe',
+  email: 'jane@example.com',
+  emailVerified: true,
+  avatarURL: 'https://gitlab.example/uploads/-/system/user/avatar/4242/avatar.png',
+  claims: { nickname: 'jdoe', groups_direct: ['acme/platform'] },
+} satisfies TestUser;
 
 describe('gitlab provider', () => {
   it('builds the authorization URL at the self-managed instance', async () => {
     const request = await provider().createAuthorizationURL({ redirectURI });
     const q = request.url.searchParams;
-    assert.equal(request.url.href.split('?')[0], `${double.base}/gitlab/authorize`);
+    assert.equal(request.url.href.split('?')[0], `${double.url}/gitlab/oauth/authorize`);
     assert.equal(q.get('scope'), 'openid profile email');
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.equal(q.get('nonce'), request.nonce);
@@ -59,10 +61,10 @@ describe('gitlab provider', () => {
   });
 
   it('exchanges the code and maps the profile (id string, nickname, verified email)', async () => {
-    double.user = jane;
-    const p = provider({ baseURL: `${double.base}/gitlab/` }); // trailing slash tolerated
+    double.signInAs(jane);
+    const p = provider({ baseURL: `${double.url}/gitlab/` }); // trailing slash tolerated
     assert.equal(p.id, 'gitlab');
-    assert.equal(p.issuer, `${double.base}/gitlab`);
+    assert.equal(p.issuer, `${double.url}/gitlab`);
     const tokens = await signIn(p);
     const { profile, user } = await p.getUser(tokens);
     assert.deepEqual(profile, {
@@ -75,33 +77,33 @@ describe('gitlab provider', () => {
     });
     assert.deepEqual(user.groups_direct, ['acme/platform']);
 
-    double.user = {
-      sub: '7',
+    double.signInAs({
+      id: '7',
       claims: { preferred_username: 'new', nickname: 'old', email: 'x@y.z', email_verified: false },
-    };
+    });
     const other = await p.getUser(await signIn(p));
     assert.equal(other.profile.username, 'new');
     assert.equal(other.profile.email, null, 'unverified email dropped');
   });
 
   it('is bound to its own instance: gitlab.com and another instance are different issuers', async () => {
-    double.user = jane;
-    await signIn(gitlab({ clientId, clientSecret, baseURL: double.base })); // the root instance
+    double.signInAs(jane);
+    await signIn(gitlab({ clientId, clientSecret, baseURL: double.url })); // the root instance
     try {
-      double.idTokenIssuer = (base) => base; // a token from the root instance...
+      double.setIDTokenIssuer((origin) => origin); // a token from the root instance...
       await assert.rejects(signIn(provider()), (e: unknown) => {
         assert.ok(e instanceof OAuthResponseError); // ...is not one from /gitlab
         assert.equal(e.reason, 'OAUTH_JWT_CLAIM_COMPARISON_FAILED');
         return true;
       });
     } finally {
-      double.idTokenIssuer = null;
+      double.setIDTokenIssuer(null);
     }
     assert.throws(() => gitlab({ clientId, baseURL: 'http://gitlab.example.com' }), TypeError);
   });
 
   it('refresh rotates the refresh token; the old one is dead', async () => {
-    double.user = jane;
+    double.signInAs(jane);
     const p = provider();
     const tokens = await signIn(p);
     const first = await p.refreshAccessToken(tokens.refreshToken!);
@@ -116,22 +118,18 @@ describe('gitlab provider', () => {
       return true;
     });
     await p.revokeToken(second.refreshToken!);
-    assert.equal(double.requests.at(-1)?.path, '/gitlab/revoke');
+    assert.equal(double.requests.at(-1)?.path, '/gitlab/oauth/revoke');
     await assert.rejects(p.refreshAccessToken(second.refreshToken!), OAuthRequestError);
   });
 
   it('turns error responses into typed errors', async () => {
-    double.user = jane;
+    double.signInAs(jane);
     const p = provider();
-    double.authorizeError = 'access_denied';
-    try {
-      await assert.rejects(
-        signIn(p),
-        (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied',
-      );
-    } finally {
-      double.authorizeError = null;
-    }
+    double.denyNext('access_denied');
+    await assert.rejects(
+      signIn(p),
+      (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied',
+    );
     const request = await p.createAuthorizationURL({ redirectURI });
     const callbackURL = await double.authorize(request.url);
     const options = {

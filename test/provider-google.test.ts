@@ -2,27 +2,27 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OAuthRequestError, OAuthResponseError } from '../src/oauth/errors.ts';
 import { google } from '../src/providers/google.ts';
-import { startOIDCDouble, type OIDCDouble } from './fixtures/oidc-double.ts';
+import {
+  googlePreset,
+  startProviderDouble,
+  type ProviderDouble,
+  type TestUser,
+} from '../src/testing/index.ts';
 
 const clientId = 'google-client.apps.googleusercontent.com';
 const clientSecret = 'GOCSPX-google-secret-value';
 const redirectURI = 'https://app.example/auth/google/callback';
 
-// Mimics Google: refresh tokens only with access_type=offline, no rotation, an ID token on
+// Google's preset: refresh tokens only with access_type=offline, no rotation, an ID token on
 // refresh, `email_verified` and `hd` claims.
-let double: OIDCDouble;
+let double: ProviderDouble;
 before(async () => {
-  double = await startOIDCDouble({
-    clientId,
-    clientSecret,
-    issueRefreshToken: (q) => q.get('access_type') === 'offline',
-    idTokenOnRefresh: true,
-  });
+  double = await startProviderDouble(googlePreset, { clients: [{ clientId, clientSecret }] });
 });
 after(() => double.close());
 
 function provider(extra: Partial<Parameters<typeof google>[0]> = {}) {
-  return google({ clientId, clientSecret, issuer: double.base, ...extra });
+  return google({ clientId, clientSecret, issuer: double.url, ...extra });
 }
 
 async function signIn(p: ReturnType<typeof provider>) {
@@ -39,20 +39,18 @@ async function signIn(p: ReturnType<typeof provider>) {
 }
 
 const alice = {
-  sub: '109876543210987654321',
-  claims: {
-    email: 'alice@example.com',
-    email_verified: true,
-    name: 'Alice Example',
-    picture: 'https://lh3.googleusercontent.com/a/alice',
-  },
-};
+  id: '109876543210987654321',
+  email: 'alice@example.com',
+  emailVerified: true,
+  name: 'Alice Example',
+  avatarURL: 'https://lh3.googleusercontent.com/a/alice',
+} satisfies TestUser;
 
 describe('google provider', () => {
   it('builds the authorization URL: default scopes, PKCE S256, nonce, offline and hd hints', async () => {
     const plain = await provider().createAuthorizationURL({ redirectURI });
     const q = plain.url.searchParams;
-    assert.equal(plain.url.origin + plain.url.pathname, `${double.base}/authorize`);
+    assert.equal(plain.url.origin + plain.url.pathname, `${double.url}/o/oauth2/v2/auth`);
     assert.equal(q.get('scope'), 'openid email profile');
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.ok(plain.codeVerifier && q.get('code_challenge'));
@@ -70,14 +68,14 @@ describe('google provider', () => {
   });
 
   it('exchanges the code and maps the profile (verified email only)', async () => {
-    double.user = alice;
+    double.signInAs(alice);
     const p = provider();
     const { tokens } = await signIn(p);
     assert.equal(tokens.refreshToken, null, 'no refresh token without access_type=offline');
-    assert.equal(tokens.idTokenClaims?.sub, alice.sub);
+    assert.equal(tokens.idTokenClaims?.sub, alice.id);
     const { profile, user } = await p.getUser(tokens);
     assert.deepEqual(profile, {
-      providerUserId: alice.sub,
+      providerUserId: alice.id,
       email: 'alice@example.com',
       emailVerified: true,
       name: 'Alice Example',
@@ -86,17 +84,17 @@ describe('google provider', () => {
     });
     assert.equal(user.email_verified, true);
 
-    double.user = { sub: '2', claims: { email: 'bob@example.com', email_verified: false } };
+    double.signInAs({ id: '2', email: 'bob@example.com', emailVerified: false });
     const bob = await p.getUser((await signIn(p)).tokens);
     assert.equal(bob.profile.email, null);
     assert.equal(bob.profile.emailVerified, false);
   });
 
   it('accepts the legacy scheme-less iss spelling, and nothing else', async () => {
-    const host = new URL(double.base).host;
-    double.user = alice;
+    const host = new URL(double.url).host;
+    double.signInAs(alice);
     try {
-      double.idTokenIssuer = () => host; // what "accounts.google.com" is to https://accounts.google.com
+      double.setIDTokenIssuer(() => host); // what "accounts.google.com" is to https://accounts.google.com
       const { tokens } = await signIn(provider());
       assert.equal(tokens.idTokenClaims?.iss, host);
 
@@ -106,7 +104,7 @@ describe('google provider', () => {
         'accounts.google.com.evil',
         'http://evil',
       ]) {
-        double.idTokenIssuer = () => wrong;
+        double.setIDTokenIssuer(() => wrong);
         await assert.rejects(signIn(provider()), (e: unknown) => {
           assert.ok(e instanceof OAuthResponseError, String(e));
           assert.equal(e.reason, 'OAUTH_JWT_CLAIM_COMPARISON_FAILED');
@@ -114,39 +112,39 @@ describe('google provider', () => {
         });
       }
     } finally {
-      double.idTokenIssuer = null;
+      double.setIDTokenIssuer(null);
     }
   });
 
   it('verifies the hd claim, not the hd hint', async () => {
     const p = provider({ hostedDomain: 'example.com' });
-    double.user = { ...alice, claims: { ...alice.claims, hd: 'example.com' } };
+    double.signInAs({ ...alice, claims: { hd: 'example.com' } });
     const { tokens } = await signIn(p);
     assert.equal(tokens.idTokenClaims?.hd, 'example.com');
 
-    for (const claims of [{ ...alice.claims, hd: 'evil.example' }, alice.claims]) {
-      double.user = { ...alice, claims };
+    for (const claims of [{ hd: 'evil.example' }, {}]) {
+      double.signInAs({ ...alice, claims });
       await assert.rejects(signIn(p), (e: unknown) => {
         assert.ok(e instanceof OAuthResponseError);
         assert.equal(e.reason, 'hd_mismatch');
         return true;
       });
     }
-    double.user = { ...alice, claims: { ...alice.claims, hd: 'any-workspace.example' } };
+    double.signInAs({ ...alice, claims: { hd: 'any-workspace.example' } });
     await signIn(provider({ hostedDomain: '*' }));
-    double.user = alice; // a consumer account has no hd at all
+    double.signInAs(alice); // a consumer account has no hd at all
     await assert.rejects(signIn(provider({ hostedDomain: '*' })), OAuthResponseError);
   });
 
   it('refreshes with an offline refresh token (not rotated) and revokes it', async () => {
-    double.user = alice;
+    double.signInAs(alice);
     const p = provider({ offlineAccess: true });
     const { tokens } = await signIn(p);
     assert.ok(tokens.refreshToken);
     const refreshed = await p.refreshAccessToken(tokens.refreshToken);
     assert.notEqual(refreshed.accessToken, tokens.accessToken);
     assert.equal(refreshed.refreshToken, null, 'Google keeps the same refresh token');
-    assert.equal(refreshed.idTokenClaims?.sub, alice.sub, 'refresh ID token validated');
+    assert.equal(refreshed.idTokenClaims?.sub, alice.id, 'refresh ID token validated');
     assert.ok(refreshed.accessTokenExpiresAt instanceof Date);
 
     await p.revokeToken(tokens.refreshToken);
@@ -163,7 +161,7 @@ describe('google provider', () => {
   });
 
   it('turns error responses into typed errors without secrets', async () => {
-    double.user = alice;
+    double.signInAs(alice);
     const p = provider();
     const request = await p.createAuthorizationURL({ redirectURI });
     const callbackURL = await double.authorize(request.url);
@@ -199,22 +197,18 @@ describe('google provider', () => {
       },
     );
     // The user declined on Google's consent screen.
-    double.authorizeError = 'access_denied';
-    try {
-      const r3 = await p.createAuthorizationURL({ redirectURI });
-      await assert.rejects(
-        p.validateAuthorizationCode({
-          callbackURL: await double.authorize(r3.url),
-          expectedState: r3.state,
-          redirectURI,
-          codeVerifier: r3.codeVerifier,
-          nonce: r3.nonce,
-        }),
-        (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied',
-      );
-    } finally {
-      double.authorizeError = null;
-    }
+    double.denyNext('access_denied');
+    const r3 = await p.createAuthorizationURL({ redirectURI });
+    await assert.rejects(
+      p.validateAuthorizationCode({
+        callbackURL: await double.authorize(r3.url),
+        expectedState: r3.state,
+        redirectURI,
+        codeVerifier: r3.codeVerifier,
+        nonce: r3.nonce,
+      }),
+      (e: unknown) => e instanceof OAuthRequestError && e.error === 'access_denied',
+    );
   });
 
   it('refuses an http issuer that is not loopback', () => {

@@ -2,7 +2,7 @@
 // `/login/device` (the page where a person types the device flow's user code).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentLogin, type DoubleContext } from './github-double-context.ts';
-import { readParams, redirect, send, sendOAuth } from './github-double-http.ts';
+import { readParams, redirect, send, sendOAuth } from './double-http.ts';
 import { authorizePage, devicePage, messagePage } from './github-double-pages.ts';
 import {
   DEVICE_CODE_LIFETIME_S,

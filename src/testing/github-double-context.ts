@@ -1,7 +1,7 @@
 // What the GitHub double's handlers share: its state, its addresses, the behaviour switches a
 // test sets (approveAs, denyNext, faults) and the counters a test reads.
 import type { ServerResponse } from 'node:http';
-import { sendJSON } from './github-double-http.ts';
+import { sendPendingFault } from './double-http.ts';
 import type { GitHubDoubleState } from './github-double-state.ts';
 
 /** Counters of requests the double received (attempts, successful or not). */
@@ -51,19 +51,7 @@ export function sendFault(
   endpoint: GitHubDoubleFaultEndpoint,
   res: ServerResponse,
 ): boolean {
-  const fault = ctx.faults.get(endpoint);
-  if (!fault) return false;
-  ctx.faults.delete(endpoint);
-  if (typeof fault.body === 'string') {
-    res.writeHead(fault.status, {
-      Date: new Date(ctx.state.now()).toUTCString(),
-      'Content-Type': 'text/plain; charset=utf-8',
-    });
-    res.end(fault.body);
-  } else {
-    sendJSON(res, fault.status, fault.body, ctx.state.now());
-  }
-  return true;
+  return sendPendingFault(ctx.faults, endpoint, res, ctx.state.now());
 }
 
 /** The login of the user the double is "signed in" as, or `null`. */

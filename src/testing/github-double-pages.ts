@@ -1,6 +1,6 @@
 // The GitHub double's HTML pages: the sign-in/authorize page, the device-code page and error
 // pages. Real forms (POST to the same path), so browser tests can click through them.
-import { escapeHTML } from './github-double-http.ts';
+import { escapeHTML } from './double-http.ts';
 
 function layout(title: string, body: string): string {
   return `<!doctype html>

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendFault, type DoubleContext } from './github-double-context.ts';
-import { basicCredentials, bearerToken, readJSONObject, sendJSON } from './github-double-http.ts';
+import { basicCredentials, bearerToken, readJSONObject, sendJSON } from './double-http.ts';
 import type { GitHubDoubleUser, TokenRecord } from './github-double-state.ts';
 
 const REST_DOC = 'https://docs.github.com/rest';

@@ -2,7 +2,7 @@
 // device polling, answering errors the way GitHub does — HTTP 200 with an `error` body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendFault, type DoubleContext } from './github-double-context.ts';
-import { basicCredentials, readParams, sendOAuth } from './github-double-http.ts';
+import { basicCredentials, readParams, sendOAuth } from './double-http.ts';
 import {
   ACCESS_TOKEN_LIFETIME_S,
   REFRESH_TOKEN_LIFETIME_S,
@@ -19,7 +19,7 @@ const DEVICE_ERRORS_DOC =
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 // GitHub's documented wording for each token endpoint error.
-const ERRORS: Record<string, [description: string, uri: string]> = {
+export const GITHUB_TOKEN_ERRORS: Record<string, [description: string, uri: string]> = {
   incorrect_client_credentials: [
     'The client_id and/or client_secret passed are incorrect.',
     `${TOKEN_ERRORS_DOC}/#incorrect-client-credentials`,
@@ -50,8 +50,9 @@ const ERRORS: Record<string, [description: string, uri: string]> = {
 
 type Reply = Record<string, string | number>;
 
-function error(code: string, extra: Reply = {}): Reply {
-  const [description, uri] = ERRORS[code] ?? ['', ''];
+/** GitHub's token endpoint error body for `code` (sent with HTTP 200). */
+export function githubTokenError(code: string, extra: Reply = {}): Reply {
+  const [description, uri] = GITHUB_TOKEN_ERRORS[code] ?? ['', ''];
   return { error: code, error_description: description, error_uri: uri, ...extra };
 }
 
@@ -118,23 +119,23 @@ export async function handleToken(
 
   if (grantType === DEVICE_GRANT) {
     // "The client_secret is not needed for the device flow."
-    if (!app) return reply(error('incorrect_client_credentials'));
+    if (!app) return reply(githubTokenError('incorrect_client_credentials'));
     return reply(pollDevice(ctx, app, params.get('device_code') ?? ''));
   }
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-    return reply(error('unsupported_grant_type'));
+    return reply(githubTokenError('unsupported_grant_type'));
   }
   if (grantType === 'refresh_token') {
-    if (!app) return reply(error('incorrect_client_credentials'));
+    if (!app) return reply(githubTokenError('incorrect_client_credentials'));
     const refreshToken = params.get('refresh_token') ?? '';
     const old = ctx.state.refreshTokens.get(refreshToken);
     // The secret is "Required unless the user access token was generated using the device flow".
     const secretOptional = old !== undefined && old.viaDevice && clientSecret === undefined;
     if (!secretOptional && clientSecret !== app.clientSecret) {
-      return reply(error('incorrect_client_credentials'));
+      return reply(githubTokenError('incorrect_client_credentials'));
     }
     const rotated = ctx.state.rotate(app, refreshToken);
-    if (!rotated) return reply(error('bad_refresh_token'));
+    if (!rotated) return reply(githubTokenError('bad_refresh_token'));
     if (ctx.dropNextRefresh) {
       // The fault: rotation happened upstream, but the answer never arrives.
       ctx.dropNextRefresh = false;
@@ -145,27 +146,27 @@ export async function handleToken(
   }
 
   if (!app || clientSecret !== app.clientSecret)
-    return reply(error('incorrect_client_credentials'));
+    return reply(githubTokenError('incorrect_client_credentials'));
   const code = ctx.state.codes.get(params.get('code') ?? '');
   if (!code || code.used || code.clientId !== app.clientId || code.expiresAt <= ctx.state.now()) {
     // Unknown, used or expired (10 minutes) codes all get the same answer.
-    return reply(error('bad_verification_code'));
+    return reply(githubTokenError('bad_verification_code'));
   }
   const redirectURI = params.get('redirect_uri');
   if (redirectURI !== undefined && redirectURI !== code.redirectURI) {
-    return reply(error('redirect_uri_mismatch'));
+    return reply(githubTokenError('redirect_uri_mismatch'));
   }
   if (code.codeChallenge !== null) {
     const verifier = params.get('code_verifier');
     // GitHub does not document its PKCE failure answer; a code that "doesn't match" is
     // bad_verification_code in its docs, so a missing or wrong verifier gets that too.
     if (verifier === undefined || s256(verifier) !== code.codeChallenge) {
-      return reply(error('bad_verification_code'));
+      return reply(githubTokenError('bad_verification_code'));
     }
   }
   const user = ctx.state.userById(code.userId);
-  if (!user) return reply(error('bad_verification_code'));
-  if (primaryUnverified(user)) return reply(error('unverified_user_email'));
+  if (!user) return reply(githubTokenError('bad_verification_code'));
+  if (primaryUnverified(user)) return reply(githubTokenError('unverified_user_email'));
   code.used = true;
   return reply(success(app, ctx.state.issueToken(app, user.id, code.scopes, false)));
 }
@@ -179,22 +180,23 @@ function pollDevice(ctx: DoubleContext, app: GitHubDoubleApp, deviceCode: string
   // A device code is single use: after its token was issued it is as unknown as a made-up one
   // (GitHub's answer here is undocumented).
   if (!grant || grant.clientId !== app.clientId || grant.status === 'consumed') {
-    return error('incorrect_device_code');
+    return githubTokenError('incorrect_device_code');
   }
   const now = ctx.state.now();
-  if (grant.expiresAt <= now) return error('expired_token');
-  if (grant.status === 'denied') return error('access_denied');
+  if (grant.expiresAt <= now) return githubTokenError('expired_token');
+  if (grant.status === 'denied') return githubTokenError('access_denied');
   const tooSoon = grant.lastPollAt !== null && now - grant.lastPollAt < grant.interval * 1000;
   grant.lastPollAt = now;
   if (tooSoon) {
     // "The slow_down error response adds 5 seconds to the last interval" and carries it.
     grant.interval += 5;
-    return error('slow_down', { interval: grant.interval });
+    return githubTokenError('slow_down', { interval: grant.interval });
   }
-  if (grant.status === 'pending' || grant.userId === null) return error('authorization_pending');
+  if (grant.status === 'pending' || grant.userId === null)
+    return githubTokenError('authorization_pending');
   const user = ctx.state.userById(grant.userId);
-  if (!user) return error('incorrect_device_code');
-  if (primaryUnverified(user)) return error('unverified_user_email');
+  if (!user) return githubTokenError('incorrect_device_code');
+  if (primaryUnverified(user)) return githubTokenError('unverified_user_email');
   grant.status = 'consumed';
   return success(app, ctx.state.issueToken(app, user.id, grant.scopes, true));
 }

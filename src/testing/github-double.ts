@@ -1,7 +1,6 @@
 // A faithful local double of github.com's OAuth and REST endpoints: a real node:http server
 // on 127.0.0.1, so an app's own tests can sign in with GitHub offline, quirks included.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   decideDevice,
   handleAuthorize,
@@ -14,7 +13,7 @@ import type {
   GitHubDoubleFaultEndpoint,
   GitHubDoubleStats,
 } from './github-double-context.ts';
-import { BodyError, sendJSON } from './github-double-http.ts';
+import { startDoubleServer, type DoubleRequest } from './double-server.ts';
 import { handleApplication, handleEmails, handleUser, notFound } from './github-double-rest.ts';
 import {
   GitHubDoubleState,
@@ -34,16 +33,7 @@ export interface GitHubDoubleOptions {
 }
 
 /** One request the double received; `Authorization` and `Cookie` values are redacted. */
-export interface GitHubDoubleRequest {
-  method: string;
-  /** The path without the query string. */
-  path: string;
-  /** The query string, `?…` or `''`. */
-  query: string;
-  headers: Record<string, string>;
-  /** The double's clock when the request arrived. */
-  time: number;
-}
+export type GitHubDoubleRequest = DoubleRequest;
 
 /** A running GitHub double. */
 export interface GitHubDouble extends AsyncDisposable {
@@ -80,19 +70,6 @@ export interface GitHubDouble extends AsyncDisposable {
   isTokenActive(accessToken: string): boolean;
   /** Stops the server and closes every open connection. */
   close(): Promise<void>;
-}
-
-function logEntry(req: IncomingMessage, url: URL, time: number): GitHubDoubleRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(', ') : value;
-    // Keep the scheme (`Basic`, `Bearer`) for assertions, never the credential.
-    if (name === 'authorization') headers[name] = `${text.split(' ')[0] ?? ''} [redacted]`;
-    else if (name === 'cookie') headers[name] = '[redacted]';
-    else headers[name] = text;
-  }
-  return { method: req.method ?? '', path: url.pathname, query: url.search, headers, time };
 }
 
 async function route(
@@ -153,37 +130,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   };
   let ctx: DoubleContext | undefined;
 
-  const server = createServer(async (req, res) => {
-    const context = ctx;
-    if (!context) return void res.destroy();
-    let url: URL;
-    try {
-      if (!req.url?.startsWith('/')) throw new TypeError('absolute-form request target');
-      // Concatenated, not resolved, so `//host/path` stays a path.
-      url = new URL(`http://double.invalid${req.url}`);
-    } catch {
-      return sendJSON(res, 400, { message: 'Bad request' }, state.now());
-    }
-    requests.push(logEntry(req, url, state.now()));
-    try {
-      await route(context, req, res, url);
-    } catch (error) {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) {
-        return sendJSON(res, error.status, { message: error.message }, state.now(), {
-          Connection: 'close',
-        });
-      }
-      // Never reached by design; answering 500 keeps a bug visible without crashing the test run.
-      sendJSON(res, 500, { message: 'GitHub double internal error' }, state.now());
-    }
+  const server = await startDoubleServer({
+    now: () => state.now(),
+    log: (entry) => entry,
+    requests,
+    route: (req, res, url) =>
+      ctx ? route(ctx, req, res, url) : Promise.resolve(void res.destroy()),
+    errorBody: (message) => ({ message }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = server.origin;
   const issuer = options.issuer ?? `${url}/login/oauth`;
   const context: DoubleContext = {
     state,
@@ -197,12 +152,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   };
   ctx = context;
 
-  const close = async (): Promise<void> => {
-    if (!server.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  };
+  const close = (): Promise<void> => server.close();
 
   return {
     url,

@@ -1,4 +1,34 @@
 // latchkey/testing: provider doubles an app uses in its own tests (no network needed).
+export { startProviderDouble } from './provider-double.ts';
+export type {
+  ProviderDouble,
+  ProviderDoubleOptions,
+  ProviderDoubleRequest,
+} from './provider-double.ts';
+export type {
+  IDTokenIssuerOverride,
+  IssuerOverride,
+  ProviderDoubleEndpoint,
+} from './provider-double-context.ts';
+export type { DoubleClientOptions } from './provider-double-state.ts';
+export { standardClaims } from './preset.ts';
+export type {
+  ClientAuthMethod,
+  PresetAnswer,
+  PresetPaths,
+  PresetQuirk,
+  ProviderPreset,
+  TestUser,
+  TokenFailure,
+} from './preset.ts';
+// The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
+export { discordPreset } from './presets/discord.ts';
+export { githubPreset } from './presets/github.ts';
+export { gitlabPreset } from './presets/gitlab.ts';
+export { googlePreset } from './presets/google.ts';
+export { microsoftEntraPreset } from './presets/microsoft-entra.ts';
+export { oauth2Preset } from './presets/oauth2.ts';
+export { oidcPreset } from './presets/oidc.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';
 export type {

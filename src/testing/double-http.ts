@@ -1,5 +1,5 @@
-// Small node:http helpers for the GitHub double: bounded body reading, GitHub's content
-// negotiation on the OAuth endpoints, and credential header parsing that never throws.
+// Small node:http helpers shared by the provider doubles: bounded body reading, content
+// negotiation on OAuth endpoints, and credential header parsing that never throws.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Request bodies above this are refused with 413. */
@@ -53,16 +53,7 @@ export async function readParams(
   if (text.trim() === '') return params;
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new BodyError(400, 'Problems parsing JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new BodyError(400, 'Problems parsing JSON');
-    }
-    for (const [key, value] of Object.entries(parsed)) {
+    for (const [key, value] of Object.entries(parseJSONObject(text))) {
       if (typeof value === 'string') params.set(key, value);
       else if (typeof value === 'number' || typeof value === 'boolean')
         params.set(key, String(value));
@@ -79,7 +70,11 @@ export async function readParams(
 /** Parses a JSON object body (REST endpoints); an empty body is `{}`. */
 export async function readJSONObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readRawBody(req);
-  if (text.trim() === '') return {};
+  return text.trim() === '' ? {} : parseJSONObject(text);
+}
+
+/** A JSON object, or a 400 `BodyError` (GitHub's wording). */
+function parseJSONObject(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -189,4 +184,32 @@ export function redirect(res: ServerResponse, location: string, now: number): vo
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHTML(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Sends a test-scripted answer: a string as plain text, anything else as JSON. */
+export function sendAnswer(
+  res: ServerResponse,
+  answer: { status: number; body?: unknown; headers?: Record<string, string> },
+  now: number,
+): void {
+  if (typeof answer.body === 'string') {
+    const headers = { 'Content-Type': 'text/plain; charset=utf-8', ...answer.headers };
+    send(res, answer.status, headers, answer.body, now);
+  } else {
+    sendJSON(res, answer.status, answer.body, now, answer.headers);
+  }
+}
+
+/** Sends and consumes the pending one-shot answer for `key`; `true` when one was sent. */
+export function sendPendingFault<K>(
+  faults: Map<K, { status: number; body?: unknown; headers?: Record<string, string> }>,
+  key: K,
+  res: ServerResponse,
+  now: number,
+): boolean {
+  const fault = faults.get(key);
+  if (!fault) return false;
+  faults.delete(key);
+  sendAnswer(res, fault, now);
+  return true;
 }
