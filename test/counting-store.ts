@@ -36,8 +36,9 @@ export function countingStore(inner: Store): CountingStore {
   const failing = new Set<string>();
   const counterKeys: string[] = [];
   const store = new Proxy(inner, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
+    get(target, name) {
+      // Getters run on the store itself: a store's private fields (`#channel`) are not on the proxy.
+      const value = Reflect.get(target, name, target) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       return (...args: unknown[]) => {
         calls.set(name, (calls.get(name) ?? 0) + 1);
