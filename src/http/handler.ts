@@ -23,6 +23,7 @@ import {
   getSessionRoute,
   listSessionsRoute,
   logoutRoute,
+  mayChangeState,
   revokeSessionRoute,
   unlinkRoute,
 } from './session-routes.ts';
@@ -173,7 +174,8 @@ async function route(
 ): Promise<Response> {
   const method = ctx.request.method;
   const isGet = method === 'GET' || method === 'HEAD';
-  const notAllowed = (): Response => errorResponse(405, 'method_not_allowed');
+  const notAllowed = (allow?: string): Response =>
+    errorResponse(405, 'method_not_allowed', [], allow === undefined ? {} : { allow });
   // The extension's routes take reserved names, never provider ids: no clash is possible.
   const extra = h.extensionRoutes.get(second === undefined ? first : `${first}/${second}`);
   if (extra !== undefined) {
@@ -219,7 +221,10 @@ async function route(
       if (method !== 'GET') return notAllowed();
       return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider);
     case 'link': {
-      if (!isGet) return notAllowed();
+      // A start that changes state (a cross-site page could otherwise re-link an account at a
+      // provider that approves silently): POST and the same CSRF check as sign-out.
+      if (method !== 'POST') return notAllowed('POST');
+      if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
       const current = await currentSession(h, ctx, { cookieOnly: true });
       if (!current) return errorResponse(401, 'unauthorized');
       return (

@@ -35,8 +35,8 @@ function parseScopes(value: string | null, provider: OAuthProvider): string[] | 
 }
 
 /**
- * `GET {base}/{provider}` (and `/link`): seals the flow into a cookie and redirects to the
- * provider. `linkSessionId` is the session that starts a link flow. A start the sign-in
+ * `GET {base}/{provider}` (and `POST {base}/{provider}/link`): seals the flow into a cookie and
+ * redirects to the provider (303 after a POST, so the browser follows with a GET). `linkSessionId` is the session that starts a link flow. A start the sign-in
  * extension takes over (a native app or device) is validated first: a bad one is refused.
  */
 export async function startRoute(
@@ -73,7 +73,7 @@ export async function startRoute(
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
   const cookie = await createFlowCookie(h.sealer, flow, ctx.secure);
-  return redirect(request.url.href, [cookie]);
+  return redirect(request.url.href, [cookie], ctx.request.method === 'POST' ? 303 : 302);
 }
 
 /** A provider's `error` value, if it is a plain code; anything else is reported generically. */
