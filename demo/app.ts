@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLatchkey, type Store } from 'latchkey';
-import { createAuthHandler } from 'latchkey/http';
+import { createAuthHandler, signInErrorCode } from 'latchkey/http';
 import { getSession, toNodeHandler } from 'latchkey/node';
 import { openStore } from 'latchkey/open-store';
 import { github, oidc } from 'latchkey/providers';
@@ -217,8 +217,8 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       );
     }
     const query = new URL(req.url ?? '/', url).searchParams;
-    const rawError = query.get('error');
-    const error = rawError === null ? null : rawError.slice(0, 64);
+    // Only a known reason code is shown, never text from the link.
+    const error = query.has('error') ? signInErrorCode(query.get('error')) : null;
     const current = await getSession(auth, handler, req, res);
     if (!current) return send(res, 200, signedOutPage(pageContext(error)));
     const [accounts, sessions] = await Promise.all([

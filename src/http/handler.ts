@@ -5,6 +5,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
+import { signInErrorCode } from './error-codes.ts';
 import { createBlankFlowCookie } from './flow-cookie.ts';
 import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
 import type {
@@ -199,8 +200,7 @@ async function route(
         return method === 'POST' ? logoutRoute(h, ctx, true) : notAllowed();
       case 'error': {
         if (h.errorURL !== null) return errorResponse(404, 'not_found');
-        const code = ctx.url.searchParams.get('error') ?? 'oauth_error';
-        return isGet ? errorPage(code.slice(0, 64)) : notAllowed();
+        return isGet ? errorPage(signInErrorCode(ctx.url.searchParams.get('error'))) : notAllowed();
       }
     }
     const provider = h.providers.get(first);

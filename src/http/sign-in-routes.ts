@@ -6,6 +6,7 @@ import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import { sameString } from './constant-time.ts';
+import { signInErrorCode } from './error-codes.ts';
 import {
   FLOW_LIFETIME,
   createBlankFlowCookie,
@@ -76,11 +77,6 @@ export async function startRoute(
   return redirect(request.url.href, [cookie], ctx.request.method === 'POST' ? 303 : 302);
 }
 
-/** A provider's `error` value, if it is a plain code; anything else is reported generically. */
-function providerErrorCode(value: string): string {
-  return /^[a-z0-9_]{1,64}$/.test(value) ? value : 'oauth_error';
-}
-
 /** `GET {base}/{provider}/callback`. Every answer clears the flow cookie. */
 export async function callbackRoute(
   h: H,
@@ -117,7 +113,7 @@ export async function callbackRoute(
   }
   ext = flow.ext;
   const providerError = params.get('error');
-  if (providerError !== null) return fail(providerErrorCode(providerError));
+  if (providerError !== null) return fail(signInErrorCode(providerError));
 
   let tokens: OAuthTokens;
   let profile: ProviderProfile;
