@@ -230,7 +230,7 @@ describe('link and unlink', () => {
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'none' },
       {},
-    ]) {
+    ] as Record<string, string>[]) {
       const r = await h.handler.fetch(b.request(url, { method: 'POST', headers }));
       assert.equal(r.status, 403, JSON.stringify(headers));
       assert.deepEqual(r.headers.getSetCookie(), [], 'no flow cookie');
@@ -239,7 +239,7 @@ describe('link and unlink', () => {
       SAME,
       { 'sec-fetch-site': 'same-origin' },
       { origin: 'null', 'sec-fetch-site': 'same-origin' },
-    ]) {
+    ] as Record<string, string>[]) {
       const r = await h.handler.fetch(b.request(url, { method: 'POST', headers }));
       assert.equal(r.status, 303, JSON.stringify(headers));
       assert.match(r.headers.getSetCookie()[0]!, /^__Host-latchkey_flow=/);

@@ -131,7 +131,8 @@ async function handle(
   try {
     if (request.url.length > MAX_URL) return errorResponse(414, 'invalid_request');
     const url = new URL(request.url);
-    const path = url.pathname;
+    // Route on what the client sent, not on what the URL parser made of it (see `target`).
+    const path = rawPath(info?.target) ?? url.pathname;
     if (!path.startsWith(`${h.basePath}/`)) return errorResponse(404, 'not_found');
     const segments = path.slice(h.basePath.length + 1).split('/');
     if (segments.length > 2 || !segments.every((s) => SEGMENT.test(s))) {
@@ -154,6 +155,13 @@ async function handle(
     // The one error policy of every route, web or native; a failed callback still ends its flow.
     return answerError(h.logger, error, isCallback ? [createBlankFlowCookie(secure)] : []);
   }
+}
+
+/** The path of a raw request target (`/a/../b?x` → `/a/../b`); `null` when none was given. */
+function rawPath(target: string | undefined): string | null {
+  if (typeof target !== 'string') return null;
+  if (!target.startsWith('/')) return '';
+  return pathOf(`http://raw${target}`);
 }
 
 async function limited(
