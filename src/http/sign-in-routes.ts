@@ -16,7 +16,7 @@ import {
   type FlowState,
 } from './flow-cookie.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
-import { resolveRedirectTarget } from './redirect.ts';
+import { MAX_REDIRECT_TARGET, resolveRedirectTarget } from './redirect.ts';
 import { errorResponse, redirect, withCookies } from './responses.ts';
 import { currentSession } from './session-routes.ts';
 import { completeSignIn } from './sign-in-session.ts';
@@ -47,6 +47,12 @@ export async function startRoute(
   linkSessionId: string | null,
 ): Promise<Response> {
   const params = ctx.url.searchParams;
+  // The one length limit of a return URL, checked here so that no start the browser is sent on
+  // from can fail at the callback for a cookie too large (after the person signed in).
+  const asked = params.get('success_url');
+  if (asked !== null && asked.length > MAX_REDIRECT_TARGET) {
+    return errorResponse(400, 'invalid_request');
+  }
   const ext =
     linkSessionId === null && h.extension !== null
       ? h.extension.parseStart(ctx.request, ctx.url)
@@ -54,9 +60,11 @@ export async function startRoute(
   if (ext instanceof Response) return ext;
   const scopes = parseScopes(params.get('scope'), provider);
   if (scopes === null) return errorResponse(400, 'invalid_scope');
-  const target =
-    resolveRedirectTarget(params.get('success_url'), ctx.origin, h.allowedOrigins) ??
-    new URL(h.successURL, ctx.origin).href;
+  const fallback = new URL(h.successURL, ctx.origin).href;
+  const resolved = resolveRedirectTarget(asked, ctx.origin, h.allowedOrigins) ?? fallback;
+  if (resolved.length > MAX_REDIRECT_TARGET) return errorResponse(400, 'invalid_request');
+  // An app or a device gets the session, not this browser: it lands on no target of its own.
+  const target = ext === null ? resolved : fallback;
   const redirectURI = `${ctx.origin}${h.basePath}/${provider.id}/callback`;
   const request = await provider.createAuthorizationURL(
     scopes === undefined ? { redirectURI } : { redirectURI, scopes },
