@@ -11,6 +11,7 @@ import { toNodeHandler } from '../src/adapters/node.ts';
 import { createAuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import type { Store } from '../src/store.ts';
+import type { Page } from 'playwright-core';
 
 type UA = { username: string };
 type SA = Record<string, unknown>;
@@ -111,3 +112,12 @@ export const CHROMIUM_OPTIONS = {
     '--disable-component-update',
   ],
 };
+
+/**
+ * The person answers the page that asks "Sign in to … on this computer?" (a program opened the
+ * browser on a native start): Continue, or Cancel.
+ */
+export async function answerConfirmation(page: Page, answer: 'confirm' | 'cancel' = 'confirm') {
+  await page.waitForSelector('h1:text("on this computer?")');
+  await page.click(`#${answer}`);
+}

@@ -192,7 +192,10 @@ describe('POST /auth/token', () => {
       assert.equal(await errorOf(response), 'invalid_request', body);
     }
     // Nothing was read from the store: the code is still good, and keys inside values are values.
-    const ok = await send('application/json', `{"code":${c},"code_verifier":${v},"x":"\\"code\\""}`);
+    const ok = await send(
+      'application/json',
+      `{"code":${c},"code_verifier":${v},"x":"\\"code\\""}`,
+    );
     assert.equal(ok.status, 200);
   });
 

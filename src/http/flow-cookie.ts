@@ -45,12 +45,17 @@ export async function createFlowCookie(
   secure: boolean,
 ): Promise<Cookie> {
   const value = await sealer.seal(flow, `flow:${flow.providerId}`);
+  return flowCookie(value, flow.expiresAt, secure);
+}
+
+/** The flow cookie holding an already sealed `value` (a flow, or a start awaiting confirmation). */
+export function flowCookie(value: string, expiresAt: number, secure: boolean): Cookie {
   return new Cookie(flowCookieName(secure), value, {
     secure,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    expires: flow.expiresAt,
+    expires: expiresAt,
   });
 }
 

@@ -28,7 +28,7 @@ import {
   revokeSessionRoute,
   unlinkRoute,
 } from './session-routes.ts';
-import { callbackRoute, startRoute } from './sign-in-routes.ts';
+import { callbackRoute, confirmRoute, startRoute } from './sign-in-routes.ts';
 
 /** The routes as a fetch handler. */
 export interface AuthHandler {
@@ -241,6 +241,10 @@ async function route(
     }
     case 'unlink':
       return method === 'POST' ? unlinkRoute(h, ctx, provider) : notAllowed();
+    case 'confirm':
+      if (h.extension === null) break;
+      if (method !== 'POST') return notAllowed('POST');
+      return (await limited(h, ctx, 'signIn')) ?? confirmRoute(h, ctx, provider);
   }
   return errorResponse(404, 'not_found');
 }

@@ -1,7 +1,7 @@
 // The sign-in (and link) flow: start → provider → callback. The callback consumes the flow
 // before any token request, so a replayed or concurrent second callback gets 400 and never
 // reaches the provider's token endpoint.
-import { readCookie } from '../core/cookies.ts';
+import { readCookie, type Cookie } from '../core/cookies.ts';
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
@@ -18,7 +18,9 @@ import {
 import type { RequestContext, ResolvedOptions } from './options.ts';
 import { MAX_REDIRECT_TARGET, resolveRedirectTarget } from './redirect.ts';
 import { errorResponse, redirect, withCookies } from './responses.ts';
-import { currentSession } from './session-routes.ts';
+import { confirmPage } from './confirm-page.ts';
+import { createPendingStartCookie, openPendingStart } from './pending-start.ts';
+import { currentSession, mayChangeState } from './session-routes.ts';
 import { completeSignIn } from './sign-in-session.ts';
 
 type H = ResolvedOptions<object, object>;
@@ -37,8 +39,10 @@ function parseScopes(value: string | null, provider: OAuthProvider): string[] | 
 
 /**
  * `GET {base}/{provider}` (and `POST {base}/{provider}/link`): seals the flow into a cookie and
- * redirects to the provider (303 after a POST, so the browser follows with a GET). `linkSessionId` is the session that starts a link flow. A start the sign-in
- * extension takes over (a native app or device) is validated first: a bad one is refused.
+ * redirects to the provider (303 after a POST, so the browser follows with a GET).
+ * `linkSessionId` is the session that starts a link flow. A start the sign-in extension takes
+ * over (a native app or device) is validated first: a bad one is refused; one the person must
+ * confirm first is answered with the confirmation page.
  */
 export async function startRoute(
   h: H,
@@ -63,26 +67,97 @@ export async function startRoute(
   const fallback = new URL(h.successURL, ctx.origin).href;
   const resolved = resolveRedirectTarget(asked, ctx.origin, h.allowedOrigins) ?? fallback;
   if (resolved.length > MAX_REDIRECT_TARGET) return errorResponse(400, 'invalid_request');
+  if (ext !== null && h.extension !== null) {
+    const appName = h.extension.confirmation(ext, ctx.request, ctx.origin);
+    if (appName !== null) {
+      const pending = { providerId: provider.id, ext, scopes: scopes ?? null };
+      const cookie = await createPendingStartCookie(h.sealer, pending, h.auth.now(), ctx.secure);
+      const action = `${h.basePath}/${provider.id}/confirm`;
+      return confirmPage(action, appName, provider.name, [cookie]);
+    }
+  }
   // An app or a device gets the session, not this browser: it lands on no target of its own.
   const target = ext === null ? resolved : fallback;
+  return beginFlow(h, ctx, provider, { linkSessionId, ext, scopes, target });
+}
+
+/** Creates the authorization request, seals its flow into the cookie and sends the browser on. */
+async function beginFlow(
+  h: H,
+  ctx: RequestContext,
+  provider: OAuthProvider,
+  start: {
+    linkSessionId: string | null;
+    ext: unknown;
+    scopes: string[] | undefined;
+    target: string;
+  },
+): Promise<Response> {
   const redirectURI = `${ctx.origin}${h.basePath}/${provider.id}/callback`;
   const request = await provider.createAuthorizationURL(
-    scopes === undefined ? { redirectURI } : { redirectURI, scopes },
+    start.scopes === undefined ? { redirectURI } : { redirectURI, scopes: start.scopes },
   );
   const flow: FlowState = {
-    kind: linkSessionId === null ? 'signin' : 'link',
+    kind: start.linkSessionId === null ? 'signin' : 'link',
     providerId: provider.id,
     state: request.state,
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
     redirectURI,
-    target,
-    sessionId: linkSessionId,
-    ext,
+    target: start.target,
+    sessionId: start.linkSessionId,
+    ext: start.ext,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
   const cookie = await createFlowCookie(h.sealer, flow, ctx.secure);
   return redirect(request.url.href, [cookie], ctx.request.method === 'POST' ? 303 : 302);
+}
+
+/** The `decision` of a confirmation form post: `confirm`, `cancel`, or `null` for anything else. */
+async function readDecision(request: Request): Promise<'confirm' | 'cancel' | null> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return null;
+  const text = await request.text();
+  if (text.length > 256) return null;
+  const values = new URLSearchParams(text).getAll('decision');
+  const [value] = values;
+  return values.length === 1 && (value === 'confirm' || value === 'cancel') ? value : null;
+}
+
+/**
+ * `POST {base}/{provider}/confirm`: the person's answer on the confirmation page. Continue
+ * starts the flow that waited in the flow cookie; cancel ends it (the app hears
+ * `access_denied`). Only a same-origin form post counts, and only with the waiting start's cookie.
+ */
+export async function confirmRoute(
+  h: H,
+  ctx: RequestContext,
+  provider: OAuthProvider,
+): Promise<Response> {
+  if (h.extension === null) return errorResponse(404, 'not_found');
+  if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const clear = createBlankFlowCookie(ctx.secure);
+  const cookie = readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx.secure));
+  const pending = await openPendingStart(h.sealer, cookie, provider.id, h.auth.now(), h.extension);
+  if (pending === null) return errorResponse(400, 'invalid_state', [clear]);
+  const decision = await readDecision(ctx.request);
+  if (decision === null) return errorResponse(400, 'invalid_request');
+  if (decision === 'cancel') {
+    const told = await h.extension.fail(pending.ext, 'access_denied');
+    return told === null
+      ? errorRedirect(h, ctx, 'access_denied', clear)
+      : withCookies(told, [clear]);
+  }
+  const target = new URL(h.successURL, ctx.origin).href;
+  const scopes = pending.scopes ?? undefined;
+  return beginFlow(h, ctx, provider, { linkSessionId: null, ext: pending.ext, scopes, target });
+}
+
+/** Sends the browser to the error page (or the app's `errorURL`) with a reason code. */
+function errorRedirect(h: H, ctx: RequestContext, code: string, clear: Cookie): Response {
+  const url = new URL(h.errorURL ?? `${h.basePath}/error`, ctx.origin);
+  url.searchParams.set('error', code);
+  return redirect(url.href, [clear], ctx.request.method === 'POST' ? 303 : 302);
 }
 
 /** `GET {base}/{provider}/callback`. Every answer clears the flow cookie. */
@@ -97,10 +172,7 @@ export async function callbackRoute(
     // An app or device waiting for an answer is told, rather than left to time out.
     const told = ext === null || h.extension === null ? null : await h.extension.fail(ext, code);
     if (told !== null) return withCookies(told, [clear]);
-    const base = h.errorURL ?? `${h.basePath}/error`;
-    const url = new URL(base, ctx.origin);
-    url.searchParams.set('error', code);
-    return redirect(url.href, [clear]);
+    return errorRedirect(h, ctx, code, clear);
   };
   const params = ctx.url.searchParams;
   const flow = await openFlowCookie(
