@@ -8,7 +8,7 @@ import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { github } from '../src/providers/github.ts';
 import { toNodeHandler } from '../src/adapters/node.ts';
-import { createAuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
+import { createAuthHandler, escapeHTML, type AuthHandlerOptions } from '../src/http/index.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import type { Store } from '../src/store.ts';
 import type { Page } from 'playwright-core';
@@ -32,6 +32,10 @@ export interface HarnessOptions {
   deviceInterval?: number;
   deviceExpiresIn?: number;
   now?: () => number;
+  /** `native.confirmSignIn` (default: on). */
+  confirmSignIn?: boolean;
+  /** `native.appName`. */
+  appName?: string;
   /** The handler's rate limits; off unless given. */
   rateLimit?: AuthHandlerOptions<UA, SA>['rateLimit'];
 }
@@ -57,6 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     native: {
       device: true,
       ...(options.allowLocalhost ? { allowLocalhost: true } : {}),
+      ...(options.confirmSignIn !== undefined ? { confirmSignIn: options.confirmSignIn } : {}),
+      ...(options.appName !== undefined ? { appName: options.appName } : {}),
       ...(options.unsafeTokenInLoopbackRedirect ? { unsafeTokenInLoopbackRedirect: true } : {}),
       ...(options.deviceInterval !== undefined ? { deviceInterval: options.deviceInterval } : {}),
       ...(options.deviceExpiresIn !== undefined
@@ -74,6 +80,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    if (path === '/launch') {
+      // A page of the app's own origin with a sign-in link (`?to=` names the link's target).
+      const to = new URL(req.url!, 'http://x').searchParams.get('to') ?? '/';
+      res.end(`<!doctype html><title>launch</title><a id="go" href="${escapeHTML(to)}">go</a>`);
+      return;
+    }
     res.end('<!doctype html><title>done</title><p>web sign-in done</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
