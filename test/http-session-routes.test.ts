@@ -90,6 +90,44 @@ describe('session routes', () => {
     assert.equal(await h.auth.validateSession(token), null);
   });
 
+  it('revoke and unlink refuse Origin: null and every Sec-Fetch-Site but same-origin', async () => {
+    const b = new Browser();
+    await h.signIn(b);
+    const me = (await whoami(h, b))!;
+    const attempts: Record<string, string>[] = [
+      {},
+      { origin: 'https://evil.test' },
+      { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'none' },
+      { origin: 'https://evil.test', 'sec-fetch-site': 'same-origin' },
+    ];
+    const writes = h.counting.writes();
+    for (const headers of attempts) {
+      for (const [method, path] of [
+        ['POST', `/auth/sessions/${me.session.id}`],
+        ['DELETE', `/auth/sessions/${me.session.id}`],
+        ['POST', '/auth/github/unlink'],
+      ] as const) {
+        const r = await h.handler.fetch(b.request(`${ORIGIN}${path}`, { method, headers }));
+        assert.equal(r.status, 403, `${method} ${path} ${JSON.stringify(headers)}`);
+        assert.deepEqual(await r.json(), { error: 'forbidden_origin' });
+      }
+    }
+    assert.equal(h.counting.writes(), writes, 'nothing revoked or unlinked');
+    assert.ok(await whoami(h, b));
+    const nullButSame = await h.handler.fetch(
+      b.request(`${ORIGIN}/auth/sessions/${me.session.id}`, {
+        method: 'POST',
+        headers: { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      }),
+    );
+    assert.equal(nullButSame.status, 204, 'a no-referrer page of our own still works');
+  });
+
   it('a form sign-out is redirected with 303', async () => {
     const b = new Browser();
     await h.signIn(b);
