@@ -117,6 +117,8 @@ async function beginFlow(
 async function readDecision(request: Request): Promise<'confirm' | 'cancel' | null> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return null;
+  // `decision=confirm` is all a real answer holds: refuse a large body before reading it.
+  if (Number(request.headers.get('content-length') ?? '0') > 256) return null;
   const text = await request.text();
   if (text.length > 256) return null;
   const values = new URLSearchParams(text).getAll('decision');
