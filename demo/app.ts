@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLatchkey, type Store } from 'latchkey';
-import { createAuthHandler } from 'latchkey/http';
+import { createAuthHandler, signInErrorCode } from 'latchkey/http';
 import { getSession, toNodeHandler } from 'latchkey/node';
 import { openStore } from 'latchkey/open-store';
 import { github, oidc } from 'latchkey/providers';
@@ -58,15 +58,28 @@ async function openDatabase(config: DemoConfig): Promise<Store> {
   );
 }
 
-function send(res: ServerResponse, status: number, html: string): void {
+/**
+ * The page's CSP. A link form posts to us and is redirected on to the provider, and browsers
+ * hold the redirect to `form-action` too: the providers' sign-in origins are listed.
+ */
+function securityPolicy(formTargets: readonly string[]): string {
+  const targets = ["'self'", ...formTargets].join(' ');
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  formTargets: readonly string[] = [],
+): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'content-security-policy': securityPolicy(formTargets),
   });
   res.end(html);
 }
@@ -100,6 +113,8 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
 
   let double: GitHubDouble | null = null;
   const providers: AnyProvider[] = [];
+  // Where a provider's sign-in page lives (a link form is redirected there).
+  const formTargets: string[] = [];
   const users = config.demoUsers ?? ['octocat', 'monalisa', 'hubot'];
   if (config.github) {
     providers.push(
@@ -109,6 +124,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
         ...(config.github.enterpriseURL ? { enterpriseURL: config.github.enterpriseURL } : {}),
       }) as AnyProvider,
     );
+    formTargets.push(new URL(config.github.enterpriseURL ?? 'https://github.com').origin);
   } else {
     double = await startGitHubDouble();
     const clientSecret = randomBytes(20).toString('hex');
@@ -126,6 +142,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     }
     // Show the double's sign-in page, so a person types a username.
     double.approveAs(null);
+    formTargets.push(new URL(double.url).origin);
     providers.push(
       github({
         clientId: 'latchkey-demo',
@@ -135,6 +152,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     );
   }
   if (config.oidc) {
+    formTargets.push(new URL(config.oidc.issuer).origin);
     const name = config.oidc.name ?? 'OpenID';
     const id =
       name
@@ -199,15 +217,20 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       );
     }
     const query = new URL(req.url ?? '/', url).searchParams;
-    const rawError = query.get('error');
-    const error = rawError === null ? null : rawError.slice(0, 64);
+    // Only a known reason code is shown, never text from the link.
+    const error = query.has('error') ? signInErrorCode(query.get('error')) : null;
     const current = await getSession(auth, handler, req, res);
     if (!current) return send(res, 200, signedOutPage(pageContext(error)));
     const [accounts, sessions] = await Promise.all([
       auth.getUserAccounts(current.user.id),
       auth.getUserSessions(current.user.id),
     ]);
-    send(res, 200, signedInPage(pageContext(error), { ...current, accounts, sessions }));
+    send(
+      res,
+      200,
+      signedInPage(pageContext(error), { ...current, accounts, sessions }),
+      formTargets,
+    );
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     listener(req, res).catch((err: unknown) => {

@@ -110,7 +110,11 @@ export function signedInPage(ctx: PageContext, view: SignedInView): string {
     .join('');
   const linkable = ctx.providers
     .filter((p) => !linked.has(p.id))
-    .map((p) => `<a class="button" href="/auth/${e(p.id)}/link">Link ${e(p.name)}</a>`)
+    // A link changes the account, so it is a CSRF-checked POST like sign-out, never a link.
+    .map(
+      (p) =>
+        `<form method="post" action="/auth/${e(p.id)}/link"><button id="link-${e(p.id)}">Link ${e(p.name)}</button></form>`,
+    )
     .join(' ');
   const sessions = view.sessions
     .map((s) => {

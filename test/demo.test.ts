@@ -124,9 +124,14 @@ describe('demo pages', () => {
     );
   });
 
-  it('shows a sign-in error from the provider, escaped', async () => {
-    const html = await (await fetch(`${demo.url}/?error=%3Cb%3Eaccess_denied`)).text();
-    assert.match(html, /Sign-in failed: <code>&lt;b&gt;access_denied<\/code>/);
+  it('shows only known sign-in error codes, never the text of the link', async () => {
+    const known = await (await fetch(`${demo.url}/?error=access_denied`)).text();
+    assert.match(known, /Sign-in failed: <code>access_denied<\/code>/);
+    for (const crafted of ['%3Cb%3Eaccess_denied', 'call_support_at_evil_example', 'toString']) {
+      const html = await (await fetch(`${demo.url}/?error=${crafted}`)).text();
+      assert.match(html, /Sign-in failed: <code>oauth_error<\/code>/, crafted);
+      assert.ok(!html.includes('evil_example') && !html.includes('access_denied'), crafted);
+    }
   });
 
   it('its forms are CSRF-checked: a cross-site sign-out is refused', async () => {

@@ -200,6 +200,174 @@ describe('fuzzing the routes', () => {
   });
 });
 
+// With native sign-in on: its routes, its start parameters, and inherited property names as
+// path segments, provider ids, parameter names and body keys.
+const INHERITED = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+const NATIVE_PATHS = [
+  '/auth/token',
+  '/auth/device',
+  '/auth/device/code',
+  '/auth/device/token',
+  '/auth/github',
+  '/auth/github/confirm',
+  '/auth/github/callback',
+  '/auth/valueOf',
+  '/auth/valueOf/confirm',
+  ...INHERITED.flatMap((n) => [`/auth/${n}`, `/auth/${n}/callback`, `/auth/device/${n}`]),
+];
+const NATIVE_PARAMS = [
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'port',
+  'device_user_code',
+  'success_url',
+  'scope',
+  'user_code',
+  ...INHERITED,
+];
+const NATIVE_VALUES = [
+  ...VALUES,
+  'http://127.0.0.1:49152/callback',
+  'http://[::1]:65535/callback',
+  'http://localhost:1024/callback',
+  'http://127.1:49152/callback',
+  'http://127.0.0.1:80/callback',
+  'S256',
+  'plain',
+  'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  'app-state-0123456789',
+  '53682',
+  'ABCD-EFGH',
+  `/${'a'.repeat(1100)}`,
+];
+const BODY_KEYS = ['code', 'code_verifier', 'grant_type', 'device_code', 'decision', ...INHERITED];
+const BODY_VALUES = [
+  '',
+  'lkc_aaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+  'lkd_aaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'authorization_code',
+  'confirm',
+  '\u0000',
+  'x'.repeat(9000),
+];
+const TYPES = [
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data',
+];
+
+function nativeBody(): { type: string; body: string } {
+  const type = pick(TYPES);
+  const n = Math.floor(random() * 5);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < n; i++) {
+    pairs.push([
+      random() < 0.85 ? pick(BODY_KEYS) : randomText(6),
+      random() < 0.8 ? pick(BODY_VALUES) : randomText(30),
+    ]);
+  }
+  if (type === 'application/json') {
+    const roll = random();
+    if (roll < 0.1) return { type, body: randomText(40) };
+    if (roll < 0.2) return { type, body: `[${JSON.stringify(pick(BODY_VALUES))}]` };
+    // Written by hand, so keys can repeat (JSON.stringify of an object could not).
+    const members = pairs.map(
+      ([k, v]) => `${JSON.stringify(k)}:${random() < 0.1 ? '1' : JSON.stringify(v)}`,
+    );
+    return { type, body: `{${members.join(',')}}` };
+  }
+  return { type, body: pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&') };
+}
+
+function nativeRequest(): Request | null {
+  const path = pick(NATIVE_PATHS);
+  let query = '';
+  const n = Math.floor(random() * 6);
+  for (let i = 0; i < n; i++) {
+    const key = random() < 0.9 ? pick(NATIVE_PARAMS) : encode(randomText(8));
+    const value = random() < 0.8 ? pick(NATIVE_VALUES) : randomText(40);
+    query += `${i === 0 ? '?' : '&'}${key}=${value.includes('%') ? value : encode(value)}`;
+  }
+  const method = random() < 0.5 ? 'POST' : pick(METHODS);
+  const headers = new Headers();
+  try {
+    if (random() < 0.5) headers.set('sec-fetch-site', pick(['same-origin', 'cross-site', 'none']));
+    if (random() < 0.3) headers.set('origin', pick([ORIGIN, 'null', 'https://evil.test']));
+    if (random() < 0.2) headers.append(pick(HEADERS), pick(HEADER_VALUES));
+  } catch {
+    // a value fetch refuses
+  }
+  let body: string | undefined;
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+    const made = nativeBody();
+    headers.set('content-type', made.type);
+    body = made.body;
+  }
+  try {
+    return new Request(`${ORIGIN}${path}${query}`, { method, headers, body: body ?? null });
+  } catch {
+    return null;
+  }
+}
+
+describe('fuzzing the native and device routes (native on)', () => {
+  it('answers 10,000 random requests with a 4xx or the documented success; rejected input writes nothing', async () => {
+    const h = await createHarness({ native: { device: true } }, (p) => [{ ...p, id: 'valueOf' }]);
+    try {
+      const started = Date.now();
+      const statuses = new Map<number, number>();
+      let built = 0;
+      for (let i = 0; i < 10_000; i++) {
+        const request = nativeRequest();
+        if (!request) continue;
+        built++;
+        const writes = h.counting.writes();
+        const path = new URL(request.url).pathname;
+        const response = await h.handler.fetch(request);
+        const label = `${request.method} ${request.url.slice(0, 160)} → ${response.status}`;
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        assert.ok(response.status < 500, label);
+        if (response.status >= 400) assert.equal(h.counting.writes(), writes, `write: ${label}`);
+        // The documented successes: a start (302/303 to the provider, or to the app's listener
+        // on a cancel), the confirmation or device page (200), a new device code (200).
+        if (response.status === 200) {
+          assert.ok(
+            ['/auth/device', '/auth/device/code', '/auth/github', '/auth/valueOf'].includes(path),
+            label,
+          );
+          if (path !== '/auth/device/code') assert.equal(h.counting.writes(), writes, label);
+        }
+        if (response.status === 302 || response.status === 303) {
+          const location = response.headers.get('location')!;
+          assert.ok(
+            location.startsWith(h.double.url) ||
+              location.startsWith(`${ORIGIN}/auth/error`) ||
+              location.startsWith('http://127.0.0.1:') ||
+              location.startsWith('http://[::1]:'),
+            label,
+          );
+        }
+        await response.arrayBuffer();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      assert.ok(built > 9500);
+      assert.ok(seconds < 120, `${seconds} s`);
+      assert.equal(h.logs.length, 0, 'no unexpected error was logged');
+      assert.ok((statuses.get(404) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0);
+      console.log(
+        `native fuzz: ${built} requests in ${seconds.toFixed(1)} s`,
+        Object.fromEntries(statuses),
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('load', () => {
   it('a flood of sign-in starts writes nothing to the store', async () => {
     const h = await createHarness();

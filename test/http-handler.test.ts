@@ -236,6 +236,29 @@ describe('sign-in flow', () => {
     assert.ok(!(await xss.text()).includes('<script>'));
   });
 
+  it('the error page shows only known reason codes, never the text of ?error=', async () => {
+    for (const [sent, shown] of [
+      ['access_denied', 'access_denied'],
+      ['link_session_mismatch', 'link_session_mismatch'],
+      ['call_0800_evil_support', 'oauth_error'],
+      ['%3Cb%3Ehi', 'oauth_error'],
+      ['toString', 'oauth_error'],
+      ['__proto__', 'oauth_error'],
+    ] as const) {
+      const page = await h.handler.fetch(new Request(`${ORIGIN}/auth/error?error=${sent}`));
+      const html = await page.text();
+      assert.match(html, new RegExp(`<code>${shown}</code>`), sent);
+      if (shown === 'oauth_error') assert.ok(!html.includes(sent.slice(0, 8)), sent);
+    }
+    // A provider's unknown error code is not passed on to the error page (or the app's errorURL).
+    const b = new Browser();
+    const callback = new URL(await h.authorize(b));
+    callback.searchParams.delete('code');
+    callback.searchParams.set('error', 'visit_evil_example_to_unlock');
+    const r = await h.handler.fetch(b.request(callback.href));
+    assert.equal(new URL(r.headers.get('location')!).searchParams.get('error'), 'oauth_error');
+  });
+
   it('two first sign-ins of the same new person at once make one user', async () => {
     h.double.addUser({ login: 'twin' });
     h.double.approveAs('twin');

@@ -68,10 +68,11 @@ describe('flow cookie', () => {
   it('is __Host-, Secure, HttpOnly, Lax, with Max-Age of the flow', async () => {
     const sealer = createSealer(SECRET, 'flow');
     const header = (await createFlowCookie(sealer, flow, HTTPS)).serialize();
-    assert.match(
-      header,
-      /^__Host-latchkey_flow=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=(599|600);/,
-    );
+    const attributes =
+      /^__Host-latchkey_flow=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=(\d+);/;
+    const maxAge = Number(attributes.exec(header)?.[1]);
+    // The flow's expiry was fixed when this file loaded; a loaded machine may start the test late.
+    assert.ok(maxAge > 500 && maxAge <= 600, header);
     assert.ok(!header.includes('verifier-abc'));
     const dev = { secure: false, origin: 'http://localhost:3000' };
     const insecure = (await createFlowCookie(sealer, flow, dev)).serialize();

@@ -5,6 +5,8 @@ import { Browser, createHarness, ORIGIN, type Harness } from './http-harness.ts'
 
 type SessionBody = { user: { id: string }; session: { id: string } };
 const SAME = { origin: ORIGIN };
+/** A link start as the app's own form posts it. */
+const LINK: RequestInit = { method: 'POST', headers: SAME };
 
 async function whoami(h: Harness, b: Browser): Promise<SessionBody | null> {
   const r = await h.handler.fetch(b.request(`${ORIGIN}/auth/session`));
@@ -86,6 +88,44 @@ describe('session routes', () => {
     assert.ok(r.headers.getSetCookie()[0]!.includes('Max-Age=0'));
     const token = b.cookies.get('__Host-latchkey_session')!;
     assert.equal(await h.auth.validateSession(token), null);
+  });
+
+  it('revoke and unlink refuse Origin: null and every Sec-Fetch-Site but same-origin', async () => {
+    const b = new Browser();
+    await h.signIn(b);
+    const me = (await whoami(h, b))!;
+    const attempts: Record<string, string>[] = [
+      {},
+      { origin: 'https://evil.test' },
+      { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'none' },
+      { origin: 'https://evil.test', 'sec-fetch-site': 'same-origin' },
+    ];
+    const writes = h.counting.writes();
+    for (const headers of attempts) {
+      for (const [method, path] of [
+        ['POST', `/auth/sessions/${me.session.id}`],
+        ['DELETE', `/auth/sessions/${me.session.id}`],
+        ['POST', '/auth/github/unlink'],
+      ] as const) {
+        const r = await h.handler.fetch(b.request(`${ORIGIN}${path}`, { method, headers }));
+        assert.equal(r.status, 403, `${method} ${path} ${JSON.stringify(headers)}`);
+        assert.deepEqual(await r.json(), { error: 'forbidden_origin' });
+      }
+    }
+    assert.equal(h.counting.writes(), writes, 'nothing revoked or unlinked');
+    assert.ok(await whoami(h, b));
+    const nullButSame = await h.handler.fetch(
+      b.request(`${ORIGIN}/auth/sessions/${me.session.id}`, {
+        method: 'POST',
+        headers: { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      }),
+    );
+    assert.equal(nullButSame.status, 204, 'a no-referrer page of our own still works');
   });
 
   it('a form sign-out is redirected with 303', async () => {
@@ -176,10 +216,10 @@ describe('link and unlink', () => {
     h.double.approveAs('octocat');
     await h.signIn(b);
     const me = (await whoami(h, b))!;
-    const unauth = await h.handler.fetch(new Request(`${ORIGIN}/auth/github2/link`));
+    const unauth = await h.handler.fetch(new Request(`${ORIGIN}/auth/github2/link`, LINK));
     assert.equal(unauth.status, 401);
-    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`)));
-    assert.equal(start.status, 302);
+    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`, LINK)));
+    assert.equal(start.status, 303);
     const callback = (
       await fetch(start.headers.get('location')!, { redirect: 'manual' })
     ).headers.get('location')!;
@@ -209,10 +249,45 @@ describe('link and unlink', () => {
     assert.equal((await h.auth.getUserAccounts(me.user.id)).length, 1);
   });
 
+  it('a link start is POST only and CSRF-checked: GET is 405, a cross-site post starts nothing', async () => {
+    const b = new Browser();
+    await h.signIn(b);
+    const url = `${ORIGIN}/auth/github2/link`;
+    for (const method of ['GET', 'HEAD']) {
+      const r = await h.handler.fetch(b.request(url, { method }));
+      assert.equal(r.status, 405, method);
+      assert.equal(r.headers.get('allow'), 'POST');
+      assert.deepEqual(r.headers.getSetCookie(), []);
+    }
+    for (const headers of [
+      { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'none' },
+      {},
+    ] as Record<string, string>[]) {
+      const r = await h.handler.fetch(b.request(url, { method: 'POST', headers }));
+      assert.equal(r.status, 403, JSON.stringify(headers));
+      assert.deepEqual(r.headers.getSetCookie(), [], 'no flow cookie');
+    }
+    for (const headers of [
+      SAME,
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    ] as Record<string, string>[]) {
+      const r = await h.handler.fetch(b.request(url, { method: 'POST', headers }));
+      assert.equal(r.status, 303, JSON.stringify(headers));
+      assert.match(r.headers.getSetCookie()[0]!, /^__Host-latchkey_flow=/);
+    }
+  });
+
   it('refuses a link finished by another session, and never merges an account owned by someone else', async () => {
     const b = new Browser();
     await h.signIn(b);
-    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`)));
+    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`, LINK)));
     const callback = (
       await fetch(start.headers.get('location')!, { redirect: 'manual' })
     ).headers.get('location')!;
@@ -230,14 +305,14 @@ describe('link and unlink', () => {
     h.double.approveAs('hubot');
     const hubot = new Browser();
     await h.signIn(hubot, '');
-    const hs = b.absorb(await h.handler.fetch(hubot.request(`${ORIGIN}/auth/github2/link`)));
+    const hs = b.absorb(await h.handler.fetch(hubot.request(`${ORIGIN}/auth/github2/link`, LINK)));
     hubot.absorb(hs);
     const hc = (await fetch(hs.headers.get('location')!, { redirect: 'manual' })).headers.get(
       'location',
     )!;
     assert.equal((await h.handler.fetch(hubot.request(hc))).status, 302);
     h.double.approveAs('hubot');
-    const start2 = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`)));
+    const start2 = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`, LINK)));
     const cb2 = (await fetch(start2.headers.get('location')!, { redirect: 'manual' })).headers.get(
       'location',
     )!;

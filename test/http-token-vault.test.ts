@@ -8,6 +8,8 @@ import { createTokenVault, generateTokenKey, type TokenVault } from '../src/toke
 import { Browser, createHarness, ORIGIN, type Harness } from './http-harness.ts';
 
 const SAME = { origin: ORIGIN };
+/** A link start as the app's own form posts it. */
+const LINK: RequestInit = { method: 'POST', headers: SAME };
 
 describe('routes with a token vault', () => {
   let h: Harness;
@@ -59,7 +61,7 @@ describe('routes with a token vault', () => {
     assert.ok(first, 'sign-in tokens stored');
     assert.equal(h.double.isTokenActive(first.accessToken), true);
 
-    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`)));
+    const start = b.absorb(await h.handler.fetch(b.request(`${ORIGIN}/auth/github2/link`, LINK)));
     const callback = (
       await fetch(start.headers.get('location')!, { redirect: 'manual' })
     ).headers.get('location')!;

@@ -11,7 +11,12 @@ import { run as logout } from '../src/cli/logout.ts';
 import { run as whoami } from '../src/cli/whoami.ts';
 import type { CliDeps } from '../src/cli/session-options.ts';
 import { defaultConfigDir, fileTokenStore } from '../src/native/token-store.ts';
-import { CHROMIUM_OPTIONS, startHarness, type Harness } from './native-harness.ts';
+import {
+  answerConfirmation,
+  CHROMIUM_OPTIONS,
+  startHarness,
+  type Harness,
+} from './native-harness.ts';
 
 let harness: Harness;
 let browser: Browser;
@@ -40,6 +45,7 @@ function io(tokenPath: string, extra: Partial<CliDeps> = {}) {
     openBrowser: async (url) => {
       const page = await browser.newPage();
       await page.goto(url);
+      await answerConfirmation(page);
       await page.fill('#login', 'octocat');
       await page.click('button[value="authorize"]');
     },

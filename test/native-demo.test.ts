@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../demo/app.ts';
-import { CHROMIUM_OPTIONS } from './native-harness.ts';
+import { answerConfirmation, CHROMIUM_OPTIONS } from './native-harness.ts';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 
@@ -39,6 +39,7 @@ async function browse(url: string): Promise<void> {
   const page = await browser.newPage();
   try {
     await page.goto(url);
+    await answerConfirmation(page);
     await authorizeAtDouble(page, 'octocat');
     // The CLI's loopback listener answers the redirect with its own page.
     await page.waitForSelector('h1:text("Signed in")', { timeout: 15_000 });

@@ -162,6 +162,28 @@ describe('device grant on the server', () => {
     assert.equal((await poll(device_code)).body.error, 'invalid_grant');
   });
 
+  test('a JSON poll naming a key twice is refused like a repeated form field', async () => {
+    now = Date.UTC(2026, 2, 1);
+    const { device_code } = await newCode();
+    const json = (body: string) =>
+      handleDeviceToken(
+        new Request('https://a.example/auth/device/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+        { auth },
+      );
+    const grant = JSON.stringify(DEVICE_GRANT_TYPE);
+    const twice = await json(
+      `{"grant_type":${grant},"device_code":"lkd_x","device_code":${JSON.stringify(device_code)}}`,
+    );
+    assert.equal(twice.status, 400);
+    assert.equal(((await twice.json()) as { error: string }).error, 'invalid_request');
+    const once = await json(`{"grant_type":${grant},"device_code":${JSON.stringify(device_code)}}`);
+    assert.equal(((await once.json()) as { error: string }).error, 'authorization_pending');
+  });
+
   test('denied, expired, wrong secret and wrong grant type', async () => {
     now = Date.UTC(2026, 1, 1);
     const denied = await newCode();

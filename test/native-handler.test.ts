@@ -169,7 +169,11 @@ describe('createAuthHandler with native: loopback', () => {
     const { challenge } = pkce();
     const query = nativeQuery(challenge, 'http://localhost:49152/callback');
     await withHarness({ native: { allowLocalhost: true } }, async (h) => {
-      const response = await h.handler.fetch(new Request(`${ORIGIN}/auth/github${query}`));
+      const response = await h.handler.fetch(
+        new Request(`${ORIGIN}/auth/github${query}`, {
+          headers: { 'sec-fetch-site': 'same-origin' },
+        }),
+      );
       assert.equal(response.status, 302);
     });
     await withHarness({}, async (h) => {

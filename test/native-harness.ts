@@ -8,9 +8,10 @@ import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
 import { github } from '../src/providers/github.ts';
 import { toNodeHandler } from '../src/adapters/node.ts';
-import { createAuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
+import { createAuthHandler, escapeHTML, type AuthHandlerOptions } from '../src/http/index.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import type { Store } from '../src/store.ts';
+import type { Page } from 'playwright-core';
 
 type UA = { username: string };
 type SA = Record<string, unknown>;
@@ -31,6 +32,10 @@ export interface HarnessOptions {
   deviceInterval?: number;
   deviceExpiresIn?: number;
   now?: () => number;
+  /** `native.confirmSignIn` (default: on). */
+  confirmSignIn?: boolean;
+  /** `native.appName`. */
+  appName?: string;
   /** The handler's rate limits; off unless given. */
   rateLimit?: AuthHandlerOptions<UA, SA>['rateLimit'];
 }
@@ -56,6 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     native: {
       device: true,
       ...(options.allowLocalhost ? { allowLocalhost: true } : {}),
+      ...(options.confirmSignIn !== undefined ? { confirmSignIn: options.confirmSignIn } : {}),
+      ...(options.appName !== undefined ? { appName: options.appName } : {}),
       ...(options.unsafeTokenInLoopbackRedirect ? { unsafeTokenInLoopbackRedirect: true } : {}),
       ...(options.deviceInterval !== undefined ? { deviceInterval: options.deviceInterval } : {}),
       ...(options.deviceExpiresIn !== undefined
@@ -73,6 +80,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    if (path === '/launch') {
+      // A page of the app's own origin with a sign-in link (`?to=` names the link's target).
+      const to = new URL(req.url!, 'http://x').searchParams.get('to') ?? '/';
+      res.end(`<!doctype html><title>launch</title><a id="go" href="${escapeHTML(to)}">go</a>`);
+      return;
+    }
     res.end('<!doctype html><title>done</title><p>web sign-in done</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -111,3 +124,12 @@ export const CHROMIUM_OPTIONS = {
     '--disable-component-update',
   ],
 };
+
+/**
+ * The person answers the page that asks "Sign in to … on this computer?" (a program opened the
+ * browser on a native start): Continue, or Cancel.
+ */
+export async function answerConfirmation(page: Page, answer: 'confirm' | 'cancel' = 'confirm') {
+  await page.waitForSelector('h1:text("on this computer?")');
+  await page.click(`#${answer}`);
+}

@@ -7,7 +7,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { LatchkeyError } from '../src/core/errors.ts';
 import { signIn } from '../src/native/sign-in.ts';
 import { startLoopbackListener } from '../src/native/loopback-listener.ts';
-import { CHROMIUM_OPTIONS, startHarness, type Harness } from './native-harness.ts';
+import {
+  answerConfirmation,
+  CHROMIUM_OPTIONS,
+  startHarness,
+  type Harness,
+} from './native-harness.ts';
 
 let harness: Harness;
 let browser: Browser;
@@ -27,6 +32,7 @@ function chromiumOpener(pages: Page[], action: 'authorize' | 'cancel' = 'authori
     const page = await browser.newPage();
     pages.push(page);
     await page.goto(url);
+    await answerConfirmation(page);
     await page.fill('#login', 'octocat');
     await page.click(`button[value="${action}"]`);
     await page.waitForLoadState('load');
@@ -54,6 +60,7 @@ describe('native loopback sign-in in a real browser', () => {
         pages.push(page);
         page.on('framenavigated', (frame) => seenURLs.push(frame.url()));
         await page.goto(url);
+        await answerConfirmation(page);
         await page.fill('#login', 'octocat');
         await page.click('button[value="authorize"]');
       },

@@ -7,7 +7,12 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_OPTIONS, startHarness, type Harness } from './native-harness.ts';
+import {
+  answerConfirmation,
+  CHROMIUM_OPTIONS,
+  startHarness,
+  type Harness,
+} from './native-harness.ts';
 
 /** A Tauri loopback style `authenticate()` listener, line for line. */
 function tauriListener(): Promise<{ port: number; token: Promise<string>; server: Server }> {
@@ -67,6 +72,7 @@ describe('Tauri loopback style token-in-redirect', () => {
     const listener = await tauriListener();
     const page = await browser.newPage();
     await page.goto(`${harness.url}/auth/github?port=${listener.port}`);
+    await answerConfirmation(page);
     await page.fill('#login', 'octocat');
     await page.click('button[value="authorize"]');
     const token = await listener.token;

@@ -168,6 +168,37 @@ describe('POST /auth/token', () => {
     );
   });
 
+  test('a JSON body naming a key twice is refused like a repeated form field', async () => {
+    const { code } = await issue();
+    const send = (type: string, body: string) =>
+      handleNativeToken(
+        new Request('https://auth.example/auth/token', {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        }),
+        { auth },
+      );
+    const v = JSON.stringify(verifier);
+    const c = JSON.stringify(code);
+    for (const body of [
+      `{"code":"lkc_stolen","code":${c},"code_verifier":${v}}`,
+      `{"code":${c},"code_verifier":"x","code_verifier":${v}}`,
+      `{"code":${c},"\u0063ode":${c},"code_verifier":${v}}`,
+      `{ "code" : ${c} , "code_verifier":${v}, "code" :${c}}`,
+    ]) {
+      const response = await send('application/json', body);
+      assert.equal(response.status, 400, body);
+      assert.equal(await errorOf(response), 'invalid_request', body);
+    }
+    // Nothing was read from the store: the code is still good, and keys inside values are values.
+    const ok = await send(
+      'application/json',
+      `{"code":${c},"code_verifier":${v},"x":"\\"code\\""}`,
+    );
+    assert.equal(ok.status, 200);
+  });
+
   test('hostile requests get 4xx JSON, never an exception', async () => {
     const bodies: Array<[string, string]> = [
       ['application/x-www-form-urlencoded', 'code=a&code=b&code_verifier=x'],

@@ -268,3 +268,41 @@ describe('ID token validation', () => {
     }
   });
 });
+
+describe('ID token validation: keys, age and replay', () => {
+  test('no kid while the JWKS publishes several keys is refused (one key and no kid is fine)', async () => {
+    const other = await generateKeyPair('RS256', { extractable: true });
+    const otherJWK = { ...(await exportJWK(other.publicKey)), kid: 'k2', alg: 'RS256', use: 'sig' };
+    const noKid = (nonce: string) =>
+      new SignJWT(claims(nonce)).setProtectedHeader({ alg: 'RS256' }).sign(idp.key);
+    idp.setJWKS([idp.publicJWK, otherJWK]);
+    try {
+      await assertRejected(noKid, /./);
+    } finally {
+      idp.setJWKS([idp.publicJWK]);
+    }
+    assert.equal((await attempt(noKid)).error, null, 'a single published key needs no kid');
+  });
+
+  test('an iat far in the past is refused', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = now - 10 * 365 * 24 * 3600;
+    await assertRejected((nonce) => sign(claims(nonce, { iat: old, exp: now + 600 })), /./);
+  });
+
+  test('an ID token replayed into a second flow fails on its nonce', async () => {
+    const { flow } = setup();
+    const first = await flow.getAuthorizationUrl();
+    const token = await sign(claims(first[3]!));
+    const run = async ([, state, codeVerifier, nonce]: typeof first) => {
+      idp.respond({ idToken: token, userinfo: { sub: 'victim' } });
+      const callback = new URL(idp.redirectURI);
+      callback.search = new URLSearchParams({ code: 'c', state, iss: idp.issuer }).toString();
+      return flow.validateCallback(callback, { expectedState: state, codeVerifier, nonce });
+    };
+    assert.equal((await run(first)).providerUser.sub, 'victim');
+    const second = await flow.getAuthorizationUrl();
+    assert.notEqual(second[3], first[3], 'every flow has its own nonce');
+    await assert.rejects(run(second), (e) => e instanceof OAuthResponseError);
+  });
+});

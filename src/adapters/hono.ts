@@ -10,6 +10,7 @@ import type {
   User,
 } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
+import type { RequestInfo } from '../http/options.ts';
 
 /** The context variables {@link latchkeyHono} sets. */
 export interface LatchkeyVariables<
@@ -26,11 +27,17 @@ declare module 'hono' {
   interface ContextVariableMap extends LatchkeyVariables {}
 }
 
-/** The socket address under @hono/node-server (`c.env.incoming`), where there is one. */
-function remoteAddress(env: unknown): string | null {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress ?? null;
+type Incoming = { url?: string; socket?: { remoteAddress?: string } };
+
+/**
+ * What @hono/node-server's `c.env.incoming` tells beyond the `Request`: the socket address and
+ * the raw request target (the `Request` URL has its dot segments resolved already).
+ */
+function requestInfo(env: unknown): RequestInfo {
+  const incoming = (env as { incoming?: Incoming } | undefined)?.incoming;
+  const info: RequestInfo = { clientAddress: incoming?.socket?.remoteAddress ?? null };
+  if (typeof incoming?.url === 'string') info.target = incoming.url;
+  return info;
 }
 
 /**
@@ -45,7 +52,7 @@ export function latchkeyHono<UA extends object, SA extends object>(
   return async (c, next) => {
     const request = c.req.raw;
     if (handler.matches(request)) {
-      return handler.fetch(request, { clientAddress: remoteAddress(c.env) });
+      return handler.fetch(request, requestInfo(c.env));
     }
     const current = await readRequestSession(auth, request, handler.requestOrigin(request));
     c.set('user', current?.result.user ?? null);

@@ -77,9 +77,10 @@ export function toNodeHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     let request: Request;
+    // Express rewrites `req.url` under a mount path; the original is the real one.
+    const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     try {
-      // Express rewrites `req.url` under a mount path; the original is the real one.
-      request = await toRequest(req, (req as { originalUrl?: string }).originalUrl ?? req.url);
+      request = await toRequest(req, target);
     } catch (error) {
       res.statusCode = error instanceof BodyTooLarge ? 413 : 400;
       res.setHeader('content-type', 'application/json');
@@ -88,6 +89,7 @@ export function toNodeHandler(
     }
     const response = await handler.fetch(request, {
       clientAddress: req.socket.remoteAddress ?? null,
+      target,
     });
     await sendResponse(res, response);
   };

@@ -58,12 +58,17 @@ export async function createFlowCookie(
   scope: FlowCookieScope,
 ): Promise<Cookie> {
   const value = await sealer.seal(flow, `flow:${flow.providerId}`);
+  return flowCookie(value, flow.expiresAt, scope);
+}
+
+/** The flow cookie holding an already sealed `value` (a flow, or a start awaiting confirmation). */
+export function flowCookie(value: string, expiresAt: number, scope: FlowCookieScope): Cookie {
   return new Cookie(flowCookieName(scope), value, {
     secure: scope.secure,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    expires: flow.expiresAt,
+    expires: expiresAt,
   });
 }
 

@@ -5,6 +5,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
+import { signInErrorCode } from './error-codes.ts';
 import { createBlankFlowCookie, type FlowCookieScope } from './flow-cookie.ts';
 import { providerLogoutRoute } from './logout/routes.ts';
 import { resolveProviderLogout } from './logout/settings.ts';
@@ -25,10 +26,11 @@ import {
   getSessionRoute,
   listSessionsRoute,
   logoutRoute,
+  mayChangeState,
   revokeSessionRoute,
   unlinkRoute,
 } from './session-routes.ts';
-import { callbackRoute, startRoute } from './sign-in-routes.ts';
+import { callbackRoute, confirmRoute, startRoute } from './sign-in-routes.ts';
 
 /** The routes as a fetch handler. */
 export interface AuthHandler {
@@ -138,7 +140,8 @@ async function handle(
   try {
     if (request.url.length > MAX_URL) return errorResponse(414, 'invalid_request');
     const url = new URL(request.url);
-    const path = url.pathname;
+    // Route on what the client sent, not on what the URL parser made of it (see `target`).
+    const path = rawPath(info?.target) ?? url.pathname;
     if (!path.startsWith(`${h.basePath}/`)) return errorResponse(404, 'not_found');
     const segments = path.slice(h.basePath.length + 1).split('/');
     if (segments.length > 2 || !segments.every((s) => SEGMENT.test(s))) {
@@ -164,6 +167,13 @@ async function handle(
   }
 }
 
+/** The path of a raw request target (`/a/../b?x` → `/a/../b`); `null` when none was given. */
+function rawPath(target: string | undefined): string | null {
+  if (typeof target !== 'string') return null;
+  if (!target.startsWith('/')) return '';
+  return pathOf(`http://raw${target}`);
+}
+
 async function limited(
   h: ResolvedOptions<object, object>,
   ctx: RequestContext,
@@ -183,7 +193,8 @@ async function route(
 ): Promise<Response> {
   const method = ctx.request.method;
   const isGet = method === 'GET' || method === 'HEAD';
-  const notAllowed = (): Response => errorResponse(405, 'method_not_allowed');
+  const notAllowed = (allow?: string): Response =>
+    errorResponse(405, 'method_not_allowed', [], allow === undefined ? {} : { allow });
   // The extension's routes take reserved names, never provider ids: no clash is possible.
   const extra = h.extensionRoutes.get(second === undefined ? first : `${first}/${second}`);
   if (extra !== undefined) {
@@ -207,8 +218,7 @@ async function route(
         return method === 'POST' ? logoutRoute(h, ctx, true) : notAllowed();
       case 'error': {
         if (h.errorURL !== null) return errorResponse(404, 'not_found');
-        const code = ctx.url.searchParams.get('error') ?? 'oauth_error';
-        return isGet ? errorPage(code.slice(0, 64)) : notAllowed();
+        return isGet ? errorPage(signInErrorCode(ctx.url.searchParams.get('error'))) : notAllowed();
       }
     }
     const provider = h.providers.get(first);
@@ -229,7 +239,10 @@ async function route(
       if (method !== 'GET') return notAllowed();
       return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider);
     case 'link': {
-      if (!isGet) return notAllowed();
+      // A start that changes state (a cross-site page could otherwise re-link an account at a
+      // provider that approves silently): POST and the same CSRF check as sign-out.
+      if (method !== 'POST') return notAllowed('POST');
+      if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
       const current = await currentSession(h, ctx, { cookieOnly: true });
       if (!current) return errorResponse(401, 'unauthorized');
       return (
@@ -238,6 +251,10 @@ async function route(
     }
     case 'unlink':
       return method === 'POST' ? unlinkRoute(h, ctx, provider) : notAllowed();
+    case 'confirm':
+      if (h.extension === null) break;
+      if (method !== 'POST') return notAllowed('POST');
+      return (await limited(h, ctx, 'signIn')) ?? confirmRoute(h, ctx, provider);
   }
   return providerLogoutRoute(h, ctx, provider, second);
 }

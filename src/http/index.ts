@@ -9,6 +9,7 @@ export type {
 } from './options.ts';
 export type { AuthLogger } from './error-policy.ts';
 export { resolveRedirectTarget } from './redirect.ts';
+export { signInErrorCode } from './error-codes.ts';
 export { isSameOriginRequest } from './origin.ts';
 export { createRateLimiter } from './rate-limit.ts';
 export type {

@@ -98,6 +98,12 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
 export interface RequestInfo {
   /** The socket's remote address. */
   clientAddress?: string | null;
+  /**
+   * The request target exactly as the client sent it (`req.url` on Node: `/auth/x/../y?q`).
+   * A `Request`'s URL has been through the URL parser, which resolves `..` and `%2e%2e`
+   * segments; given the raw target, the routes match on it instead, so a dot segment is a 404.
+   */
+  target?: string;
 }
 
 /** Options after validation, shared by all routes. */

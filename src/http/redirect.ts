@@ -3,7 +3,12 @@
 // and the caller uses its default. The checks are plain character tests and the WHATWG URL
 // parser — no regular expression that can backtrack on untrusted input.
 
-const MAX_TARGET = 2048;
+/**
+ * The longest post-login target, as given and as the absolute URL it resolves to. Sealed into
+ * the flow cookie with everything else a flow keeps, it leaves the cookie well under the
+ * browsers' 4,096-byte limit.
+ */
+export const MAX_REDIRECT_TARGET = 1024;
 
 function hasUnsafeCharacter(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
@@ -41,7 +46,8 @@ export function resolveRedirectTarget(
   origin: string,
   allowedOrigins: readonly string[] = [],
 ): string | null {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TARGET) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_REDIRECT_TARGET)
+    return null;
   if (hasUnsafeCharacter(value) || hasEncodedTrick(value)) return null;
   let url: URL;
   if (value.charCodeAt(0) === 0x2f /* / */) {

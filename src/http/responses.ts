@@ -100,11 +100,18 @@ export function noContent(cookies: readonly Cookie[] = []): Response {
   return new Response(null, { status: 204, headers: baseHeaders(cookies) });
 }
 
-/** A small HTML page under a strict CSP that also forbids framing. */
-export function htmlPage(html: string, status = 200): Response {
-  const headers = baseHeaders([]);
+/**
+ * A small HTML page under a strict CSP that also forbids framing. `csp` replaces the default
+ * policy (say why where it is used); `cookies` are set with it.
+ */
+export function htmlPage(
+  html: string,
+  status = 200,
+  options: { csp?: string; cookies?: readonly Cookie[] } = {},
+): Response {
+  const headers = baseHeaders(options.cookies ?? []);
   headers.set('content-type', 'text/html; charset=utf-8');
-  headers.set('content-security-policy', PAGE_CSP);
+  headers.set('content-security-policy', options.csp ?? PAGE_CSP);
   headers.set('x-frame-options', 'DENY');
   return textResponse(html, { status, headers });
 }

@@ -38,6 +38,12 @@ export interface SignInExtension<State = unknown> {
    * ordinary web sign-in), a `Response` refusing the start (never a redirect), or the state.
    */
   parseStart(request: Request, url: URL): State | Response | null;
+  /**
+   * Whether the person must confirm this start in the browser before it goes on to the
+   * provider (a program on this computer may have opened the browser: RFC 8252 §8.6). Returns
+   * the name of the app to ask about, or `null` to go straight on. `origin` is the app's.
+   */
+  confirmation(state: State, request: Request, origin: string): string | null;
   /** Re-reads the state from an opened flow cookie; `null` when it has not the right shape. */
   readState(value: unknown): State | null;
   /** Who receives the session: an app now (`native`), or a device when it next polls. */

@@ -1,11 +1,12 @@
 // The sign-in (and link) flow: start → provider → callback. The callback consumes the flow
 // before any token request, so a replayed or concurrent second callback gets 400 and never
 // reaches the provider's token endpoint.
-import { readCookie } from '../core/cookies.ts';
+import { readCookie, type Cookie } from '../core/cookies.ts';
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import { sameString } from './constant-time.ts';
+import { signInErrorCode } from './error-codes.ts';
 import {
   FLOW_LIFETIME,
   createBlankFlowCookie,
@@ -15,9 +16,11 @@ import {
   type FlowState,
 } from './flow-cookie.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
-import { resolveRedirectTarget } from './redirect.ts';
+import { MAX_REDIRECT_TARGET, resolveRedirectTarget } from './redirect.ts';
 import { errorResponse, redirect, withCookies } from './responses.ts';
-import { currentSession } from './session-routes.ts';
+import { confirmPage } from './confirm-page.ts';
+import { createPendingStartCookie, openPendingStart } from './pending-start.ts';
+import { currentSession, mayChangeState } from './session-routes.ts';
 import { completeSignIn } from './sign-in-session.ts';
 
 type H = ResolvedOptions<object, object>;
@@ -35,9 +38,11 @@ function parseScopes(value: string | null, provider: OAuthProvider): string[] | 
 }
 
 /**
- * `GET {base}/{provider}` (and `/link`): seals the flow into a cookie and redirects to the
- * provider. `linkSessionId` is the session that starts a link flow. A start the sign-in
- * extension takes over (a native app or device) is validated first: a bad one is refused.
+ * `GET {base}/{provider}` (and `POST {base}/{provider}/link`): seals the flow into a cookie and
+ * redirects to the provider (303 after a POST, so the browser follows with a GET).
+ * `linkSessionId` is the session that starts a link flow. A start the sign-in extension takes
+ * over (a native app or device) is validated first: a bad one is refused; one the person must
+ * confirm first is answered with the confirmation page.
  */
 export async function startRoute(
   h: H,
@@ -46,6 +51,12 @@ export async function startRoute(
   linkSessionId: string | null,
 ): Promise<Response> {
   const params = ctx.url.searchParams;
+  // The one length limit of a return URL, checked here so that no start the browser is sent on
+  // from can fail at the callback for a cookie too large (after the person signed in).
+  const asked = params.get('success_url');
+  if (asked !== null && asked.length > MAX_REDIRECT_TARGET) {
+    return errorResponse(400, 'invalid_request');
+  }
   const ext =
     linkSessionId === null && h.extension !== null
       ? h.extension.parseStart(ctx.request, ctx.url)
@@ -53,33 +64,103 @@ export async function startRoute(
   if (ext instanceof Response) return ext;
   const scopes = parseScopes(params.get('scope'), provider);
   if (scopes === null) return errorResponse(400, 'invalid_scope');
-  const target =
-    resolveRedirectTarget(params.get('success_url'), ctx.origin, h.allowedOrigins) ??
-    new URL(h.successURL, ctx.origin).href;
+  const fallback = new URL(h.successURL, ctx.origin).href;
+  const resolved = resolveRedirectTarget(asked, ctx.origin, h.allowedOrigins) ?? fallback;
+  if (resolved.length > MAX_REDIRECT_TARGET) return errorResponse(400, 'invalid_request');
+  if (ext !== null && h.extension !== null) {
+    const appName = h.extension.confirmation(ext, ctx.request, ctx.origin);
+    if (appName !== null) {
+      const pending = { providerId: provider.id, ext, scopes: scopes ?? null };
+      const cookie = await createPendingStartCookie(h.sealer, pending, h.auth.now(), ctx);
+      const action = `${h.basePath}/${provider.id}/confirm`;
+      return confirmPage(action, appName, provider.name, [cookie]);
+    }
+  }
+  // An app or a device gets the session, not this browser: it lands on no target of its own.
+  const target = ext === null ? resolved : fallback;
+  return beginFlow(h, ctx, provider, { linkSessionId, ext, scopes, target });
+}
+
+/** Creates the authorization request, seals its flow into the cookie and sends the browser on. */
+async function beginFlow(
+  h: H,
+  ctx: RequestContext,
+  provider: OAuthProvider,
+  start: {
+    linkSessionId: string | null;
+    ext: unknown;
+    scopes: string[] | undefined;
+    target: string;
+  },
+): Promise<Response> {
   const redirectURI = `${ctx.origin}${h.basePath}/${provider.id}/callback`;
   const request = await provider.createAuthorizationURL(
-    scopes === undefined ? { redirectURI } : { redirectURI, scopes },
+    start.scopes === undefined ? { redirectURI } : { redirectURI, scopes: start.scopes },
   );
   const flow: FlowState = {
-    kind: linkSessionId === null ? 'signin' : 'link',
+    kind: start.linkSessionId === null ? 'signin' : 'link',
     providerId: provider.id,
     state: request.state,
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
-    scopes: scopes ?? [...provider.defaultScopes],
+    scopes: start.scopes ?? [...provider.defaultScopes],
     redirectURI,
-    target,
-    sessionId: linkSessionId,
-    ext,
+    target: start.target,
+    sessionId: start.linkSessionId,
+    ext: start.ext,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
   const cookie = await createFlowCookie(h.sealer, flow, ctx);
-  return redirect(request.url.href, [cookie]);
+  return redirect(request.url.href, [cookie], ctx.request.method === 'POST' ? 303 : 302);
 }
 
-/** A provider's `error` value, if it is a plain code; anything else is reported generically. */
-function providerErrorCode(value: string): string {
-  return /^[a-z0-9_]{1,64}$/.test(value) ? value : 'oauth_error';
+/** The `decision` of a confirmation form post: `confirm`, `cancel`, or `null` for anything else. */
+async function readDecision(request: Request): Promise<'confirm' | 'cancel' | null> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return null;
+  // `decision=confirm` is all a real answer holds: refuse a large body before reading it.
+  if (Number(request.headers.get('content-length') ?? '0') > 256) return null;
+  const text = await request.text();
+  if (text.length > 256) return null;
+  const values = new URLSearchParams(text).getAll('decision');
+  const [value] = values;
+  return values.length === 1 && (value === 'confirm' || value === 'cancel') ? value : null;
+}
+
+/**
+ * `POST {base}/{provider}/confirm`: the person's answer on the confirmation page. Continue
+ * starts the flow that waited in the flow cookie; cancel ends it (the app hears
+ * `access_denied`). Only a same-origin form post counts, and only with the waiting start's cookie.
+ */
+export async function confirmRoute(
+  h: H,
+  ctx: RequestContext,
+  provider: OAuthProvider,
+): Promise<Response> {
+  if (h.extension === null) return errorResponse(404, 'not_found');
+  if (!mayChangeState(h, ctx)) return errorResponse(403, 'forbidden_origin');
+  const clear = createBlankFlowCookie(ctx);
+  const cookie = readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx));
+  const pending = await openPendingStart(h.sealer, cookie, provider.id, h.auth.now(), h.extension);
+  if (pending === null) return errorResponse(400, 'invalid_state', [clear]);
+  const decision = await readDecision(ctx.request);
+  if (decision === null) return errorResponse(400, 'invalid_request');
+  if (decision === 'cancel') {
+    const told = await h.extension.fail(pending.ext, 'access_denied');
+    return told === null
+      ? errorRedirect(h, ctx, 'access_denied', clear)
+      : withCookies(told, [clear]);
+  }
+  const target = new URL(h.successURL, ctx.origin).href;
+  const scopes = pending.scopes ?? undefined;
+  return beginFlow(h, ctx, provider, { linkSessionId: null, ext: pending.ext, scopes, target });
+}
+
+/** Sends the browser to the error page (or the app's `errorURL`) with a reason code. */
+function errorRedirect(h: H, ctx: RequestContext, code: string, clear: Cookie): Response {
+  const url = new URL(h.errorURL ?? `${h.basePath}/error`, ctx.origin);
+  url.searchParams.set('error', code);
+  return redirect(url.href, [clear], ctx.request.method === 'POST' ? 303 : 302);
 }
 
 /** `GET {base}/{provider}/callback`. Every answer clears the flow cookie. */
@@ -94,10 +175,7 @@ export async function callbackRoute(
     // An app or device waiting for an answer is told, rather than left to time out.
     const told = ext === null || h.extension === null ? null : await h.extension.fail(ext, code);
     if (told !== null) return withCookies(told, [clear]);
-    const base = h.errorURL ?? `${h.basePath}/error`;
-    const url = new URL(base, ctx.origin);
-    url.searchParams.set('error', code);
-    return redirect(url.href, [clear]);
+    return errorRedirect(h, ctx, code, clear);
   };
   const params = ctx.url.searchParams;
   const flow = await openFlowCookie(
@@ -118,7 +196,7 @@ export async function callbackRoute(
   }
   ext = flow.ext;
   const providerError = params.get('error');
-  if (providerError !== null) return fail(providerErrorCode(providerError));
+  if (providerError !== null) return fail(signInErrorCode(providerError));
 
   let tokens: OAuthTokens;
   let profile: ProviderProfile;

@@ -4,6 +4,9 @@ import { OAuthResponseError, toOAuthError } from './errors.ts';
 import { FAPI_ALGS } from './fapi.ts';
 
 /** Options of an OpenID Connect client. */
+/** The oldest ID token accepted: the longest a sign-in may take, plus clock skew. */
+const MAX_ID_TOKEN_AGE = 15 * 60_000;
+
 export interface OIDCClientOptions extends OAuthClientOptions {
   /**
    * The only JWS algorithm accepted for ID tokens. Default `RS256` (OIDC Core §15.1), or the
@@ -93,6 +96,13 @@ export class OIDCClient extends OAuthClient {
     if (claims.azp !== undefined && claims.azp !== this.clientId) {
       throw new OAuthResponseError('The ID token azp claim is not this client', {
         reason: oauth.JWT_CLAIM_COMPARISON,
+      });
+    }
+    // OIDC Core §3.1.3.7 (10): the token answers a code exchanged just now, so one issued long
+    // ago is a replay (oauth4webapi only refuses an iat in the future).
+    if (typeof claims.iat !== 'number' || claims.iat * 1000 < Date.now() - MAX_ID_TOKEN_AGE) {
+      throw new OAuthResponseError('The ID token was issued too long ago', {
+        reason: oauth.JWT_TIMESTAMP_CHECK,
       });
     }
     return { ...claims };

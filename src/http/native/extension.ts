@@ -4,6 +4,7 @@
 // the device instead of becoming this browser's session cookie.
 import type { Latchkey } from '../../core/latchkey.ts';
 import type { OAuthProvider } from '../../oauth/provider.ts';
+import { isSameOriginRequest } from '../origin.ts';
 import type { SignInExtension } from '../sign-in-extension.ts';
 import { approveDevice, denyDevice } from './device-approval.ts';
 import { deviceResultPage } from './device-page.ts';
@@ -26,6 +27,31 @@ export interface NativeHandlerOptions
    * `POST {base}/device/token` and the `GET {base}/device` page. Default false.
    */
   device?: boolean;
+  /**
+   * Ask the person in the browser ("Sign in to {appName} on this computer?") before a loopback
+   * or token-in-redirect start goes on to the provider, unless the start came from a page of
+   * this origin. Any program on the computer can open the browser on a start with its own port
+   * and PKCE challenge; at a provider that approves silently it would be signed in unnoticed.
+   * Default true; `false` goes straight on. Device sign-ins have their own page and are not
+   * asked twice.
+   * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.6
+   */
+  confirmSignIn?: boolean;
+  /** The app's name on the confirmation page, 1–100 characters. Default `this app`. */
+  appName?: string;
+}
+
+/**
+ * Whether a start came from a page of this origin (a sign-in button of the app's own site):
+ * the browser's `Sec-Fetch-Site` verdict, else an `Origin` or `Referer` of this origin. A
+ * program that opens the browser on a URL gets `Sec-Fetch-Site: none`.
+ */
+function startedHere(request: Request, origin: string): boolean {
+  if (isSameOriginRequest(request, origin, [])) return true;
+  if (request.headers.has('sec-fetch-site')) return false;
+  const referer = request.headers.get('referer');
+  if (referer === null || referer.length > 2048) return false;
+  return URL.parse(referer)?.origin === origin;
 }
 
 function positiveInteger(value: number | undefined, name: string): void {
@@ -50,6 +76,11 @@ export function nativeSignIn(
   }
   // Throws the TypeError for a bad path now rather than on the first sign-in.
   parseNativeStart(new URL('http://localhost/'), options);
+  const appName = options.appName ?? 'this app';
+  if (typeof appName !== 'string' || appName.trim().length === 0 || appName.length > 100) {
+    throw new TypeError('latchkey: "native.appName" must be a string of 1-100 characters');
+  }
+  const confirm = options.confirmSignIn !== false;
   positiveInteger(options.deviceInterval, 'deviceInterval');
   positiveInteger(options.deviceExpiresIn, 'deviceExpiresIn');
   const routes = nativeRouteTable(auth, {
@@ -63,6 +94,8 @@ export function nativeSignIn(
     routes,
     parseStart: (request, url) => parseNativeFlow(request, url, options),
     readState: readNativeFlow,
+    confirmation: (flow, request, origin) =>
+      confirm && flow.type !== 'device' && !startedHere(request, origin) ? appName : null,
     client: (flow) => (flow.type === 'device' ? 'device' : 'native'),
     async complete(flow, signedIn) {
       // The loopback app gets a one-time code, the token-in-redirect app its token, the device

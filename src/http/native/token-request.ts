@@ -38,7 +38,27 @@ export async function readParams(request: Request): Promise<Map<string, string> 
       if (typeof value !== 'string') return null;
       params.set(key, value);
     }
+    // `JSON.parse` keeps the last of two equal keys; a repeated form field is refused, so is this.
+    if (hasDuplicateKey(text)) return null;
     return params;
   }
   return null;
+}
+
+/**
+ * Whether a flat JSON object of strings names a key twice, read on the text: its string tokens
+ * alternate key, value, so every other one is a key. One linear pass, no regular expression.
+ * Only for text `JSON.parse` accepted as such an object.
+ */
+function hasDuplicateKey(text: string): boolean {
+  const keys = new Set<string>();
+  let tokens = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '"') continue;
+    const start = i;
+    for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    // Every other string token is a key; decode it so `"a"` and `"\u0061"` are one key.
+    if (tokens++ % 2 === 0) keys.add(JSON.parse(text.slice(start, i + 1)) as string);
+  }
+  return keys.size !== tokens / 2;
 }
