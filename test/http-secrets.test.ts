@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
+import { FLOW_SEAL_PURPOSE } from '../src/http/handler.ts';
 import { createSealer } from '../src/http/seal.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import { Browser, createHarness, ORIGIN, SECRET } from './http-harness.ts';
@@ -15,7 +16,7 @@ describe('the PKCE verifier', () => {
   it('never appears in a URL, a log line or a cookie a script can read', async () => {
     const h = await createHarness();
     try {
-      const sealer = createSealer(SECRET, 'latchkey flow cookie v1');
+      const sealer = createSealer(SECRET, FLOW_SEAL_PURPOSE);
       const seen: string[] = []; // every URL and Set-Cookie the browser got
       const verifiers: string[] = [];
       for (const tamper of [false, true]) {

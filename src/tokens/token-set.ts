@@ -3,21 +3,20 @@
 import type { DPoPKey } from '../oauth/dpop.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
 
-/** A provider token set held by the vault. Times are `Date`s; `null` means "not given". */
-export interface ProviderTokens {
-  accessToken: string;
-  tokenType: string;
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
-  /** The granted scopes; see {@link OAuthTokens.scopes}. */
-  scopes: string[];
-  /**
-   * Whether the token response that produced this set listed the scopes (`false`: the provider
-   * left `scope` out, and `scopes` are the requested or the previous set's). See
-   * {@link OAuthTokens.scopesReported}.
-   */
-  scopesReported: boolean;
+/**
+ * A provider token set held by the vault: the token response's fields (see {@link OAuthTokens})
+ * without the ID token. Times are `Date`s; `null` means "not given".
+ */
+export interface ProviderTokens extends Pick<
+  OAuthTokens,
+  | 'accessToken'
+  | 'tokenType'
+  | 'refreshToken'
+  | 'accessTokenExpiresAt'
+  | 'refreshTokenExpiresAt'
+  | 'scopes'
+  | 'scopesReported'
+> {
   /**
    * The private JWK of the DPoP key pair DPoP-bound tokens are bound to (one per account, sealed
    * with the tokens), or `null` for bearer tokens.
