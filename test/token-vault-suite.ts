@@ -23,7 +23,7 @@ const K2 = { id: 'k2', key: generateTokenKey() };
 function faultyStore(inner: Store): Store & { failWrites: number } {
   const state = { failWrites: 0 };
   return new Proxy(inner, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === 'failWrites') return state.failWrites;
       if (prop === 'updateAccountTokens') {
         return async (...args: Parameters<Store['updateAccountTokens']>) => {
@@ -34,7 +34,8 @@ function faultyStore(inner: Store): Store & { failWrites: number } {
           return target.updateAccountTokens(...args);
         };
       }
-      const value = Reflect.get(target, prop, receiver);
+      // Getters run on the store itself: its private fields (`#pool`) are not on the proxy.
+      const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
     set(_target, prop, value) {
