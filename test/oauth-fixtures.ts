@@ -57,6 +57,21 @@ export class CookieJar {
   }
 }
 
+/** Headless login at oidc-provider: finishes the interaction for `accountId`, no form involved. */
+export function finishLogin(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accountId: string,
+): void {
+  provider
+    .interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false })
+    .catch((error: unknown) => {
+      res.statusCode = 500;
+      res.end(String(error));
+    });
+}
+
 export interface TestIdP {
   issuer: string;
   clientId: string;
@@ -84,17 +99,7 @@ export async function startIdP(options: { redirectURI?: string } = {}): Promise<
     if (req.url === '/token' && req.method === 'POST') tokenRequests++;
     if (req.url?.startsWith('/interaction/')) {
       // Headless login: the interaction is finished for the chosen account, no form involved.
-      provider
-        .interactionFinished(
-          req,
-          res,
-          { login: { accountId: account } },
-          { mergeWithLastSubmission: false },
-        )
-        .catch((error: unknown) => {
-          res.statusCode = 500;
-          res.end(String(error));
-        });
+      finishLogin(provider, req, res, account);
       return;
     }
     provider.callback()(req, res);

@@ -6,7 +6,7 @@ import Provider from 'oidc-provider';
 import { createLatchkey, type AccountKey } from '../src/index.ts';
 import type { OAuthProvider, OAuthTokens } from '../src/oauth/provider.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
-import { authorize, listen, close } from './oauth-fixtures.ts';
+import { authorize, close, finishLogin, listen } from './oauth-fixtures.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -44,17 +44,7 @@ export async function startEnterpriseIdP(
     const path = (req.url ?? '').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (path.startsWith('/interaction/')) {
-      provider
-        .interactionFinished(
-          req,
-          res,
-          { login: { accountId: 'alice' } },
-          { mergeWithLastSubmission: false },
-        )
-        .catch((error: unknown) => {
-          res.statusCode = 500;
-          res.end(String(error));
-        });
+      finishLogin(provider, req, res, 'alice');
       return;
     }
     provider.callback()(req, res);
