@@ -70,7 +70,11 @@ export async function createHarness(
     clientId: 'client-1',
     clientSecret: 'client-secret-1',
     kind: 'oauth-app',
-    callbackURLs: [`${ORIGIN}/auth/github/callback`, `${ORIGIN}/auth/github2/callback`],
+    callbackURLs: [
+      `${ORIGIN}/auth/github/callback`,
+      `${ORIGIN}/auth/github2/callback`,
+      `${ORIGIN}/auth/github3/callback`,
+    ],
   });
   double.addUser({ login: 'octocat', name: 'The Octocat' });
   double.addUser({ login: 'hubot' });

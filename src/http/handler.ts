@@ -4,6 +4,7 @@
 import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
+import { checkEmailLinking } from './email-linking.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
 import { signInErrorCode } from './error-codes.ts';
 import { createBlankFlowCookie, type FlowCookieScope } from './flow-cookie.ts';
@@ -117,6 +118,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
     tokenVault: options.tokenVault ?? null,
     revokeTokensOnSignOutEverywhere: options.revokeTokensOnSignOutEverywhere === true,
     providerLogout: resolveProviderLogout(options.providerLogout, providers, options.secret),
+    linkByEmail: checkEmailLinking(options.linkByEmail),
     hooks: options.hooks ?? {},
     logger: options.logger ?? consoleLogger,
   };

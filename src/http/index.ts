@@ -10,6 +10,8 @@ export type {
 export type { AuthLogger } from './error-policy.ts';
 export { resolveRedirectTarget } from './redirect.ts';
 export { signInErrorCode } from './error-codes.ts';
+export { EMAIL_TRUSTED_PROVIDERS } from './email-linking.ts';
+export type { EmailLinkingOptions } from './email-linking.ts';
 export { isSameOriginRequest } from './origin.ts';
 export { createRateLimiter } from './rate-limit.ts';
 export type {

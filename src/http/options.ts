@@ -2,6 +2,7 @@
 import type { Latchkey } from '../core/latchkey.ts';
 import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
+import type { EmailLinkingOptions } from './email-linking.ts';
 import type { AuthLogger } from './error-policy.ts';
 import type { ProviderLogoutOptions, ProviderLogoutSettings } from './logout/settings.ts';
 import type { NativeHandlerOptions } from './native/extension.ts';
@@ -90,6 +91,12 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
   revokeTokensOnSignOutEverywhere?: boolean;
   /** Sign-out at OpenID Connect providers, both ways (docs/enterprise-oidc.md). Off when absent. */
   providerLogout?: ProviderLogoutOptions;
+  /**
+   * Link a first sign-in to the existing user with the same email address — only a verified email
+   * from a trusted provider (docs/providers/README.md). Off when absent: every new provider
+   * account is a new user until the person links it while signed in.
+   */
+  linkByEmail?: EmailLinkingOptions;
   hooks?: AuthHooks<UA, SA>;
   logger?: AuthLogger;
 }
@@ -127,6 +134,7 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   tokenVault: ProviderTokenStore | null;
   revokeTokensOnSignOutEverywhere: boolean;
   providerLogout: ProviderLogoutSettings | null;
+  linkByEmail: EmailLinkingOptions | null;
   hooks: AuthHooks<UA, SA>;
   logger: AuthLogger;
 }

@@ -8,6 +8,7 @@ import type { CreatedSession } from '../core/latchkey.ts';
 import type { AccountKey, Session, User } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import type { FlowState } from './flow-cookie.ts';
+import { userForVerifiedEmail } from './email-linking.ts';
 import { rememberProviderSession } from './logout/provider-session.ts';
 import type { RequestContext, ResolvedOptions, SessionClient } from './options.ts';
 import { redirect, withCookies } from './responses.ts';
@@ -51,7 +52,19 @@ export async function completeSignIn(
   let user: User<object> | null = await h.auth.getUserByAccount(key);
   let created: CreatedSession<object> | null = null;
   let isNewUser = false;
-  if (user !== null) {
+  const byEmail =
+    user === null
+      ? await userForVerifiedEmail(h.auth, h.linkByEmail, provider, key, profile)
+      : null;
+  if (byEmail !== null) {
+    // Opt-in: the existing user with this verified email gains the account (a race with another
+    // first sign-in of the same account fails on the account key and is answered as one).
+    await h.auth.linkAccount(byEmail.id, key);
+    user = byEmail;
+    if (wantsSession) {
+      created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
+    }
+  } else if (user !== null) {
     if (wantsSession) {
       created = await h.auth.createSession({ userId: user.id, attributes: sessionAttributes });
     }
