@@ -20,6 +20,7 @@ const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set([
   'sign_in_denied',
   'account_exists',
   'link_session_mismatch',
+  'connect_only',
   'invalid_state',
   'oauth_request',
   'oauth_callback',

@@ -4,6 +4,7 @@
 import type { Latchkey } from '../core/latchkey.ts';
 import type { RequestLike } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
+import { checkConnectOnly } from './connect.ts';
 import { checkEmailLinking } from './email-linking.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
 import { signInErrorCode } from './error-codes.ts';
@@ -119,6 +120,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
     revokeTokensOnSignOutEverywhere: options.revokeTokensOnSignOutEverywhere === true,
     providerLogout: resolveProviderLogout(options.providerLogout, providers, options.secret),
     linkByEmail: checkEmailLinking(options.linkByEmail),
+    connectOnly: checkConnectOnly(options.connectOnly, providers),
     hooks: options.hooks ?? {},
     logger: options.logger ?? consoleLogger,
   };
@@ -248,7 +250,11 @@ async function route(
       const current = await currentSession(h, ctx, { cookieOnly: true });
       if (!current) return errorResponse(401, 'unauthorized');
       return (
-        (await limited(h, ctx, 'signIn')) ?? startRoute(h, ctx, provider, current.result.session.id)
+        (await limited(h, ctx, 'signIn')) ??
+        startRoute(h, ctx, provider, {
+          sessionId: current.result.session.id,
+          userId: current.result.user.id,
+        })
       );
     }
     case 'unlink':

@@ -52,6 +52,8 @@ export type SessionClient = 'browser' | 'native' | 'device';
 export interface ProviderTokenStore {
   saveTokens(account: AccountKey, tokens: OAuthTokens): Promise<boolean>;
   revokeTokens(account: AccountKey): Promise<boolean>;
+  /** The stored set as is; with it, a link asks for the granted scopes plus the new ones. */
+  getTokens?(account: AccountKey): Promise<{ scopes: readonly string[] } | null>;
 }
 
 /** Options of {@link createAuthHandler}. */
@@ -97,6 +99,11 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
    * account is a new user until the person links it while signed in.
    */
   linkByEmail?: EmailLinkingOptions;
+  /**
+   * Providers connected only for their API (`['dropbox']`): reached through `POST
+   * {base}/{provider}/link` by a signed-in user, never a way to sign in. Default none.
+   */
+  connectOnly?: readonly string[];
   hooks?: AuthHooks<UA, SA>;
   logger?: AuthLogger;
 }
@@ -135,6 +142,7 @@ export interface ResolvedOptions<UA extends object, SA extends object> {
   revokeTokensOnSignOutEverywhere: boolean;
   providerLogout: ProviderLogoutSettings | null;
   linkByEmail: EmailLinkingOptions | null;
+  connectOnly: ReadonlySet<string>;
   hooks: AuthHooks<UA, SA>;
   logger: AuthLogger;
 }

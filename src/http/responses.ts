@@ -21,6 +21,7 @@ export type HttpErrorCode =
   | 'access_denied'
   | 'sign_in_denied'
   | 'link_session_mismatch'
+  | 'connect_only'
   | 'oauth_error';
 
 // No script, no framing, forms only back to us: the pages are plain server-rendered HTML.

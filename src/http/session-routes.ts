@@ -2,6 +2,7 @@
 import type { Cookie } from '../core/cookies.ts';
 import { readRequestSession, readSessionToken, type RequestSession } from '../core/request.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
+import { canSignInWith } from './connect.ts';
 import { endProviderSession, readSignOutRequest } from './logout/end-session.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
 import { isSameOriginRequest } from './origin.ts';
@@ -132,7 +133,11 @@ export async function unlinkRoute(
     (a) => a.providerId === provider.id && a.issuer === provider.issuer,
   );
   if (matching.length === 0) return errorResponse(404, 'not_found');
-  if (matching.length === accounts.length) return errorResponse(409, 'last_account');
+  // Never the last account the person can sign in with (a connect-only one is not such).
+  const remaining = accounts.filter((a) => !matching.includes(a) && canSignInWith(h, a));
+  if (remaining.length === 0 && matching.some((a) => canSignInWith(h, a))) {
+    return errorResponse(409, 'last_account');
+  }
   for (const account of matching) {
     // Revocation clears the stored tokens even when the provider refuses; then the link goes.
     await h.tokenVault?.revokeTokens(account);

@@ -19,6 +19,7 @@ import type { RequestContext, ResolvedOptions } from './options.ts';
 import { MAX_REDIRECT_TARGET, resolveRedirectTarget } from './redirect.ts';
 import { errorResponse, redirect, withCookies } from './responses.ts';
 import { confirmPage } from './confirm-page.ts';
+import { linkScopes } from './connect.ts';
 import { createPendingStartCookie, openPendingStart } from './pending-start.ts';
 import { currentSession, mayChangeState } from './session-routes.ts';
 import { completeSignIn } from './sign-in-session.ts';
@@ -48,8 +49,11 @@ export async function startRoute(
   h: H,
   ctx: RequestContext,
   provider: OAuthProvider,
-  linkSessionId: string | null,
+  link: { sessionId: string; userId: string } | null,
 ): Promise<Response> {
+  // A connect-only provider is reached through the link route alone.
+  if (link === null && h.connectOnly.has(provider.id)) return errorResponse(400, 'connect_only');
+  const linkSessionId = link?.sessionId ?? null;
   const params = ctx.url.searchParams;
   // The one length limit of a return URL, checked here so that no start the browser is sent on
   // from can fail at the callback for a cookie too large (after the person signed in).
@@ -62,8 +66,10 @@ export async function startRoute(
       ? h.extension.parseStart(ctx.request, ctx.url)
       : null;
   if (ext instanceof Response) return ext;
-  const scopes = parseScopes(params.get('scope'), provider);
-  if (scopes === null) return errorResponse(400, 'invalid_scope');
+  const askedScopes = parseScopes(params.get('scope'), provider);
+  if (askedScopes === null) return errorResponse(400, 'invalid_scope');
+  const scopes =
+    link === null ? askedScopes : await linkScopes(h, link.userId, provider, askedScopes);
   const fallback = new URL(h.successURL, ctx.origin).href;
   const resolved = resolveRedirectTarget(asked, ctx.origin, h.allowedOrigins) ?? fallback;
   if (resolved.length > MAX_REDIRECT_TARGET) return errorResponse(400, 'invalid_request');

@@ -38,6 +38,8 @@ export async function completeSignIn(
 ): Promise<Response> {
   const { provider, key, profile, tokens } = signIn;
   const { fail, clear } = end;
+  // Starts refuse a connect-only provider already; a flow sealed before the app said so too.
+  if (h.connectOnly.has(provider.id)) return fail('connect_only');
   // The flow cookie only opens with an extension state when the handler has the extension.
   const extension = flow.ext === null ? null : h.extension;
   const client: SessionClient = extension === null ? 'browser' : extension.client(flow.ext);
