@@ -186,3 +186,27 @@ describe('back-channel logout', () => {
     assert.equal((await postToken(jwt)).status, 200);
   });
 });
+
+describe('back-channel logout under a rate limit', () => {
+  let world: LogoutWorld;
+  before(async () => {
+    world = await startLogoutWorld(() => ({ providerLogout: {}, rateLimit: { backchannel: 3 } }));
+  });
+  after(() => world.close());
+
+  it('a flood of logout tokens from one address is cut off with 429 and revokes nothing', async () => {
+    const token = await signInThroughApp(world, new HandBrowser());
+    const post = () =>
+      fetch(`${world.rp}/auth/local/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'logout_token=not.a.jwt',
+      });
+    for (let i = 0; i < 3; i++) assert.equal((await post()).status, 400);
+    const cut = await post();
+    assert.equal(cut.status, 429);
+    assert.ok(Number(cut.headers.get('retry-after')) >= 1);
+    assert.deepEqual(await cut.json(), { error: 'rate_limited' });
+    assert.ok(await world.auth.validateSession(token), 'the session is still valid');
+  });
+});

@@ -264,5 +264,9 @@ async function route(
       if (method !== 'POST') return notAllowed('POST');
       return (await limited(h, ctx, 'signIn')) ?? confirmRoute(h, ctx, provider);
   }
+  if (second === 'backchannel-logout' && method === 'POST' && h.providerLogout !== null) {
+    const refused = await limited(h, ctx, 'backchannel');
+    if (refused !== null) return refused;
+  }
   return providerLogoutRoute(h, ctx, provider, second);
 }

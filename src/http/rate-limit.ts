@@ -14,6 +14,12 @@ export interface RateLimitOptions {
   /** Token, device and other credential routes per window. Default 30. */
   token?: number;
   /**
+   * Back-channel logout tokens (`POST {base}/{provider}/backchannel-logout`) per window. Default
+   * 600: a provider ending many sessions at once posts from few addresses, and a dropped logout
+   * leaves a session alive, so this only caps a flood of signatures to verify.
+   */
+  backchannel?: number;
+  /**
    * IPv6 clients are counted per network of this many leading bits, since one client commonly
    * holds a whole /64 (or more); an integer from 48 to 128. Default 64. IPv4 clients (and
    * IPv4-mapped IPv6 addresses) are counted per address.
@@ -22,7 +28,7 @@ export interface RateLimitOptions {
 }
 
 /** A route group that is rate limited. */
-export type RateLimitGroup = 'signIn' | 'callback' | 'token';
+export type RateLimitGroup = 'signIn' | 'callback' | 'token' | 'backchannel';
 
 /** The outcome of one counted request. */
 export interface RateLimitResult {
@@ -52,6 +58,7 @@ export function createRateLimiter(
     signIn: options.signIn ?? 30,
     callback: options.callback ?? 30,
     token: options.token ?? 30,
+    backchannel: options.backchannel ?? 600,
   };
   if (!(window > 0) || !Object.values(limits).every((n) => Number.isInteger(n) && n > 0)) {
     throw new TypeError(
