@@ -1,4 +1,4 @@
-// The store and session-cache benchmarks run end to end in `--quick` mode and print one valid
+// The store, session-cache and sign-in benchmarks run end to end in `--quick` mode and print one valid
 // JSON line per benchmark. Not a measurement: the figures of a quick run mean nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -56,5 +56,13 @@ describe('benchmarks run in --quick mode', () => {
       ],
     );
     for (const line of lines) assert.ok((line.ratio_to_bare as number) > 0);
+  });
+
+  it('bench/signin.ts', async () => {
+    const [line, ...rest] = await runQuick('signin.ts', []);
+    assert.equal(rest.length, 0);
+    assert.equal(line!.benchmark, 'sign-in');
+    assert.ok((line!.sign_ins_per_s as number) > 0);
+    assert.ok((line!.latchkey_p50_ms as number) > 0);
   });
 });
