@@ -40,6 +40,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The Redis key of a session's hash (in its slot group `{s:N}`). */
+async function sessionKeyOf(prefix: string, id: string): Promise<string> {
+  const [key, ...more] = await admin.keys(`${prefix}{s:*}:session:${id}`);
+  assert.ok(key !== undefined && more.length === 0, 'exactly one hash per session');
+  return key;
+}
+
 function keyPrefix(): string {
   const p = `lktest:${uniqueSuffix()}:`;
   keyPrefixes.push(p);
@@ -80,11 +87,12 @@ describe('redis store specifics', () => {
     const auth = createLatchkey({ store });
     const user = await auth.createUser({ attributes: {} });
     const { session } = await auth.createSession({ userId: user.id });
-    const expireTime = await admin.pexpiretime(`${prefix}session:${session.id}`);
+    const sessionKey = await sessionKeyOf(prefix, session.id);
+    const expireTime = await admin.pexpiretime(sessionKey);
     assert.equal(expireTime, session.expiresAt.getTime());
     assert.ok((await admin.pttl(`${prefix}user-sessions:${user.id}`)) > 0);
     // A session whose key vanished (TTL) is dropped from the index when listed.
-    await admin.del(`${prefix}session:${session.id}`);
+    await admin.del(sessionKey);
     assert.deepEqual(await store.getUserSessions(user.id), []);
     assert.equal(await admin.scard(`${prefix}user-sessions:${user.id}`), 0);
     const ttl = await store.incrementCounter('rate', 'x', Date.now() + 5_000);
@@ -106,8 +114,9 @@ describe('redis store specifics', () => {
       attributes: {},
       account: { providerId: 'gh', providerUserId: '1' },
     });
+    const sessionKey = await sessionKeyOf(prefix, session.id);
     await auth.deleteUser(user.id);
-    assert.equal(await admin.exists(`${prefix}session:${session.id}`), 0);
+    assert.equal(await admin.exists(sessionKey), 0);
     assert.equal(await admin.exists(`${prefix}user-sessions:${user.id}`), 0);
   });
 

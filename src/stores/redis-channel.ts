@@ -1,6 +1,6 @@
 // The session channel on Redis: PUBLISH on the store's connection, SUBSCRIBE on a duplicate of
 // it (reopened by the channel when it breaks, so no message is lost unnoticed).
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { StoreError } from '../core/errors.ts';
 import { encodeInvalidation, type SessionInvalidation } from '../store/channel.ts';
 import { StoreChannel, type OpenListener } from './store-channel.ts';
@@ -11,10 +11,10 @@ import { StoreChannel, type OpenListener } from './store-channel.ts';
  * @see https://redis.io/docs/latest/develop/interact/pubsub/
  */
 export class RedisSessionChannel extends StoreChannel {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly name: string;
 
-  constructor(redis: Redis, name: string) {
+  constructor(redis: Redis | Cluster, name: string) {
     super();
     this.#redis = redis;
     this.name = name;
@@ -31,7 +31,10 @@ export class RedisSessionChannel extends StoreChannel {
   protected readonly open: OpenListener = async (deliver, lost) => {
     // ioredis's own reconnection would resubscribe silently, after messages may have been
     // missed; the channel reconnects instead, and says it was not listening meanwhile.
-    const subscriber = this.#redis.duplicate({
+    // On a cluster, PUBLISH reaches every node: listen on one node the cluster knows now (a
+    // replica will do), picked afresh at each reconnection so a failed node is left behind.
+    const source = this.#redis instanceof Cluster ? pickNode(this.#redis) : this.#redis;
+    const subscriber = source.duplicate({
       lazyConnect: true,
       retryStrategy: () => null,
       autoResubscribe: false,
@@ -51,4 +54,12 @@ export class RedisSessionChannel extends StoreChannel {
     }
     return { close: () => subscriber.disconnect() };
   };
+}
+
+/** A node of the cluster to subscribe on. @throws Error when the cluster knows no node yet */
+function pickNode(cluster: Cluster): Redis {
+  const nodes = cluster.nodes('all');
+  const node = nodes[Math.floor(Math.random() * nodes.length)];
+  if (node === undefined) throw new Error('the cluster has no known node');
+  return node;
 }

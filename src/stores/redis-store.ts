@@ -2,7 +2,7 @@
 // gives sessions and one-time records native TTLs and atomic single-key operations; the SQL
 // store keeps what must be durable and relational. The two are not one transaction:
 // `composeStore` keeps a first sign-in all-or-nothing by compensation.
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { LatchkeyError, StoreError } from '../core/errors.ts';
 import type { SessionAndUser, SessionRow } from '../store/rows.ts';
 import type {
@@ -17,8 +17,11 @@ import { RedisSessionChannel } from './redis-channel.ts';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
-  /** An `ioredis` client (the app's, never closed by the store) or a `redis://` URL. */
-  redis: Redis | string;
+  /**
+   * An `ioredis` client or `Cluster` (the app's, never closed by the store) or a `redis://` URL.
+   * On a Redis Cluster every multi-key operation stays in one hash slot (see the key layout).
+   */
+  redis: Redis | Cluster | string;
   /** The store that keeps users and accounts (an SQL store). Never closed by this store. */
   base: UserStore;
   /** Prefix of every Redis key. Default `latchkey:`. */
@@ -38,12 +41,30 @@ if c == 1 then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) return {c, tonumber(ARG
 return {c, redis.call('PEXPIRETIME', KEYS[1])}`;
 
 /**
+ * Sessions are spread over this many hash-slot groups (`{s:0}`..`{s:15}`): a session's hash and
+ * its group's expiry index share a slot, so renewal and removal are single-slot transactions on
+ * a Redis Cluster, while sessions still spread over the cluster's primaries.
+ */
+const SESSION_GROUPS = 16;
+
+/** The slot group of a session id: a small FNV-1a hash of the (random) id. */
+function groupOf(sessionId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < sessionId.length; i++) {
+    h = Math.imul(h ^ sessionId.charCodeAt(i), 0x01000193);
+  }
+  return (h >>> 0) % SESSION_GROUPS;
+}
+
+/**
  * The session and short-lived parts of the store contract in Redis; each session's user is
  * read from `base`. Each session is a hash that expires at its idle expiry; a per-user set
- * lists a user's sessions and a sorted set indexes expiries for `deleteExpired`.
+ * lists a user's sessions and a sorted set per slot group indexes expiries for `deleteExpired`.
+ * The per-user set lives in the user's own slot: it is written before a session's hash and
+ * cleaned after it, so every live session is always listed (sign-out everywhere finds it).
  */
 export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHousekeeping {
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly base: UserStore;
   readonly keyPrefix: string;
   readonly #owned: boolean;
@@ -58,11 +79,13 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
       // Fail a command after two reconnection attempts instead of queueing it for long.
       this.redis = new Redis(options.redis, { maxRetriesPerRequest: 2 });
       this.#owned = true;
-    } else if (options.redis instanceof Redis) {
+    } else if (options.redis instanceof Redis || options.redis instanceof Cluster) {
       this.redis = options.redis;
       this.#owned = false;
     } else {
-      throw new TypeError('latchkey: "redis" must be an ioredis client or a redis:// URL');
+      throw new TypeError(
+        'latchkey: "redis" must be an ioredis client or Cluster, or a redis:// URL',
+      );
     }
     this.base = options.base;
     this.keyPrefix = options.keyPrefix ?? 'latchkey:';
@@ -81,13 +104,13 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
   }
 
   #sessionKey(id: string): string {
-    return `${this.keyPrefix}session:${id}`;
+    return `${this.keyPrefix}{s:${groupOf(id)}}:session:${id}`;
   }
   #userSessionsKey(userId: string): string {
     return `${this.keyPrefix}user-sessions:${userId}`;
   }
-  get #expiryKey(): string {
-    return `${this.keyPrefix}session-expiry`;
+  #expiryKey(group: number): string {
+    return `${this.keyPrefix}{s:${group}}:session-expiry`;
   }
   // The kind's length keeps kinds apart even when a kind or key contains the separator.
   #tempKey(kind: string, key: string): string {
@@ -113,6 +136,16 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
   async #writeSession(session: SessionRow): Promise<void> {
     const key = this.#sessionKey(session.id);
     const userKey = this.#userSessionsKey(session.userId);
+    // The index first: a session whose hash write fails leaves an id the next listing drops,
+    // never a live session that "sign out everywhere" cannot find.
+    await this.#exec(
+      this.redis
+        .multi()
+        .sadd(userKey, session.id)
+        // The user's index lives as long as its longest session: set when new, extend only.
+        .pexpireat(userKey, session.absoluteExpiresAt, 'NX')
+        .pexpireat(userKey, session.absoluteExpiresAt, 'GT'),
+    );
     const multi = this.redis
       .multi()
       .hset(key, {
@@ -125,23 +158,24 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
         attributes: session.attributes,
       })
       .pexpireat(key, session.expiresAt)
-      .sadd(userKey, session.id)
-      // The user's index lives as long as its longest session: set when new, extend only.
-      .pexpireat(userKey, session.absoluteExpiresAt, 'NX')
-      .pexpireat(userKey, session.absoluteExpiresAt, 'GT')
-      .zadd(this.#expiryKey, session.expiresAt, session.id);
+      .zadd(this.#expiryKey(groupOf(session.id)), session.expiresAt, session.id);
     await this.#exec(multi);
   }
 
+  /** Deletes sessions group by group (one slot each), then drops them from the user's index. */
   async #removeSessions(userId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#exec(
-      this.redis
-        .multi()
-        .del(...ids.map((id) => this.#sessionKey(id)))
-        .srem(this.#userSessionsKey(userId), ...ids)
-        .zrem(this.#expiryKey, ...ids),
+    await Promise.all(
+      [...byGroup(ids)].map(([group, members]) =>
+        this.#exec(
+          this.redis
+            .multi()
+            .del(...members.map((id) => this.#sessionKey(id)))
+            .zrem(this.#expiryKey(group), ...members),
+        ),
+      ),
     );
+    await this.redis.srem(this.#userSessionsKey(userId), ...ids);
   }
 
   /** @throws LatchkeyError `user_not_found` when `base` has no such user. */
@@ -173,7 +207,7 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
         RENEW,
         2,
         this.#sessionKey(sessionId),
-        this.#expiryKey,
+        this.#expiryKey(groupOf(sessionId)),
         expiresAt,
         lastSeenAt,
         sessionId,
@@ -186,21 +220,20 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
     return this.#redis('getUserSessions', async () => {
       const ids = await this.redis.smembers(this.#userSessionsKey(userId));
       if (ids.length === 0) return [];
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.#sessionKey(id));
-      const results = (await pipeline.exec()) ?? [];
+      // One read per session (in different slots on a cluster; ioredis sends them together).
+      const hashes = await Promise.all(ids.map((id) => this.redis.hgetall(this.#sessionKey(id))));
       const sessions: SessionRow[] = [];
       const dead: string[] = [];
       ids.forEach((id, i) => {
-        const [error, hash] = results[i] ?? [new Error('missing reply'), null];
-        if (error) throw error;
-        const session = toSession(id, hash as Record<string, string>);
+        const session = toSession(id, hashes[i] ?? null);
         if (session === null) dead.push(id);
         else sessions.push(session);
       });
       if (dead.length > 0) {
         await this.redis.srem(this.#userSessionsKey(userId), ...dead);
-        await this.redis.zrem(this.#expiryKey, ...dead);
+        for (const [group, members] of byGroup(dead)) {
+          await this.redis.zrem(this.#expiryKey(group), ...members);
+        }
       }
       return sessions;
     });
@@ -210,7 +243,7 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
     await this.#redis('deleteSession', async () => {
       const userId = await this.redis.hget(this.#sessionKey(sessionId), 'userId');
       if (userId === null) {
-        await this.redis.zrem(this.#expiryKey, sessionId);
+        await this.redis.zrem(this.#expiryKey(groupOf(sessionId)), sessionId);
         return;
       }
       await this.#removeSessions(userId, [sessionId]);
@@ -268,26 +301,34 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
 
   /**
    * Removes sessions whose idle expiry is at or before `now` (by the caller's clock), in
-   * batches; temporary records need nothing, Redis expires them itself.
+   * batches per slot group; temporary records need nothing, Redis expires them itself.
    */
   async deleteExpired(now: number): Promise<number> {
     return this.#redis('deleteExpired', async () => {
       let purged = 0;
-      for (;;) {
-        const ids = await this.redis.zrangebyscore(this.#expiryKey, '-inf', now, 'LIMIT', 0, 500);
-        if (ids.length === 0) return purged;
-        const owners = await Promise.all(
-          ids.map((id) => this.redis.hget(this.#sessionKey(id), 'userId')),
-        );
-        const multi = this.redis.multi().zrem(this.#expiryKey, ...ids);
-        ids.forEach((id, i) => {
-          multi.del(this.#sessionKey(id));
-          const owner = owners[i];
-          if (owner) multi.srem(this.#userSessionsKey(owner), id);
-        });
-        await this.#exec(multi);
-        purged += ids.length;
+      for (let group = 0; group < SESSION_GROUPS; group++) {
+        const expiry = this.#expiryKey(group);
+        for (;;) {
+          const ids = await this.redis.zrangebyscore(expiry, '-inf', now, 'LIMIT', 0, 500);
+          if (ids.length === 0) break;
+          const owners = await Promise.all(
+            ids.map((id) => this.redis.hget(this.#sessionKey(id), 'userId')),
+          );
+          await this.#exec(
+            this.redis
+              .multi()
+              .zrem(expiry, ...ids)
+              .del(...ids.map((id) => this.#sessionKey(id))),
+          );
+          await Promise.all(
+            ids.map((id, i) =>
+              owners[i] ? this.redis.srem(this.#userSessionsKey(owners[i]), id) : null,
+            ),
+          );
+          purged += ids.length;
+        }
       }
+      return purged;
     });
   }
 
@@ -298,6 +339,18 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
       await this.redis.quit().catch(() => this.redis.disconnect());
     }
   }
+}
+
+/** Session ids by slot group. */
+function byGroup(ids: readonly string[]): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const id of ids) {
+    const group = groupOf(id);
+    const members = groups.get(group);
+    if (members) members.push(id);
+    else groups.set(group, [id]);
+  }
+  return groups;
 }
 
 function toSession(id: string, hash: Record<string, string> | null): SessionRow | null {

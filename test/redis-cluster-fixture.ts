@@ -1,0 +1,93 @@
+// A local Redis Cluster for tests: 6 `redis-server` processes from Debian's package on loopback
+// ports (3 primaries, 3 replicas), joined by `redis-cli --cluster create`, in a temporary
+// directory; stopped by their own PIDs.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export interface LocalRedisCluster {
+  /** The nodes' ports, primaries first as created (they may swap roles after a failover). */
+  ports: number[];
+  /** Kills every node (SIGKILL, by PID) and removes their directory. */
+  stop(): Promise<void>;
+}
+
+/** Waits until `check` is true, polling every 100 ms. @throws Error after `ms` */
+async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`redis cluster: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Asks one node a command and closes the connection. */
+export async function ask(port: number, ...command: string[]): Promise<string> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return String(await client.call(command[0]!, ...command.slice(1)));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Starts 6 nodes on `basePort`..`basePort + 5` and forms the cluster.
+ * @throws Error when `redis-server` is missing or the cluster does not form within 30 s
+ */
+export async function startRedisCluster(basePort = 7301): Promise<LocalRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-redis-cluster-'));
+  const ports = Array.from({ length: 6 }, (_, i) => basePort + i);
+  const nodes: ChildProcess[] = [];
+  const stop = async () => {
+    for (const node of nodes) node.kill('SIGKILL');
+    await Promise.all(
+      nodes.map((n) => (n.exitCode === null ? new Promise((r) => n.once('exit', r)) : null)),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) {
+      const node = spawn(
+        'redis-server',
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+          ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+          ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no'],
+        ],
+        { stdio: 'ignore' },
+      );
+      nodes.push(node);
+    }
+    for (const port of ports) {
+      await until(`node ${port}`, 10_000, async () => (await ask(port, 'PING')) === 'PONG');
+    }
+    const created = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create: ${created.stdout}`);
+    for (const port of ports) {
+      await until(`cluster_state:ok on ${port}`, 20_000, async () =>
+        (await ask(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+      );
+    }
+    return { ports, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
