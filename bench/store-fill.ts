@@ -3,6 +3,7 @@
 // a sample of valid session tokens. Sessions are far from renewal, so benchmarks measure reads.
 import type { Redis } from 'ioredis';
 import { generateToken } from '../src/core/session-token.ts';
+import { expiryKey, groupOf, sessionKey } from '../src/stores/redis-store.ts';
 
 const DAY = 86_400_000;
 
@@ -62,7 +63,7 @@ export async function writeRedisSessions(
   const { expiresAt, absoluteExpiresAt } = expiries(now);
   const pipeline = redis.pipeline();
   for (const r of rows) {
-    const key = `${keyPrefix}session:${r.id}`;
+    const key = sessionKey(keyPrefix, r.id);
     pipeline
       .hset(key, {
         userId: r.userId,
@@ -75,7 +76,7 @@ export async function writeRedisSessions(
       })
       .pexpireat(key, expiresAt)
       .sadd(`${keyPrefix}user-sessions:${r.userId}`, r.id)
-      .zadd(`${keyPrefix}session-expiry`, expiresAt, r.id);
+      .zadd(expiryKey(keyPrefix, groupOf(r.id)), expiresAt, r.id);
   }
   await pipeline.exec();
 }

@@ -15,7 +15,7 @@ import type { Store } from '../src/store.ts';
 import { dropTablesSql, tableNames } from '../src/stores/migrations.ts';
 import { mysqlStore, type MysqlPoolLike } from '../src/stores/mysql-store.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
-import { redisStore } from '../src/stores/redis-store.ts';
+import { redisStore, sessionKey } from '../src/stores/redis-store.ts';
 import { sessionAndUserSql } from '../src/stores/sql-rows.ts';
 import { median } from './load.ts';
 import { dollarParams, fillRows, insertSqlRows, writeRedisSessions } from './store-fill.ts';
@@ -109,7 +109,7 @@ async function setupRedis(): Promise<Setup> {
   return {
     store,
     raw: async (token) => {
-      const hash = await redis.hgetall(`${keyPrefix}session:${sessionId(token)}`);
+      const hash = await redis.hgetall(sessionKey(keyPrefix, sessionId(token)));
       if (hash.userId === undefined) throw new Error('raw lookup missed');
       const { rows } = await base.pool.query({
         name: 'bench_raw_user',

@@ -48,7 +48,7 @@ return {c, redis.call('PEXPIRETIME', KEYS[1])}`;
 const SESSION_GROUPS = 16;
 
 /** The slot group of a session id: a small FNV-1a hash of the (random) id. */
-function groupOf(sessionId: string): number {
+export function groupOf(sessionId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < sessionId.length; i++) {
     h = Math.imul(h ^ sessionId.charCodeAt(i), 0x01000193);
@@ -104,13 +104,13 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
   }
 
   #sessionKey(id: string): string {
-    return `${this.keyPrefix}{s:${groupOf(id)}}:session:${id}`;
+    return sessionKey(this.keyPrefix, id);
   }
   #userSessionsKey(userId: string): string {
     return `${this.keyPrefix}user-sessions:${userId}`;
   }
   #expiryKey(group: number): string {
-    return `${this.keyPrefix}{s:${group}}:session-expiry`;
+    return expiryKey(this.keyPrefix, group);
   }
   // The kind's length keeps kinds apart even when a kind or key contains the separator.
   #tempKey(kind: string, key: string): string {
@@ -339,6 +339,16 @@ export class RedisSessionStore implements SessionStore, ShortLivedStore, StoreHo
       await this.redis.quit().catch(() => this.redis.disconnect());
     }
   }
+}
+
+/** The key of a session's hash (bulk loaders write the same layout). */
+export function sessionKey(keyPrefix: string, sessionId: string): string {
+  return `${keyPrefix}{s:${groupOf(sessionId)}}:session:${sessionId}`;
+}
+
+/** The expiry index of a slot group. */
+export function expiryKey(keyPrefix: string, group: number): string {
+  return `${keyPrefix}{s:${group}}:session-expiry`;
 }
 
 /** Session ids by slot group. */
