@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createLatchkey } from '../src/index.ts';
 import { OAuthRequestError } from '../src/oauth/errors.ts';
+import { providerAuth } from '../src/oauth/provider-auth.ts';
 import { auth0 } from '../src/providers/auth0.ts';
+import { memoryStore } from '../src/stores/memory-store.ts';
 import { auth0Preset } from '../src/testing/presets/auth0.ts';
 import { startProviderDouble, type ProviderDouble } from '../src/testing/provider-double.ts';
 import {
@@ -98,6 +101,22 @@ describe('auth0 provider', () => {
     } finally {
       double.setIssuer(null);
     }
+  });
+
+  it('links the account under (auth0, the slashed issuer, sub) through ProviderAuth', async () => {
+    const auth = createLatchkey({ store: memoryStore() });
+    const flow = providerAuth(auth, provider(), { redirectURI });
+    const [url, state, codeVerifier, nonce] = await flow.getAuthorizationUrl();
+    const callback = await flow.validateCallback(await double.authorize(url), {
+      expectedState: state,
+      codeVerifier,
+      nonce,
+    });
+    assert.deepEqual(callback.account, {
+      providerId: 'auth0',
+      issuer: `${double.url}/`,
+      providerUserId: 'auth0|64f0c0ffee0000000000abcd',
+    });
   });
 
   it('rotates refresh tokens; reusing an old one revokes the family', async () => {

@@ -138,6 +138,19 @@ describe('okta provider', () => {
     await assert.rejects(p.refreshAccessToken(tokens.refreshToken!), OAuthRequestError);
   });
 
+  it('turns a wrong client secret into invalid_client without leaking it', async () => {
+    await assert.rejects(
+      signIn(provider({ clientSecret: 'wrong-okta-secret' }), double),
+      (e: unknown) => {
+        assert.ok(e instanceof OAuthRequestError);
+        assert.equal(e.error, 'invalid_client');
+        assert.equal(e.status, 401);
+        assertNoSecrets(e, 'wrong-okta-secret');
+        return true;
+      },
+    );
+  });
+
   it('refuses bad configuration', () => {
     for (const domain of ['', 'https://x.okta.com/oauth2/default', 'http://x.okta.com', 'a b']) {
       assert.throws(() => okta({ domain, clientId }), TypeError, domain);
