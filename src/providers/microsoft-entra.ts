@@ -43,6 +43,14 @@ const REJECT = 'urn:latchkey:entra:tenant-not-accepted'; // no token carries it:
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference
  */
 export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProvider {
+  return entraProvider(config, 'microsoft-entra');
+}
+
+/** Entra under a provider id of its own (the personal-accounts `microsoft` provider). */
+export function entraProvider<Id extends string>(
+  config: MicrosoftEntraConfig,
+  id: Id,
+): OAuthProvider<MicrosoftEntraUser, Id> {
   const tenant = typeof config?.tenant === 'string' ? config.tenant.toLowerCase() : '';
   const multi = tenant === 'common' || tenant === 'organizations';
   if (!multi && tenant !== 'consumers' && !GUID.test(tenant) && !DOMAIN.test(tenant))
@@ -53,7 +61,7 @@ export function microsoftEntra(config: MicrosoftEntraConfig): MicrosoftEntraProv
   // The issuer discovery documents per tenant kind; for a domain, its tenant's GUID.
   const named = multi ? '{tenantid}' : tenant === 'consumers' ? CONSUMERS : tenant;
   return defineProvider(config, {
-    id: 'microsoft-entra',
+    id,
     name: 'Microsoft',
     // The configured authority; the token's own tenant is part of `providerUserId`.
     issuer: at(tenant),
