@@ -22,13 +22,20 @@ export type {
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
+export { auth0Preset } from './presets/auth0.ts';
+export { authentikPreset } from './presets/authentik.ts';
+export { cognitoPreset } from './presets/cognito.ts';
 export { discordPreset } from './presets/discord.ts';
 export { githubPreset } from './presets/github.ts';
 export { gitlabPreset } from './presets/gitlab.ts';
 export { googlePreset } from './presets/google.ts';
+export { keycloakPreset } from './presets/keycloak.ts';
 export { microsoftEntraPreset } from './presets/microsoft-entra.ts';
+export { microsoftPreset } from './presets/microsoft.ts';
 export { oauth2Preset } from './presets/oauth2.ts';
 export { oidcPreset } from './presets/oidc.ts';
+export { oktaPreset } from './presets/okta.ts';
+export { zitadelPreset } from './presets/zitadel.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';
 export type {
