@@ -51,7 +51,7 @@ export const atlassianPreset: ProviderPreset = {
     },
     {
       why: 'GET api.atlassian.com/me needs the read:me scope; docs show no email_verified field, so the double sends none unless a test adds it.',
-      source: `${DOC}#how-do-i-retrieve-the-public-immutable-and-unique-identifier-for-the-current-user`,
+      source: DOC,
     },
     {
       why: 'Docs are silent on PKCE and on a revocation endpoint; the double checks PKCE when sent and serves no revocation.',

@@ -42,11 +42,11 @@ export const figmaPreset: ProviderPreset = {
     },
     {
       why: 'Refresh at its own path /v1/oauth/refresh; the answer has a new access token and no new refresh token.',
-      source: `${DOC}#refreshing-oauth-tokens`,
+      source: DOC,
     },
     {
       why: 'Granular scopes: current_user:read for GET /v1/me; files:read is deprecated.',
-      source: `${DOC}#scopes`,
+      source: DOC,
     },
     {
       why: 'Token errors are {error: true, status, message}, not RFC 6749; a bad API token answers 403.',

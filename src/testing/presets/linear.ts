@@ -59,11 +59,11 @@ export const linearPreset: ProviderPreset = {
     },
     {
       why: 'Refresh tokens for every app since April 1, 2026: access tokens last 24 hours and each refresh returns a new refresh token.',
-      source: `${DOC}#refresh-tokens`,
+      source: DOC,
     },
     {
       why: 'PKCE with S256 or plain; the client secret in the form body.',
-      source: `${DOC}#pkce`,
+      source: DOC,
     },
     {
       why: 'The user is the GraphQL viewer (POST /graphql); GraphQL errors come as {errors: [...]}.',
@@ -71,7 +71,7 @@ export const linearPreset: ProviderPreset = {
     },
     {
       why: 'Docs describe revocation at POST https://api.linear.app/oauth/revoke; the double takes RFC 7009 requests there (whether the bearer-only form still works was not checked).',
-      source: `${DOC}#revoke-an-access-token`,
+      source: DOC,
     },
   ],
 };
