@@ -46,7 +46,7 @@ export const figmaPreset: ProviderPreset = {
     },
     {
       why: 'Granular scopes: current_user:read for GET /v1/me; files:read is deprecated.',
-      source: DOC,
+      source: 'https://developers.figma.com/docs/rest-api/scopes/',
     },
     {
       why: 'Token errors are {error: true, status, message}, not RFC 6749; a bad API token answers 403.',
@@ -54,8 +54,8 @@ export const figmaPreset: ProviderPreset = {
         'https://forum.figma.com/ask-the-community-7/unsure-how-to-fill-out-the-body-of-the-post-in-oauth2-0-33052',
     },
     {
-      why: 'GET /v1/me has id (numeric string), handle, img_url, email, and no verification flag.',
-      source: 'https://developers.figma.com/docs/rest-api/users-endpoints/',
+      why: 'GET /v1/me has id (a stable id, sent as a string), handle, img_url and email, with no verification flag.',
+      source: 'https://github.com/figma/rest-api-spec',
     },
     {
       why: 'Docs are silent on a revocation endpoint; the double serves none. Access tokens last 90 days.',
