@@ -67,7 +67,7 @@ export function figma(config: FigmaConfig): FigmaProvider {
       },
       profile: {
         id: 'id',
-        idFormat: /^[0-9]{1,30}$/,
+        idFormat: /^[A-Za-z0-9_-]{1,64}$/, // numeric today; documented only as a stable id
         required: ['handle'],
         username: 'handle',
         name: 'handle',
