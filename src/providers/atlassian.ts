@@ -45,7 +45,7 @@ export function atlassian(config: AtlassianConfig): AtlassianProvider {
     name: 'Atlassian',
     issuer: auth,
     scopes: ['read:me', 'offline_access'],
-    // Without `audience` Atlassian answers an error page; `prompt=consent` is documented as required.
+    // The 3LO guide lists both as required on every authorization request.
     params: { audience: 'api.atlassian.com', prompt: 'consent' },
     endpoints: {
       authorizationEndpoint: `${auth}/authorize`,
