@@ -50,6 +50,8 @@ export interface PresetPaths {
   token: string;
   userinfo?: string;
   revoke?: string;
+  /** A separate endpoint for the `refresh_token` grant (Figma's `/v1/oauth/refresh`). */
+  refresh?: string;
   /** OIDC only: `/.well-known/openid-configuration` (or the provider's own spelling). */
   discovery?: string;
   /** OIDC only: the JWKS with the key that signs ID tokens. */
@@ -105,6 +107,11 @@ export interface ProviderPreset {
     /** OIDC: a new ID token in refresh answers. */
     idToken?: boolean;
   };
+  /**
+   * How `paths.revoke` works: `rfc7009` (default: client credentials and a `token` parameter) or
+   * `bearer` (Dropbox: the access token to revoke is the request's bearer token; it ends the grant).
+   */
+  revocation?: 'rfc7009' | 'bearer';
   /** The revocation endpoint also takes requests without any client credentials (Google). */
   revocationWithoutClient?: boolean;
   /** Whether the authorization response carries RFC 9207 `iss`. */

@@ -106,6 +106,17 @@ function match(
   return null;
 }
 
+/** The answer for a missing or dead bearer token: the preset's, else RFC 6750 401. */
+function unauthorized(ctx: ProviderDoubleContext): PresetAnswer {
+  return (
+    ctx.preset.unauthorized ?? {
+      status: 401,
+      body: { error: 'invalid_token' },
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    }
+  );
+}
+
 /** Userinfo and extra resources: a bearer token of a live grant, then the preset's JSON. */
 function protectedResource(
   ctx: ProviderDoubleContext,
@@ -116,17 +127,21 @@ function protectedResource(
   if (resource === null && sendFault(ctx, 'userinfo', res)) return;
   const token = bearerToken(req.headers.authorization);
   const grant = token === null ? null : ctx.state.activeAccess(token);
-  if (!grant) {
-    const unauthorized = ctx.preset.unauthorized ?? {
-      status: 401,
-      body: { error: 'invalid_token' },
-      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-    };
-    return sendAnswer(res, unauthorized, ctx.state.now());
-  }
+  if (!grant) return sendAnswer(res, unauthorized(ctx), ctx.state.now());
   const build = resource === null ? undefined : ctx.preset.resources?.[resource];
   const answer = build?.(grant.user, grant.scopes) ?? { status: 200, body: userClaims(ctx, grant) };
   sendAnswer(res, answer, ctx.state.now());
+}
+
+/** Revocation by bearer token (Dropbox): a live access token ends its grant; 200 `null`. */
+function bearerRevoke(ctx: ProviderDoubleContext, req: IncomingMessage, res: ServerResponse): void {
+  if (sendFault(ctx, 'revoke', res)) return;
+  const token = bearerToken(req.headers.authorization);
+  if (token === null || ctx.state.activeAccess(token) === null) {
+    return sendAnswer(res, unauthorized(ctx), ctx.state.now());
+  }
+  ctx.state.revoke(token, null);
+  sendJSON(res, 200, null, ctx.state.now());
 }
 
 async function route(
@@ -144,8 +159,12 @@ async function route(
   const method = req.method ?? '';
   if (endpoint === 'authorize' && (method === 'GET' || method === 'POST'))
     return handleAuthorize(ctx, req, res, url, prefix);
+  if (endpoint === 'revoke' && method === 'POST' && ctx.preset.revocation === 'bearer')
+    return bearerRevoke(ctx, req, res);
   if ((endpoint === 'token' || endpoint === 'revoke') && method === 'POST')
     return handleClientRequest(ctx, req, res, endpoint, prefix, entry);
+  if (endpoint === 'refresh' && method === 'POST')
+    return handleClientRequest(ctx, req, res, 'token', prefix, entry);
   if (endpoint === 'userinfo' && (method === 'GET' || method === 'POST'))
     return protectedResource(ctx, req, res, null);
   if (endpoint.startsWith('resource:') && method === 'GET')

@@ -1,0 +1,66 @@
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+
+/** Atlassian's `GET https://api.atlassian.com/me` (the fields latchkey reads; the rest passes). */
+export interface AtlassianUser {
+  /** The Atlassian account id, stable across every site and product. */
+  account_id: string;
+  /** `atlassian`, `app` or `customer`. */
+  account_type?: string;
+  account_status?: string;
+  name?: string;
+  nickname?: string;
+  picture?: string;
+  /** Absent when the person's profile visibility hides it. */
+  email?: string;
+  /** Not in Atlassian's documented answer: the email counts only if this is ever `true`. */
+  email_verified?: boolean;
+  [field: string]: unknown;
+}
+
+/** Configuration of {@link atlassian} (a `clientSecret` is required: 3LO apps are confidential). */
+export interface AtlassianConfig extends ProviderConfig {
+  clientSecret: string;
+  /** Authorization server override (a local double). Default `https://auth.atlassian.com`. */
+  authURL?: string;
+  /** API origin override (a local double). Default `https://api.atlassian.com`. */
+  apiURL?: string;
+}
+
+/** The Atlassian provider. */
+export type AtlassianProvider = OAuthProvider<AtlassianUser, 'atlassian'>;
+
+/**
+ * Sign in with Atlassian (OAuth 2.0 "3LO"; default scopes `read:me offline_access`). Every
+ * authorization request carries `audience=api.atlassian.com` and `prompt=consent`, as Atlassian
+ * requires; refresh tokens rotate (persist the new one before use). No revocation endpoint.
+ * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * @see https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo/
+ */
+export function atlassian(config: AtlassianConfig): AtlassianProvider {
+  const auth = baseURL('authURL', config.authURL, 'https://auth.atlassian.com');
+  const api = baseURL('apiURL', config.apiURL, 'https://api.atlassian.com');
+  return defineProvider(config, {
+    id: 'atlassian',
+    name: 'Atlassian',
+    issuer: auth,
+    scopes: ['read:me', 'offline_access'],
+    // The 3LO guide lists both as required on every authorization request.
+    params: { audience: 'api.atlassian.com', prompt: 'consent' },
+    endpoints: {
+      authorizationEndpoint: `${auth}/authorize`,
+      tokenEndpoint: `${auth}/oauth/token`,
+      userInfoEndpoint: `${api}/me`,
+    },
+    profile: {
+      id: 'account_id',
+      idFormat: /^[A-Za-z0-9:_-]{1,128}$/,
+      username: 'nickname',
+      name: 'name',
+      avatarURL: 'picture',
+      email: 'email',
+      // Atlassian documents no verification flag for /me: no address is trusted without one.
+      emailVerified: 'email_verified',
+    },
+  });
+}
