@@ -32,3 +32,22 @@ export { microsoft } from './microsoft.ts';
 export type { MicrosoftConfig, MicrosoftProvider, MicrosoftUser } from './microsoft.ts';
 export { oidcPlatform } from './oidc-platform.ts';
 export type { PlatformConfig, PlatformDefinition } from './oidc-platform.ts';
+export { atlassian } from './atlassian.ts';
+export type { AtlassianConfig, AtlassianProvider, AtlassianUser } from './atlassian.ts';
+export { bitbucket } from './bitbucket.ts';
+export type { BitbucketConfig, BitbucketProvider, BitbucketUser } from './bitbucket.ts';
+export { dropbox } from './dropbox.ts';
+export type { DropboxConfig, DropboxProvider, DropboxUser } from './dropbox.ts';
+export { figma } from './figma.ts';
+export type { FigmaConfig, FigmaProvider, FigmaUser } from './figma.ts';
+export { linear } from './linear.ts';
+export type { LinearConfig, LinearProvider, LinearUser } from './linear.ts';
+export { notion } from './notion.ts';
+export type { NotionConfig, NotionProvider, NotionTokenExtra, NotionUser } from './notion.ts';
+export { salesforce } from './salesforce.ts';
+export type {
+  SalesforceConfig,
+  SalesforceProvider,
+  SalesforceTokenExtra,
+  SalesforceUser,
+} from './salesforce.ts';

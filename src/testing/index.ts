@@ -22,19 +22,26 @@ export type {
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
+export { atlassianPreset } from './presets/atlassian.ts';
 export { auth0Preset } from './presets/auth0.ts';
 export { authentikPreset } from './presets/authentik.ts';
+export { bitbucketPreset } from './presets/bitbucket.ts';
 export { cognitoPreset } from './presets/cognito.ts';
 export { discordPreset } from './presets/discord.ts';
+export { dropboxPreset } from './presets/dropbox.ts';
+export { figmaPreset } from './presets/figma.ts';
 export { githubPreset } from './presets/github.ts';
 export { gitlabPreset } from './presets/gitlab.ts';
 export { googlePreset } from './presets/google.ts';
 export { keycloakPreset } from './presets/keycloak.ts';
+export { linearPreset } from './presets/linear.ts';
 export { microsoftEntraPreset } from './presets/microsoft-entra.ts';
 export { microsoftPreset } from './presets/microsoft.ts';
+export { notionPreset } from './presets/notion.ts';
 export { oauth2Preset } from './presets/oauth2.ts';
 export { oidcPreset } from './presets/oidc.ts';
 export { oktaPreset } from './presets/okta.ts';
+export { salesforcePreset } from './presets/salesforce.ts';
 export { zitadelPreset } from './presets/zitadel.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';
