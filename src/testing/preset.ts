@@ -44,6 +44,17 @@ export interface PresetAnswer {
   headers?: Record<string, string>;
 }
 
+/** A request as a preset's {@link ProviderPreset.screen} sees it. */
+export interface PresetRequest {
+  /** The endpoint it is for: a key of the preset's paths, or `resource` for an extra resource. */
+  endpoint: string;
+  method: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The form parameters of a token or revocation request; `null` for the other endpoints. */
+  params: ReadonlyMap<string, string> | null;
+}
+
 /** Paths the double serves, each after an optional mount prefix (a tenant, an instance root). */
 export interface PresetPaths {
   authorize: string;
@@ -124,6 +135,11 @@ export interface ProviderPreset {
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */
   metadata?: Record<string, unknown>;
+  /**
+   * Refuses a request before its endpoint handles it (Reddit blocks generic User-Agents, LinkedIn
+   * refuses a `code_verifier`): the answer to send, or `null` to let it through.
+   */
+  screen?: (request: PresetRequest) => PresetAnswer | null;
   quirks: PresetQuirk[];
 }
 

@@ -163,6 +163,9 @@ export async function handleClientRequest(
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
   if (sendFault(ctx, endpoint, res)) return;
+  const method = req.method ?? '';
+  const refusal = ctx.preset.screen?.({ endpoint, method, headers: req.headers, params });
+  if (refusal) return sendToken(ctx, req, res, refusal);
   const anonymous = req.headers.authorization === undefined && !params.has('client_id');
   if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient) {
     return revoke(ctx, req, res, { params, clientId: null });
