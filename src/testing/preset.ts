@@ -116,16 +116,26 @@ export interface ProviderPreset {
     /** OIDC: a new ID token in refresh answers. */
     idToken?: boolean;
   };
-  /** The revocation endpoint also takes requests without any client credentials (Google). */
-  revocationWithoutClient?: boolean;
+  /**
+   * The revocation endpoint also takes requests without any client credentials (Google); with
+   * `client_id`, requests naming a registered `client_id` without its secret (Twitch).
+   */
+  revocationWithoutClient?: boolean | 'client_id';
   /** Whether the authorization response carries RFC 9207 `iss`. */
   callbackIss?: boolean;
   /** Response modes accepted besides `query`. */
   responseModes?: ('query' | 'form_post')[];
   /** OIDC: serve discovery and JWKS, sign ID tokens when `openid` is granted. */
   openid?: boolean;
-  /** The userinfo / profile JSON for a user and the granted scopes (also the ID token claims). */
-  user: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
+  /**
+   * The userinfo / profile JSON for a user and the granted scopes (also the ID token claims);
+   * `authorize` holds the authorization request's parameters (Twitch's `claims`).
+   */
+  user: (
+    user: TestUser,
+    scopes: readonly string[],
+    authorize?: ReadonlyMap<string, string>,
+  ) => Record<string, unknown>;
   /**
    * Extra bearer-protected `GET` endpoints by path (GitHub's `/user/emails`, a Graph API...): the
    * answer each gives for the token's user and scopes.
