@@ -51,3 +51,13 @@ export type {
   SalesforceTokenExtra,
   SalesforceUser,
 } from './salesforce.ts';
+export { linkedin } from './linkedin.ts';
+export type { LinkedInConfig, LinkedInProvider, LinkedInUser } from './linkedin.ts';
+export { reddit } from './reddit.ts';
+export type { RedditConfig, RedditProvider, RedditUser } from './reddit.ts';
+export { slack } from './slack.ts';
+export type { SlackConfig, SlackProvider, SlackUser } from './slack.ts';
+export { spotify } from './spotify.ts';
+export type { SpotifyConfig, SpotifyImage, SpotifyProvider, SpotifyUser } from './spotify.ts';
+export { twitch } from './twitch.ts';
+export type { TwitchConfig, TwitchProvider, TwitchUser } from './twitch.ts';

@@ -19,6 +19,7 @@ export type {
   PresetQuirk,
   ProviderPreset,
   TestUser,
+  PresetRequest,
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
@@ -35,13 +36,18 @@ export { gitlabPreset } from './presets/gitlab.ts';
 export { googlePreset } from './presets/google.ts';
 export { keycloakPreset } from './presets/keycloak.ts';
 export { linearPreset } from './presets/linear.ts';
+export { linkedinPreset } from './presets/linkedin.ts';
 export { microsoftEntraPreset } from './presets/microsoft-entra.ts';
 export { microsoftPreset } from './presets/microsoft.ts';
 export { notionPreset } from './presets/notion.ts';
 export { oauth2Preset } from './presets/oauth2.ts';
 export { oidcPreset } from './presets/oidc.ts';
 export { oktaPreset } from './presets/okta.ts';
+export { redditPreset } from './presets/reddit.ts';
 export { salesforcePreset } from './presets/salesforce.ts';
+export { slackPreset } from './presets/slack.ts';
+export { spotifyPreset } from './presets/spotify.ts';
+export { twitchPreset } from './presets/twitch.ts';
 export { zitadelPreset } from './presets/zitadel.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';

@@ -44,6 +44,17 @@ export interface PresetAnswer {
   headers?: Record<string, string>;
 }
 
+/** A request as a preset's {@link ProviderPreset.screen} sees it. */
+export interface PresetRequest {
+  /** The endpoint it is for: a key of the preset's paths, or `resource` for an extra resource. */
+  endpoint: string;
+  method: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The form parameters of a token or revocation request; `null` for the other endpoints. */
+  params: ReadonlyMap<string, string> | null;
+}
+
 /** Paths the double serves, each after an optional mount prefix (a tenant, an instance root). */
 export interface PresetPaths {
   authorize: string;
@@ -112,16 +123,26 @@ export interface ProviderPreset {
    * `bearer` (Dropbox: the access token to revoke is the request's bearer token; it ends the grant).
    */
   revocation?: 'rfc7009' | 'bearer';
-  /** The revocation endpoint also takes requests without any client credentials (Google). */
-  revocationWithoutClient?: boolean;
+  /**
+   * The revocation endpoint also takes requests without any client credentials (Google); with
+   * `client_id`, requests naming a registered `client_id` without its secret (Twitch).
+   */
+  revocationWithoutClient?: boolean | 'client_id';
   /** Whether the authorization response carries RFC 9207 `iss`. */
   callbackIss?: boolean;
   /** Response modes accepted besides `query`. */
   responseModes?: ('query' | 'form_post')[];
   /** OIDC: serve discovery and JWKS, sign ID tokens when `openid` is granted. */
   openid?: boolean;
-  /** The userinfo / profile JSON for a user and the granted scopes (also the ID token claims). */
-  user: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
+  /**
+   * The userinfo / profile JSON for a user and the granted scopes (also the ID token claims);
+   * `authorize` holds the authorization request's parameters (Twitch's `claims`).
+   */
+  user: (
+    user: TestUser,
+    scopes: readonly string[],
+    authorize?: ReadonlyMap<string, string>,
+  ) => Record<string, unknown>;
   /**
    * Extra bearer-protected `GET` endpoints by path (GitHub's `/user/emails`, a Graph API...): the
    * answer each gives for the token's user and scopes.
@@ -131,6 +152,11 @@ export interface ProviderPreset {
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */
   metadata?: Record<string, unknown>;
+  /**
+   * Refuses a request before its endpoint handles it (Reddit blocks generic User-Agents, LinkedIn
+   * refuses a `code_verifier`): the answer to send, or `null` to let it through.
+   */
+  screen?: (request: PresetRequest) => PresetAnswer | null;
   quirks: PresetQuirk[];
 }
 

@@ -71,6 +71,7 @@ function approve(
     challengeMethod: params.get('code_challenge_method') ?? 'plain',
     withRefresh: typeof issue === 'function' ? issue(authorize, scopes) : issue === 'always',
     revoked: false,
+    authorize: params,
   });
   answer(ctx, res, to, { code });
 }

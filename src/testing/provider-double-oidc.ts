@@ -43,7 +43,7 @@ export function discoveryDocument(
 
 /** The claims a grant releases: the preset's shape of the user (as approved) for its scopes. */
 export function userClaims(ctx: ProviderDoubleContext, grant: Grant): Record<string, unknown> {
-  return ctx.preset.user(grant.user, grant.scopes);
+  return ctx.preset.user(grant.user, grant.scopes, grant.authorize ?? new Map());
 }
 
 /** Signs an ID token for a grant; `nonce` only on the code exchange (OIDC Core §12.2). */

@@ -29,6 +29,8 @@ export interface Grant {
   challengeMethod: string;
   withRefresh: boolean;
   revoked: boolean;
+  /** The authorization request's parameters (Twitch's `claims` decides what a user shows). */
+  authorize?: ReadonlyMap<string, string>;
 }
 
 interface CodeRecord {

@@ -163,9 +163,21 @@ export async function handleClientRequest(
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
   if (sendFault(ctx, endpoint, res)) return;
+  const method = req.method ?? '';
+  const refusal = ctx.preset.screen?.({ endpoint, method, headers: req.headers, params });
+  if (refusal) return sendToken(ctx, req, res, refusal);
   const anonymous = req.headers.authorization === undefined && !params.has('client_id');
-  if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient) {
+  if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient === true) {
     return revoke(ctx, req, res, { params, clientId: null });
+  }
+  // Twitch: a bare `client_id` (no secret, no assertion) names the client at revocation.
+  const named = params.get('client_id') ?? '';
+  const bare =
+    req.headers.authorization === undefined &&
+    !params.has('client_secret') &&
+    !params.has('client_assertion');
+  if (endpoint === 'revoke' && bare && ctx.preset.revocationWithoutClient === 'client_id') {
+    if (ctx.state.clients.has(named)) return revoke(ctx, req, res, { params, clientId: named });
   }
   const issuer = issuerAt(ctx, prefix) ?? ctx.origin;
   // RFC 7523 §3: a client assertion's `aud` names the endpoint (or, commonly, the issuer).

@@ -157,6 +157,18 @@ async function route(
   if (!found || issuer === null) return notFound();
   const { endpoint, prefix } = found;
   const method = req.method ?? '';
+  // Token and revocation requests are screened with their form parameters, once read.
+  const resource = endpoint.startsWith('resource:');
+  const refusal =
+    endpoint === 'token' || endpoint === 'revoke'
+      ? null
+      : ctx.preset.screen?.({
+          endpoint: resource ? 'resource' : endpoint,
+          method,
+          headers: req.headers,
+          params: null,
+        });
+  if (refusal) return sendAnswer(res, refusal, ctx.state.now());
   if (endpoint === 'authorize' && (method === 'GET' || method === 'POST'))
     return handleAuthorize(ctx, req, res, url, prefix);
   if (endpoint === 'revoke' && method === 'POST' && ctx.preset.revocation === 'bearer')

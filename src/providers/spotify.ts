@@ -1,0 +1,69 @@
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+
+/** An image of Spotify's `images` arrays (`width`/`height` may be `null`). */
+export interface SpotifyImage {
+  url: string;
+  width: number | null;
+  height: number | null;
+}
+
+/** Spotify's `GET /v1/me` (the fields latchkey reads; the rest is passed through). */
+export interface SpotifyUser {
+  /** The Spotify user id (a base-62 id, or a legacy username). */
+  id: string;
+  display_name: string | null;
+  images?: SpotifyImage[];
+  /** With `user-read-email`. Spotify says it is unverified: never used as a verified address. */
+  email?: string;
+  [field: string]: unknown;
+}
+
+/** Configuration of {@link spotify}. No `clientSecret` for a PKCE-only public client. */
+export interface SpotifyConfig extends ProviderConfig {
+  /** Accounts service override (a local double). Default `https://accounts.spotify.com`. */
+  accountsURL?: string;
+  /** Web API override (a local double). Default `https://api.spotify.com`. */
+  apiURL?: string;
+}
+
+/** The Spotify provider. */
+export type SpotifyProvider = OAuthProvider<SpotifyUser, 'spotify'>;
+
+/** The widest image: Spotify does not document the order of `images`. */
+function largest(images: unknown): string | null {
+  if (!Array.isArray(images)) return null;
+  const usable = images.filter((i): i is SpotifyImage => typeof i?.url === 'string');
+  usable.sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
+  return usable[0]?.url ?? null;
+}
+
+/**
+ * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256). The email is
+ * never verified by Spotify, so `profile.email` is always `null` (it stays in `user.email`).
+ * No revocation endpoint: `revokeToken` throws `config`.
+ * @throws TypeError on a bad configuration (missing client id, non-https base URL)
+ * @see https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow
+ * @see https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile
+ */
+export function spotify(config: SpotifyConfig): SpotifyProvider {
+  const accounts = baseURL('accountsURL', config.accountsURL, 'https://accounts.spotify.com');
+  const api = baseURL('apiURL', config.apiURL, 'https://api.spotify.com');
+  return defineProvider(config, {
+    id: 'spotify',
+    name: 'Spotify',
+    issuer: '', // Spotify names no issuer (no RFC 8414 metadata, no ID token).
+    scopes: ['user-read-email'],
+    endpoints: {
+      authorizationEndpoint: `${accounts}/authorize`,
+      tokenEndpoint: `${accounts}/api/token`,
+      userInfoEndpoint: `${api}/v1/me`,
+    },
+    profile: {
+      id: 'id',
+      name: 'display_name',
+      avatarURL: (user) => largest(user.images),
+      // "This email address is unverified": no `emailVerified`, so never a profile email.
+    },
+  });
+}
