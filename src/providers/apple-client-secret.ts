@@ -76,3 +76,25 @@ export function appleClientSecret(options: AppleClientSecretOptions): () => Prom
     return cached.value;
   };
 }
+
+/**
+ * Wraps `fetch` so that POSTs to Apple's `/auth/token` and `/auth/revoke` carry a current
+ * `client_secret` in the body (client_secret_post with a fresh JWT, not a configured string).
+ */
+export function withAppleClientSecret(
+  send: typeof fetch,
+  issuer: string,
+  secret: () => Promise<string>,
+): typeof fetch {
+  const origin = new URL(issuer).origin;
+  return async (input, init) => {
+    const url = new URL(String(input));
+    const own = url.origin === origin && /\/auth\/(token|revoke)$/.test(url.pathname);
+    if (own && init?.method === 'POST' && init.body instanceof URLSearchParams) {
+      const body = new URLSearchParams(init.body);
+      body.set('client_secret', await secret());
+      init = { ...init, body };
+    }
+    return send(input, init);
+  };
+}

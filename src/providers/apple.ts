@@ -1,7 +1,7 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
-import { appleClientSecret } from './apple-client-secret.ts';
+import { appleClientSecret, withAppleClientSecret } from './apple-client-secret.ts';
 import { fullName, parseAppleUser, type AppleName } from './apple-user.ts';
 
 /** Apple's ID token claims (Apple has no userinfo endpoint). */
@@ -49,22 +49,10 @@ export function apple(config: AppleConfig): AppleProvider {
     audience: issuer,
     lifetime: config.clientSecretLifetime,
   });
-  // Apple takes the secret in the body (client_secret_post) at its token and revocation
-  // endpoints; it is a fresh JWT, so it is put there per request rather than configured.
-  const send = config.fetch ?? ((input, init) => fetch(input, init));
-  const withSecret: typeof fetch = async (input, init) => {
-    const url = new URL(String(input));
-    const own =
-      url.origin === new URL(issuer).origin && /\/auth\/(token|revoke)$/.test(url.pathname);
-    if (own && init?.method === 'POST' && init.body instanceof URLSearchParams) {
-      const body = new URLSearchParams(init.body);
-      body.set('client_secret', await secret());
-      init = { ...init, body };
-    }
-    return send(input, init);
-  };
+  // Apple takes the secret in the body (client_secret_post) of its token and revocation calls.
+  const send = withAppleClientSecret(config.fetch ?? ((i, o) => fetch(i, o)), issuer, secret);
   const base = defineProvider<AppleUser, 'apple'>(
-    { ...config, clientSecret: null, fetch: withSecret },
+    { ...config, clientSecret: null, fetch: send },
     {
       id: 'apple',
       name: 'Apple',
