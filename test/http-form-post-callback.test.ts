@@ -61,7 +61,7 @@ const post = (browser: Browser, body: BodyInit, init: RequestInit = {}, path = '
   );
 
 describe('form_post callbacks', () => {
-  it('re-posts a cross-site post same-site, then signs in (303)', async () => {
+  it('re-posts a cross-site post same-site, then signs in (303) with the name Apple sent once', async () => {
     const browser = new Browser();
     const fields = (await start(browser)) as URLSearchParams;
     // Cross-site: the browser leaves the Lax flow cookie out.
@@ -86,8 +86,9 @@ describe('form_post callbacks', () => {
     assert.equal(done.headers.get('location'), `${ORIGIN}/`);
     const session = await handler.fetch(browser.request(`${ORIGIN}/auth/session`));
     assert.equal(session.status, 200);
-    const accounts = (await session.json()) as { user: { id: string } };
-    assert.ok(accounts.user.id);
+    const { user } = (await session.json()) as { user: { id: string; attributes: object } };
+    // The name from Apple's first-authorization `user` field became the new user's name.
+    assert.equal((user.attributes as { name?: string }).name, 'Ada Lovelace');
   });
 
   it('escapes what it reflects: a hostile field cannot break out of the page', async () => {
