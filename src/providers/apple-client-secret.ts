@@ -88,8 +88,8 @@ export function withAppleClientSecret(
 ): typeof fetch {
   const origin = new URL(issuer).origin;
   return async (input, init) => {
-    const url = new URL(String(input));
-    const own = url.origin === origin && /\/auth\/(token|revoke)$/.test(url.pathname);
+    const url = URL.parse(input instanceof Request ? input.url : String(input));
+    const own = url?.origin === origin && /\/auth\/(token|revoke)$/.test(url.pathname);
     if (own && init?.method === 'POST' && init.body instanceof URLSearchParams) {
       const body = new URLSearchParams(init.body);
       body.set('client_secret', await secret());

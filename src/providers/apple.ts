@@ -44,15 +44,14 @@ const truthy = (value: unknown): boolean => value === true || value === 'true';
  */
 export function apple(config: AppleConfig): AppleProvider {
   const issuer = baseURL('issuer', config.issuer, 'https://appleid.apple.com');
-  const secret = appleClientSecret({
-    ...config,
-    audience: issuer,
-    lifetime: config.clientSecretLifetime,
-  });
+  // `now` is the client secret's clock only, never the OAuth client's.
+  const { now, ...rest } = config;
+  const lifetime = config.clientSecretLifetime;
+  const secret = appleClientSecret({ ...rest, now, audience: issuer, lifetime });
   // Apple takes the secret in the body (client_secret_post) of its token and revocation calls.
   const send = withAppleClientSecret(config.fetch ?? ((i, o) => fetch(i, o)), issuer, secret);
   const base = defineProvider<AppleUser, 'apple'>(
-    { ...config, clientSecret: null, fetch: send },
+    { ...rest, clientSecret: null, fetch: send },
     {
       id: 'apple',
       name: 'Apple',

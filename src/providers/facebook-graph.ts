@@ -26,7 +26,8 @@ function rfcError(code: unknown, tokenEndpoint: boolean): string {
 export function graphErrors(send: typeof fetch, graph: string, tokenURL: string): typeof fetch {
   return async (input, init) => {
     const response = await send(input, init);
-    if (response.ok || !String(input).startsWith(graph)) return response;
+    const href = input instanceof Request ? input.url : String(input);
+    if (response.ok || !href.startsWith(`${graph}/`)) return response;
     const body = (await response
       .clone()
       .json()
@@ -35,7 +36,7 @@ export function graphErrors(send: typeof fetch, graph: string, tokenURL: string)
     } | null;
     const error = body?.error;
     if (typeof error !== 'object' || error === null) return response;
-    const tokenEndpoint = String(input).split('?')[0] === tokenURL;
+    const tokenEndpoint = href.split('?')[0] === tokenURL;
     const reshaped = {
       error: rfcError(error.code, tokenEndpoint),
       ...(typeof error.message === 'string' ? { error_description: error.message } : {}),
