@@ -30,6 +30,8 @@ export interface FlowState {
    */
   ext: unknown;
   expiresAt: number;
+  /** Whether the authorization URL asked for `response_mode=form_post` (absent: it did not). */
+  formPost?: boolean;
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
@@ -107,6 +109,7 @@ export async function openFlowCookie(
   // Absent in a flow started before the field existed: the exchange then assumes nothing.
   if (f.scopes !== undefined && f.scopes !== null && !strList(f.scopes)) return null;
   if (f.kind === 'link' && f.sessionId === null) return null;
+  if (f.formPost !== undefined && typeof f.formPost !== 'boolean') return null;
   let ext: unknown = null;
   if (f.ext !== null && f.ext !== undefined) {
     // Only a sign-in hands its session elsewhere: a link always ends in the linking browser.
@@ -126,5 +129,6 @@ export async function openFlowCookie(
     sessionId: f.sessionId,
     ext,
     expiresAt: f.expiresAt,
+    ...(f.formPost === true ? { formPost: true } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { checkEmailLinking } from './email-linking.ts';
 import { answerError, consoleLogger } from './error-policy.ts';
 import { signInErrorCode } from './error-codes.ts';
 import { createBlankFlowCookie, type FlowCookieScope } from './flow-cookie.ts';
+import { readCallbackForm } from './form-post-callback.ts';
 import { providerLogoutRoute } from './logout/routes.ts';
 import { resolveProviderLogout } from './logout/settings.ts';
 import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
@@ -238,10 +239,18 @@ async function route(
   const provider = h.providers.get(first);
   if (!provider) return errorResponse(404, 'not_found');
   switch (second) {
-    case 'callback':
-      // GET only: a HEAD (link previews, prefetchers) must not spend the flow.
+    case 'callback': {
+      // A form post only from a provider answering with form_post (Apple); its body is checked
+      // (and a post without the flow cookie re-posted same-site) before anything is counted.
+      if (method === 'POST' && provider.formPostCallback === true) {
+        const form = await readCallbackForm(ctx, `${h.basePath}/${provider.id}/callback`);
+        if (form instanceof Response) return form;
+        return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider, form);
+      }
+      // Otherwise GET only: a HEAD (link previews, prefetchers) must not spend the flow.
       if (method !== 'GET') return notAllowed();
       return (await limited(h, ctx, 'callback')) ?? callbackRoute(h, ctx, provider);
+    }
     case 'link': {
       // A start that changes state (a cross-site page could otherwise re-link an account at a
       // provider that approves silently): POST and the same CSRF check as sign-out.

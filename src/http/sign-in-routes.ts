@@ -116,6 +116,13 @@ async function beginFlow(
     ext: start.ext,
     expiresAt: h.auth.now() + FLOW_LIFETIME,
   };
+  // Remembered so that only this flow's callback may come as a form post (and must).
+  if (
+    provider.formPostCallback === true &&
+    request.url.searchParams.get('response_mode') === 'form_post'
+  ) {
+    flow.formPost = true;
+  }
   const cookie = await createFlowCookie(h.sealer, flow, ctx);
   return redirect(request.url.href, [cookie], ctx.request.method === 'POST' ? 303 : 302);
 }
@@ -169,11 +176,15 @@ function errorRedirect(h: H, ctx: RequestContext, code: string, clear: Cookie): 
   return redirect(url.href, [clear], ctx.request.method === 'POST' ? 303 : 302);
 }
 
-/** `GET {base}/{provider}/callback`. Every answer clears the flow cookie. */
+/**
+ * `GET {base}/{provider}/callback`, or its `POST` with `form` for a flow that asked for
+ * `response_mode=form_post`. Every answer clears the flow cookie.
+ */
 export async function callbackRoute(
   h: H,
   ctx: RequestContext,
   provider: OAuthProvider,
+  form: URLSearchParams | null = null,
 ): Promise<Response> {
   const clear = createBlankFlowCookie(ctx);
   let ext: unknown = null;
@@ -183,7 +194,7 @@ export async function callbackRoute(
     if (told !== null) return withCookies(told, [clear]);
     return errorRedirect(h, ctx, code, clear);
   };
-  const params = ctx.url.searchParams;
+  const params = form ?? ctx.url.searchParams;
   const flow = await openFlowCookie(
     h.sealer,
     readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx)),
@@ -194,6 +205,11 @@ export async function callbackRoute(
   const state = params.get('state');
   if (flow === null || state === null || !sameString(state, flow.state)) {
     return errorResponse(400, 'invalid_state', [clear]);
+  }
+  // The answer comes the way the flow asked for it: a GET for a form_post flow (a code in a
+  // URL) or a post for a query flow is refused before anything is spent or written.
+  if ((flow.formPost === true) !== (form !== null)) {
+    return errorResponse(400, 'invalid_request', [clear]);
   }
   // Consume the flow before anything else can happen: of two identical callbacks, only one
   // inserts this record; the other stops here without a token request.
@@ -210,7 +226,7 @@ export async function callbackRoute(
     // The provider sees the callback under the redirect URI it was sent to, even when the
     // request reached us under an internal URL (proxy, `origin` option).
     const callbackURL = new URL(flow.redirectURI);
-    callbackURL.search = ctx.url.search;
+    callbackURL.search = form === null ? ctx.url.search : form.toString();
     tokens = await provider.validateAuthorizationCode({
       callbackURL,
       expectedState: flow.state,
@@ -266,5 +282,5 @@ async function completeLink(
     }
   }
   await h.tokenVault?.saveTokens(key, tokens);
-  return redirect(flow.target, [clear]);
+  return redirect(flow.target, [clear], ctx.request.method === 'POST' ? 303 : 302);
 }

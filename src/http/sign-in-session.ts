@@ -129,7 +129,7 @@ export async function completeSignIn(
     return withCookies(response, [clear]);
   }
   const cookie = h.auth.createSessionCookie(created!.token, created!.session, ctx.origin);
-  return redirect(flow.target, [clear, cookie]);
+  return redirect(flow.target, [clear, cookie], ctx.request.method === 'POST' ? 303 : 302);
 }
 
 function defaultUserAttributes(profile: ProviderProfile): object {

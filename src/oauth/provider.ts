@@ -158,4 +158,9 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
   revokeToken(token: string): Promise<void>;
   /** Sign-out at the provider (OpenID Connect providers only; docs/enterprise-oidc.md). */
   readonly logout?: ProviderLogout;
+  /**
+   * The provider may answer with `response_mode=form_post` (Apple): the callback route then also
+   * takes a form POST, for a flow whose authorization URL asked for it. Default: GET only.
+   */
+  readonly formPostCallback?: boolean;
 }

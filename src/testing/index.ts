@@ -23,6 +23,7 @@ export type {
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
+export { applePreset } from './presets/apple.ts';
 export { atlassianPreset } from './presets/atlassian.ts';
 export { auth0Preset } from './presets/auth0.ts';
 export { authentikPreset } from './presets/authentik.ts';
@@ -30,6 +31,7 @@ export { bitbucketPreset } from './presets/bitbucket.ts';
 export { cognitoPreset } from './presets/cognito.ts';
 export { discordPreset } from './presets/discord.ts';
 export { dropboxPreset } from './presets/dropbox.ts';
+export { facebookPreset } from './presets/facebook.ts';
 export { figmaPreset } from './presets/figma.ts';
 export { githubPreset } from './presets/github.ts';
 export { gitlabPreset } from './presets/gitlab.ts';
@@ -48,6 +50,7 @@ export { salesforcePreset } from './presets/salesforce.ts';
 export { slackPreset } from './presets/slack.ts';
 export { spotifyPreset } from './presets/spotify.ts';
 export { twitchPreset } from './presets/twitch.ts';
+export { twitterPreset } from './presets/twitter.ts';
 export { zitadelPreset } from './presets/zitadel.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';

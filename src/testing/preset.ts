@@ -1,5 +1,6 @@
 // What a provider preset is: plain data plus a few small functions describing how one provider's
 // OAuth 2.0 / OpenID Connect endpoints behave, read by the one configurable provider double.
+import type { DoubleClientOptions } from './provider-double-state.ts';
 
 /** How a client proves who it is at the token and revocation endpoints (RFC 6749 §2.3, RFC 7523). */
 export type ClientAuthMethod =
@@ -118,6 +119,24 @@ export interface ProviderPreset {
     /** OIDC: a new ID token in refresh answers. */
     idToken?: boolean;
   };
+  /**
+   * Checks a `client_secret` the client makes itself (Apple: an ES256 JWT signed with the app's
+   * key) instead of comparing it with the registered secret. `audiences`: what its `aud` may name.
+   */
+  clientSecret?: (
+    secret: string,
+    client: DoubleClientOptions,
+    check: { now: number; audiences: string[] },
+  ) => Promise<boolean>;
+  /**
+   * Extra fields of a successful authorization response; `first` on the first consent of a user
+   * to a client since it last revoked (Apple's `user` JSON).
+   */
+  authorizationExtras?: (
+    user: TestUser,
+    scopes: readonly string[],
+    first: boolean,
+  ) => Record<string, string>;
   /**
    * How `paths.revoke` works: `rfc7009` (default: client credentials and a `token` parameter) or
    * `bearer` (Dropbox: the access token to revoke is the request's bearer token; it ends the grant).

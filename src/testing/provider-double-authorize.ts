@@ -73,7 +73,11 @@ function approve(
     revoked: false,
     authorize: params,
   });
-  answer(ctx, res, to, { code });
+  const consent = `${client.clientId}\0${user.id}`;
+  const first = !ctx.state.consents.has(consent);
+  ctx.state.consents.add(consent);
+  const extras = ctx.preset.authorizationExtras?.(user, scopes, first) ?? {};
+  answer(ctx, res, to, { ...extras, code });
 }
 
 /** The PKCE problem of an authorization request, or `null` (RFC 7636 §4.4.1). */

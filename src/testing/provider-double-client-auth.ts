@@ -92,6 +92,12 @@ export async function authenticateClient(
   if (!client || !preset.clientAuth.includes(method)) return fail;
   if (method === 'none') return client.clientSecret || client.jwks ? fail : { client, method };
   const secret = basic?.clientSecret ?? params.get('client_secret');
+  if (preset.clientSecret) {
+    const check = { now: state.now(), audiences };
+    return secret !== undefined && (await preset.clientSecret(secret, client, check))
+      ? { client, method }
+      : fail;
+  }
   if (!client.clientSecret || secret !== client.clientSecret) return fail;
   return { client, method };
 }

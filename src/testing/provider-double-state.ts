@@ -11,8 +11,10 @@ export interface DoubleClientOptions {
   clientSecret?: string | null;
   /** Registered redirect URIs, matched exactly. Absent: any http(s) URL is accepted. */
   redirectURIs?: string[];
-  /** Public keys for `private_key_jwt` client assertions. */
+  /** Public keys for `private_key_jwt` client assertions (and a preset's `clientSecret` check). */
   jwks?: JSONWebKeySet;
+  /** Who issues the client's self-made secrets when not the client itself (Apple: the team id). */
+  issuer?: string;
 }
 
 /** One authorization: who approved which client, for what. */
@@ -60,6 +62,8 @@ export class ProviderDoubleState {
   private readonly refreshTokens = new Map<string, TokenRecord>();
   /** Client assertion `jti`s already seen (RFC 7523 §3: single use). */
   readonly assertionIds = new Set<string>();
+  /** `client id \0 user id` of every consent not revoked since (first-consent-only fields). */
+  readonly consents = new Set<string>();
   readonly now: () => number;
 
   constructor(now: () => number) {
@@ -163,7 +167,10 @@ export class ProviderDoubleState {
    */
   revoke(token: string, clientId: string | null): void {
     const record = this.accessTokens.get(token) ?? this.refreshTokens.get(token);
-    if (record && (clientId === null || record.grant.clientId === clientId))
+    if (record && (clientId === null || record.grant.clientId === clientId)) {
       record.grant.revoked = true;
+      // The next authorization is a first consent again (Apple then resends the user's name).
+      this.consents.delete(`${record.grant.clientId}\0${record.grant.user.id}`);
+    }
   }
 }
