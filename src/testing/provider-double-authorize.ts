@@ -59,6 +59,7 @@ function approve(
   const scopes = parseScopes(ctx.preset, params.get('scope'));
   const issue = ctx.preset.refresh.issue;
   const authorize = new URLSearchParams([...params]);
+  const extra = ctx.preset.callbackParams?.(user) ?? {};
   const code = ctx.state.issueCode({
     clientId: client.clientId,
     user,
@@ -71,8 +72,9 @@ function approve(
     challengeMethod: params.get('code_challenge_method') ?? 'plain',
     withRefresh: typeof issue === 'function' ? issue(authorize, scopes) : issue === 'always',
     revoked: false,
+    callbackParams: extra,
   });
-  answer(ctx, res, to, { code });
+  answer(ctx, res, to, { ...extra, code });
 }
 
 /** The PKCE problem of an authorization request, or `null` (RFC 7636 §4.4.1). */

@@ -29,6 +29,8 @@ export interface Grant {
   challengeMethod: string;
   withRefresh: boolean;
   revoked: boolean;
+  /** Extra parameters the authorization response carried (the preset's `callbackParams`). */
+  callbackParams?: Record<string, string>;
 }
 
 interface CodeRecord {
