@@ -1,8 +1,8 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { OAuthResponseError, toOAuthError } from '../oauth/errors.ts';
+import { OAuthResponseError } from '../oauth/errors.ts';
 import { profileFrom } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { readJSON } from '../oauth/transport.ts';
+import { providerPost } from './provider-post.ts';
 
 /** Kakao's `GET /v2/user/me` (the fields latchkey reads; the rest is passed through). */
 export interface KakaoUser {
@@ -49,14 +49,9 @@ export function kakao(config: KakaoConfig): KakaoProvider {
   const api = baseURL('apiURL', config.apiURL, 'https://kapi.kakao.com');
   const scopes = ['profile_nickname', 'profile_image', 'account_email'];
   // Logout and unlink are Kakao API calls with the user's access token (no RFC 7009 endpoint).
-  const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
   const post = async (path: string, token: string): Promise<void> => {
     const headers = { authorization: `Bearer ${token}` };
-    const signal = AbortSignal.timeout(config.timeout ?? 10_000);
-    const response = await fetchFn(`${api}${path}`, { method: 'POST', headers, signal }).catch(
-      (error: unknown) => Promise.reject(toOAuthError(error, 'Kakao logout')),
-    );
-    await readJSON(response);
+    await providerPost(config, `${api}${path}`, { headers }, 'Kakao logout');
   };
   const provider = defineProvider<KakaoUser, 'kakao'>(config, {
     id: 'kakao',
