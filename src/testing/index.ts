@@ -20,6 +20,8 @@ export type {
   ProviderPreset,
   TestUser,
   PresetRequest,
+  PresetRouteRequest,
+  PresetTools,
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
@@ -36,21 +38,27 @@ export { figmaPreset } from './presets/figma.ts';
 export { githubPreset } from './presets/github.ts';
 export { gitlabPreset } from './presets/gitlab.ts';
 export { googlePreset } from './presets/google.ts';
+export { kakaoPreset } from './presets/kakao.ts';
 export { keycloakPreset } from './presets/keycloak.ts';
 export { linearPreset } from './presets/linear.ts';
+export { linePreset } from './presets/line.ts';
 export { linkedinPreset } from './presets/linkedin.ts';
 export { microsoftEntraPreset } from './presets/microsoft-entra.ts';
 export { microsoftPreset } from './presets/microsoft.ts';
+export { naverPreset } from './presets/naver.ts';
 export { notionPreset } from './presets/notion.ts';
 export { oauth2Preset } from './presets/oauth2.ts';
 export { oidcPreset } from './presets/oidc.ts';
 export { oktaPreset } from './presets/okta.ts';
 export { redditPreset } from './presets/reddit.ts';
+export { robloxPreset } from './presets/roblox.ts';
 export { salesforcePreset } from './presets/salesforce.ts';
 export { slackPreset } from './presets/slack.ts';
 export { spotifyPreset } from './presets/spotify.ts';
 export { twitchPreset } from './presets/twitch.ts';
 export { twitterPreset } from './presets/twitter.ts';
+export { vkPreset } from './presets/vk.ts';
+export { yandexPreset } from './presets/yandex.ts';
 export { zitadelPreset } from './presets/zitadel.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';

@@ -56,6 +56,25 @@ export interface PresetRequest {
   params: ReadonlyMap<string, string> | null;
 }
 
+/** A request to one of a preset's own endpoints ({@link ProviderPreset.routes}, `grants`). */
+export interface PresetRouteRequest {
+  method: string;
+  /** Query and body parameters (a body value wins). */
+  params: Map<string, string>;
+  /** The `Authorization` header, or `null`. */
+  authorization: string | null;
+}
+
+/** What a preset's own endpoints may read and change in the double. */
+export interface PresetTools {
+  /** The live grant of an access token, or `null` (unknown, revoked or expired). */
+  grantOf(accessToken: string): { user: TestUser; scopes: string[]; clientId: string } | null;
+  /** Ends the grant of an access or refresh token (of this client only, or any with `null`). */
+  revoke(token: string, clientId: string | null): void;
+  /** A registered client's secret: `null` for a public client, `undefined` when unknown. */
+  clientSecret(clientId: string): string | null | undefined;
+}
+
 /** Paths the double serves, each after an optional mount prefix (a tenant, an instance root). */
 export interface PresetPaths {
   authorize: string;
@@ -167,6 +186,30 @@ export interface ProviderPreset {
    * answer each gives for the token's user and scopes.
    */
   resources?: Record<string, (user: TestUser, scopes: readonly string[]) => PresetAnswer>;
+  /**
+   * Endpoints of the provider's own shape, by path: a revocation taking `access_token`, a user
+   * info `POST`, a logout. Any method; the preset authenticates what it needs.
+   */
+  routes?: Record<string, (request: PresetRouteRequest, tools: PresetTools) => PresetAnswer>;
+  /** Extra grant types at the token endpoint, after client authentication (Naver's `delete`). */
+  grants?: Record<
+    string,
+    (request: PresetRouteRequest, tools: PresetTools, clientId: string) => PresetAnswer
+  >;
+  /** Extra parameters of the authorization response (VK ID's `device_id`), kept on the grant. */
+  callbackParams?: (user: TestUser) => Record<string, string>;
+  /**
+   * A token request's problem beyond the RFC checks (a missing provider parameter), or `null`;
+   * `issued` holds the grant's {@link ProviderPreset.callbackParams}. Answered as `bad_request`.
+   */
+  checkTokenRequest?: (
+    params: Map<string, string>,
+    issued: Record<string, string>,
+  ) => string | null;
+  /** The `Authorization` scheme userinfo and resources take. Default `Bearer` (or `token`). */
+  resourceAuthScheme?: string;
+  /** `HS256`: ID tokens signed with the client's secret (LINE web login). Default `RS256`. */
+  idTokenAlg?: 'RS256' | 'HS256';
   /** Extra fields of a successful token answer (Strava's athlete, Notion's owner...). */
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */

@@ -59,6 +59,7 @@ function approve(
   const scopes = parseScopes(ctx.preset, params.get('scope'));
   const issue = ctx.preset.refresh.issue;
   const authorize = new URLSearchParams([...params]);
+  const extra = ctx.preset.callbackParams?.(user) ?? {};
   const code = ctx.state.issueCode({
     clientId: client.clientId,
     user,
@@ -72,12 +73,13 @@ function approve(
     withRefresh: typeof issue === 'function' ? issue(authorize, scopes) : issue === 'always',
     revoked: false,
     authorize: params,
+    callbackParams: extra,
   });
   const consent = `${client.clientId}\0${user.id}`;
   const first = !ctx.state.consents.has(consent);
   ctx.state.consents.add(consent);
   const extras = ctx.preset.authorizationExtras?.(user, scopes, first) ?? {};
-  answer(ctx, res, to, { ...extras, code });
+  answer(ctx, res, to, { ...extra, ...extras, code });
 }
 
 /** The PKCE problem of an authorization request, or `null` (RFC 7636 §4.4.1). */

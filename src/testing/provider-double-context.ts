@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import { sendPendingFault } from './double-http.ts';
-import type { PresetAnswer, ProviderPreset } from './preset.ts';
+import type { PresetAnswer, PresetTools, ProviderPreset } from './preset.ts';
 import type { ProviderDoubleState } from './provider-double-state.ts';
 
 /** The endpoints `failNext` can break. */
@@ -50,6 +50,21 @@ export function sendFault(
   res: ServerResponse,
 ): boolean {
   return sendPendingFault(ctx.faults, endpoint, res, ctx.state.now());
+}
+
+/** What a preset's own endpoints may read and change (its `routes` and `grants`). */
+export function presetTools(ctx: ProviderDoubleContext): PresetTools {
+  return {
+    grantOf(accessToken) {
+      const grant = ctx.state.activeAccess(accessToken);
+      return grant && { user: grant.user, scopes: [...grant.scopes], clientId: grant.clientId };
+    },
+    revoke: (token, clientId) => ctx.state.revoke(token, clientId),
+    clientSecret(clientId) {
+      const client = ctx.state.clients.get(clientId);
+      return client === undefined ? undefined : (client.clientSecret ?? null);
+    },
+  };
 }
 
 /** Splits a `scope` parameter by the preset's separator (comma presets also take spaces). */

@@ -60,12 +60,17 @@ export async function signIDToken(
   const now = Math.floor(ctx.state.now() / 1000);
   const payload: Record<string, unknown> = { ...claims };
   if (nonce !== null) payload.nonce = nonce;
+  // HS256: the client's own secret is the key (LINE web login), so only that client can verify.
+  const secret = ctx.state.clients.get(grant.clientId)?.clientSecret;
+  const hmac = ctx.preset.idTokenAlg === 'HS256' && typeof secret === 'string';
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', kid: ctx.publicJWK.kid!, typ: 'JWT' })
+    .setProtectedHeader(
+      hmac ? { alg: 'HS256', typ: 'JWT' } : { alg: 'RS256', kid: ctx.publicJWK.kid!, typ: 'JWT' },
+    )
     .setIssuer(iss)
     .setSubject(String(claims.sub ?? grant.user.id))
     .setAudience(grant.clientId)
     .setIssuedAt(now)
     .setExpirationTime(now + ID_TOKEN_LIFETIME_S)
-    .sign(ctx.signingKey);
+    .sign(hmac ? new TextEncoder().encode(secret) : ctx.signingKey);
 }

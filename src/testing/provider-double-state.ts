@@ -33,6 +33,8 @@ export interface Grant {
   revoked: boolean;
   /** The authorization request's parameters (Twitch's `claims` decides what a user shows). */
   authorize?: ReadonlyMap<string, string>;
+  /** Extra parameters the authorization response carried (the preset's `callbackParams`). */
+  callbackParams?: Record<string, string>;
 }
 
 interface CodeRecord {

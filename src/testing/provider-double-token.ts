@@ -5,7 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readParams, send, sendJSON } from './double-http.ts';
 import type { ClientAuthMethod, PresetAnswer, TokenFailure } from './preset.ts';
 import { authenticateClient } from './provider-double-client-auth.ts';
-import { issuerAt, sendFault, type ProviderDoubleContext } from './provider-double-context.ts';
+import {
+  issuerAt,
+  presetTools,
+  sendFault,
+  type ProviderDoubleContext,
+} from './provider-double-context.ts';
 import { signIDToken } from './provider-double-oidc.ts';
 import type { Grant } from './provider-double-state.ts';
 
@@ -40,8 +45,12 @@ export function rfc6749Error(error: string, description: string): PresetAnswer {
   };
 }
 
-function failureAnswer(ctx: ProviderDoubleContext, failure: TokenFailure): PresetAnswer {
-  const description = ctx.preset.errorDescriptions?.[failure] ?? DESCRIPTIONS[failure];
+function failureAnswer(
+  ctx: ProviderDoubleContext,
+  failure: TokenFailure,
+  detail?: string,
+): PresetAnswer {
+  const description = detail ?? ctx.preset.errorDescriptions?.[failure] ?? DESCRIPTIONS[failure];
   return (ctx.preset.tokenError ?? rfc6749Error)(ERROR_CODES[failure], description, failure);
 }
 
@@ -111,9 +120,12 @@ async function token(
   res: ServerResponse,
   { params, clientId }: { params: Map<string, string>; clientId: string },
 ): Promise<void> {
-  const fail = (failure: TokenFailure): void =>
-    sendToken(ctx, req, res, failureAnswer(ctx, failure));
+  const fail = (failure: TokenFailure, detail?: string): void =>
+    sendToken(ctx, req, res, failureAnswer(ctx, failure, detail));
   const grantType = params.get('grant_type');
+  // The provider's own checks of a request (a parameter it requires), given what it issued.
+  const problem = (grant: Grant): string | null =>
+    ctx.preset.checkTokenRequest?.(params, grant.callbackParams ?? {}) ?? null;
 
   if (grantType === 'authorization_code') {
     const grant = ctx.state.redeemCode(params.get('code') ?? '', clientId);
@@ -123,15 +135,24 @@ async function token(
     if ((grant.redirectURIGiven || redirectURI !== undefined) && redirectURI !== grant.redirectURI)
       return fail('bad_redirect_uri');
     if (pkceFailed(ctx, grant, params.get('code_verifier'))) return fail('bad_verifier');
+    const invalid = problem(grant);
+    if (invalid !== null) return fail('bad_request', invalid);
     const body = await tokenBody(ctx, grant, grant.withRefresh, grant.nonce);
     return sendToken(ctx, req, res, { status: 200, body });
   }
   if (grantType === 'refresh_token') {
     const used = ctx.state.useRefresh(params.get('refresh_token') ?? '', clientId, ctx.preset);
     if ('failure' in used) return fail(used.failure);
+    const invalid = problem(used.grant);
+    if (invalid !== null) return fail('bad_request', invalid);
     const body = await tokenBody(ctx, used.grant, ctx.preset.refresh.rotate, null);
     if (ctx.preset.refresh.idToken !== true) delete body.id_token;
     return sendToken(ctx, req, res, { status: 200, body });
+  }
+  const own = grantType === undefined ? undefined : ctx.preset.grants?.[grantType];
+  if (own) {
+    const request = { method: 'POST', params, authorization: req.headers.authorization ?? null };
+    return sendToken(ctx, req, res, own(request, presetTools(ctx), clientId));
   }
   return fail('unsupported_grant_type');
 }

@@ -3,7 +3,7 @@
 // shape, quirks) comes from a preset, so an app's tests can sign in offline with any provider.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import { bearerToken, sendAnswer, sendJSON } from './double-http.ts';
+import { bearerToken, readParams, sendAnswer, sendJSON } from './double-http.ts';
 import { startDoubleServer, type DoubleRequest } from './double-server.ts';
 import type {
   ClientAuthMethod,
@@ -15,6 +15,7 @@ import type {
 import { handleAuthorize } from './provider-double-authorize.ts';
 import {
   issuerAt,
+  presetTools,
   sendFault,
   type IDTokenIssuerOverride,
   type IssuerOverride,
@@ -83,18 +84,17 @@ export interface ProviderDouble extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** An endpoint of the preset's paths, or an extra resource (`resource:` + its path). */
-type Endpoint = keyof PresetPaths | `resource:${string}`;
+/** An endpoint of the preset's paths, an extra resource or one of the preset's own routes. */
+type Endpoint = keyof PresetPaths | `resource:${string}` | `route:${string}`;
 
 /** The endpoint a path names and its mount prefix, or `null`. */
 function match(
   preset: ProviderPreset,
   path: string,
 ): { endpoint: Endpoint; prefix: string } | null {
-  const resources = Object.keys(preset.resources ?? {}).map((p): [Endpoint, string] => [
-    `resource:${p}`,
-    p,
-  ]);
+  const resources = Object.keys(preset.resources ?? {})
+    .map((p): [Endpoint, string] => [`resource:${p}`, p])
+    .concat(Object.keys(preset.routes ?? {}).map((p): [Endpoint, string] => [`route:${p}`, p]));
   // Longest path first, so `/token/revoke` is never read as `/token` under a `/…` prefix.
   const entries = (Object.entries(preset.paths) as [Endpoint, string | undefined][])
     .filter((e): e is [Endpoint, string] => e[1] !== undefined)
@@ -125,7 +125,7 @@ function protectedResource(
   resource: string | null,
 ): void {
   if (resource === null && sendFault(ctx, 'userinfo', res)) return;
-  const token = bearerToken(req.headers.authorization);
+  const token = accessToken(ctx.preset, req.headers.authorization);
   const grant = token === null ? null : ctx.state.activeAccess(token);
   if (!grant) return sendAnswer(res, unauthorized(ctx), ctx.state.now());
   const build = resource === null ? undefined : ctx.preset.resources?.[resource];
@@ -142,6 +142,32 @@ function bearerRevoke(ctx: ProviderDoubleContext, req: IncomingMessage, res: Ser
   }
   ctx.state.revoke(token, null);
   sendJSON(res, 200, null, ctx.state.now());
+}
+
+/** The access token of an `Authorization` header in the preset's scheme (default Bearer). */
+function accessToken(preset: ProviderPreset, header: string | undefined): string | null {
+  const scheme = preset.resourceAuthScheme;
+  if (scheme === undefined) return bearerToken(header);
+  const [given, value, ...rest] = (header ?? '').trim().split(/ +/);
+  const ok = given?.toLowerCase() === scheme.toLowerCase() && rest.length === 0;
+  return ok && value !== undefined && /^[\x21-\x7e]{1,1024}$/.test(value) ? value : null;
+}
+
+/** One of the preset's own routes: its answer to the request's parameters. */
+async function presetRoute(
+  ctx: ProviderDoubleContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: string,
+): Promise<void> {
+  const params = await readParams(req, url.searchParams);
+  const request = {
+    method: req.method ?? 'GET',
+    params,
+    authorization: req.headers.authorization ?? null,
+  };
+  sendAnswer(res, ctx.preset.routes![path]!(request, presetTools(ctx)), ctx.state.now());
 }
 
 async function route(
@@ -179,6 +205,8 @@ async function route(
     return handleClientRequest(ctx, req, res, 'token', prefix, entry);
   if (endpoint === 'userinfo' && (method === 'GET' || method === 'POST'))
     return protectedResource(ctx, req, res, null);
+  if (endpoint.startsWith('route:'))
+    return presetRoute(ctx, req, res, url, endpoint.slice('route:'.length));
   if (endpoint.startsWith('resource:') && method === 'GET')
     return protectedResource(ctx, req, res, endpoint.slice('resource:'.length));
   if (!ctx.preset.openid || method !== 'GET') return notFound();
