@@ -78,6 +78,12 @@ export interface ProviderPreset {
   pkce: 'required' | 'optional' | 'ignored';
   /** Code challenge methods accepted. Default `['S256']`. */
   pkceMethods?: ('S256' | 'plain')[];
+  /** How an S256 challenge encodes the SHA-256 digest: RFC 7636 `base64url` (default), or `hex` (TikTok). */
+  pkceChallengeEncoding?: 'base64url' | 'hex';
+  /** The parameter naming the client at authorize, token and revoke. Default `client_id` (TikTok: `client_key`). */
+  clientIdParam?: string;
+  /** The parameter carrying the token to revoke. Default RFC 7009 `token` (Strava: `access_token`). */
+  revocationParam?: string;
   /** How granted scopes are joined in answers (and split in requests). */
   scopeSeparator: ' ' | ',';
   /** Scopes granted when the request names none. Default none. */

@@ -75,7 +75,9 @@ function pkceFailed(
   const derived =
     grant.challengeMethod === 'plain'
       ? verifier
-      : createHash('sha256').update(verifier).digest('base64url');
+      : createHash('sha256')
+          .update(verifier)
+          .digest(ctx.preset.pkceChallengeEncoding ?? 'base64url');
   return derived !== grant.challenge;
 }
 
@@ -146,7 +148,7 @@ function revoke(
   res: ServerResponse,
   { params, clientId }: { params: Map<string, string>; clientId: string | null },
 ): void {
-  const value = params.get('token');
+  const value = params.get(ctx.preset.revocationParam ?? 'token');
   if (value === undefined) return sendToken(ctx, req, res, failureAnswer(ctx, 'bad_request'));
   ctx.state.revoke(value, clientId);
   sendJSON(res, 200, {}, ctx.state.now());
@@ -163,7 +165,8 @@ export async function handleClientRequest(
 ): Promise<void> {
   const params = await readParams(req, new URLSearchParams());
   if (sendFault(ctx, endpoint, res)) return;
-  const anonymous = req.headers.authorization === undefined && !params.has('client_id');
+  const anonymous =
+    req.headers.authorization === undefined && !params.has(ctx.preset.clientIdParam ?? 'client_id');
   if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient) {
     return revoke(ctx, req, res, { params, clientId: null });
   }
