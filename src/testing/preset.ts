@@ -130,6 +130,10 @@ export interface ProviderPreset {
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */
   metadata?: Record<string, unknown>;
+  /** Discovery fields published under another name, `{standard: theirs}` (Yahoo's `token_revocation_endpoint`). */
+  metadataNames?: Record<string, string>;
+  /** OIDC: the algorithm ID tokens are signed with. Default `RS256`. */
+  idTokenSigningAlg?: 'RS256' | 'ES256';
   quirks: PresetQuirk[];
 }
 
