@@ -3,6 +3,7 @@
 // S256 code challenge is the SHA-256 digest in hex, not base64url; API answers wrap their data
 // and always carry an `error` object.
 import { OAuthRequestError, OAuthResponseError } from '../oauth/errors.ts';
+import { rewriteJSON } from './rewrite-json.ts';
 
 /** `fetch` for TikTok's token and revocation endpoints (`urls`): TikTok's parameter names. */
 export function tiktokFetch(fetchFn: typeof fetch, urls: readonly string[]): typeof fetch {
@@ -21,19 +22,10 @@ export function tiktokFetch(fetchFn: typeof fetch, urls: readonly string[]): typ
 }
 
 /** Renames `refresh_expires_in` to the field latchkey reads, so refresh tokens get an expiry. */
-async function renameLifetime(response: Response): Promise<Response> {
-  if (!response.ok) return response;
-  const json = (await response
-    .clone()
-    .json()
-    .catch(() => null)) as Record<string, unknown> | null;
-  if (json === null || typeof json !== 'object' || !('refresh_expires_in' in json)) return response;
-  const { refresh_expires_in: lifetime, ...rest } = json;
-  const headers = new Headers(response.headers);
-  headers.delete('content-length'); // the body changes; fetch already decoded any encoding
-  headers.delete('content-encoding');
-  const body = JSON.stringify({ refresh_token_expires_in: lifetime, ...rest });
-  return new Response(body, { status: response.status, headers });
+function renameLifetime(response: Response): Promise<Response> {
+  return rewriteJSON(response, ({ refresh_expires_in: lifetime, ...rest }) =>
+    lifetime === undefined ? null : { refresh_token_expires_in: lifetime, ...rest },
+  );
 }
 
 /** TikTok's code challenge: hex SHA-256 of the verifier (its desktop guide says so). */

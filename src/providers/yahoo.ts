@@ -1,6 +1,7 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { rewriteJSON } from './rewrite-json.ts';
 
 /** Yahoo's ID token claims merged with `/openid/v1/userinfo` (same `sub`, checked). */
 export interface YahooUser extends OIDCUser {
@@ -61,19 +62,11 @@ export function yahoo(config: YahooConfig): YahooProvider {
 function revocationNamed(fetchFn: typeof fetch, discovery: string): typeof fetch {
   return async (input, init) => {
     const response = await fetchFn(input, init);
-    if (String(input) !== discovery || !response.ok) return response;
-    const json = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as Record<string, unknown> | null;
-    const theirs = json?.token_revocation_endpoint;
-    if (json === null || typeof theirs !== 'string' || 'revocation_endpoint' in json) {
-      return response;
-    }
-    const headers = new Headers(response.headers);
-    headers.delete('content-length');
-    headers.delete('content-encoding');
-    const body = JSON.stringify({ ...json, revocation_endpoint: theirs });
-    return new Response(body, { status: response.status, headers });
+    if (String(input) !== discovery) return response;
+    return rewriteJSON(response, (json) =>
+      typeof json.token_revocation_endpoint === 'string' && !('revocation_endpoint' in json)
+        ? { ...json, revocation_endpoint: json.token_revocation_endpoint }
+        : null,
+    );
   };
 }
