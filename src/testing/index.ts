@@ -25,11 +25,13 @@ export type {
   TokenFailure,
 } from './preset.ts';
 // The presets: one line each, in alphabetical order (docs/testing.md, "Adding a preset").
+export { amazonPreset } from './presets/amazon.ts';
 export { applePreset } from './presets/apple.ts';
 export { atlassianPreset } from './presets/atlassian.ts';
 export { auth0Preset } from './presets/auth0.ts';
 export { authentikPreset } from './presets/authentik.ts';
 export { bitbucketPreset } from './presets/bitbucket.ts';
+export { boxPreset } from './presets/box.ts';
 export { cognitoPreset } from './presets/cognito.ts';
 export { discordPreset } from './presets/discord.ts';
 export { dropboxPreset } from './presets/dropbox.ts';
@@ -50,16 +52,21 @@ export { notionPreset } from './presets/notion.ts';
 export { oauth2Preset } from './presets/oauth2.ts';
 export { oidcPreset } from './presets/oidc.ts';
 export { oktaPreset } from './presets/okta.ts';
+export { patreonPreset } from './presets/patreon.ts';
 export { redditPreset } from './presets/reddit.ts';
 export { robloxPreset } from './presets/roblox.ts';
 export { salesforcePreset } from './presets/salesforce.ts';
 export { slackPreset } from './presets/slack.ts';
 export { spotifyPreset } from './presets/spotify.ts';
+export { stravaPreset } from './presets/strava.ts';
+export { tiktokPreset } from './presets/tiktok.ts';
 export { twitchPreset } from './presets/twitch.ts';
 export { twitterPreset } from './presets/twitter.ts';
 export { vkPreset } from './presets/vk.ts';
+export { yahooPreset } from './presets/yahoo.ts';
 export { yandexPreset } from './presets/yandex.ts';
 export { zitadelPreset } from './presets/zitadel.ts';
+export { zoomPreset } from './presets/zoom.ts';
 export { startGitHubDouble } from './github-double.ts';
 export type { GitHubDouble, GitHubDoubleOptions, GitHubDoubleRequest } from './github-double.ts';
 export type {

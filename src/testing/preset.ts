@@ -111,6 +111,12 @@ export interface ProviderPreset {
   pkce: 'required' | 'optional' | 'ignored';
   /** Code challenge methods accepted. Default `['S256']`. */
   pkceMethods?: ('S256' | 'plain')[];
+  /** How an S256 challenge encodes the SHA-256 digest: RFC 7636 `base64url` (default), or `hex` (TikTok). */
+  pkceChallengeEncoding?: 'base64url' | 'hex';
+  /** The parameter naming the client at authorize, token and revoke. Default `client_id` (TikTok: `client_key`). */
+  clientIdParam?: string;
+  /** The parameter carrying the token to revoke. Default RFC 7009 `token` (Strava: `access_token`). */
+  revocationParam?: string;
   /** How granted scopes are joined in answers (and split in requests). */
   scopeSeparator: ' ' | ',';
   /** Scopes granted when the request names none. Default none. */
@@ -208,8 +214,11 @@ export interface ProviderPreset {
   ) => string | null;
   /** The `Authorization` scheme userinfo and resources take. Default `Bearer` (or `token`). */
   resourceAuthScheme?: string;
-  /** `HS256`: ID tokens signed with the client's secret (LINE web login). Default `RS256`. */
-  idTokenAlg?: 'RS256' | 'HS256';
+  /**
+   * How ID tokens are signed: `RS256` (default) or `ES256` (Yahoo) with the double's key (in its
+   * JWKS), or `HS256` with the client's secret (LINE web login).
+   */
+  idTokenAlg?: 'RS256' | 'ES256' | 'HS256';
   /** Extra fields of a successful token answer (Strava's athlete, Notion's owner...). */
   tokenExtras?: (user: TestUser, scopes: readonly string[]) => Record<string, unknown>;
   /** Discovery fields added or removed (`undefined` removes). */
@@ -219,6 +228,8 @@ export interface ProviderPreset {
    * refuses a `code_verifier`): the answer to send, or `null` to let it through.
    */
   screen?: (request: PresetRequest) => PresetAnswer | null;
+  /** Discovery fields published under another name, `{standard: theirs}` (Yahoo's `token_revocation_endpoint`). */
+  metadataNames?: Record<string, string>;
   quirks: PresetQuirk[];
 }
 

@@ -108,7 +108,7 @@ export async function handleAuthorize(
   const params =
     req.method === 'POST' ? await readParams(req, url.searchParams) : new Map(url.searchParams);
   const name = ctx.preset.name;
-  const client = ctx.state.clients.get(params.get('client_id') ?? '');
+  const client = ctx.state.clients.get(params.get(ctx.preset.clientIdParam ?? 'client_id') ?? '');
   // Unknown client or unusable redirect URI: an error page, never a redirect (RFC 6749 §4.1.2.1).
   if (!client) return html(ctx, res, 400, errorPage(name, 'Unknown client_id.'));
   const given = params.get('redirect_uri');

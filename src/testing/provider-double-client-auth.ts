@@ -72,7 +72,7 @@ export async function authenticateClient(
   const basic =
     method === 'client_secret_basic' ? basicCredentials(req.headers.authorization) : null;
   if (method === 'client_secret_basic' && basic === null) return { failure: 'bad_client', method };
-  const clientId = basic?.clientId ?? params.get('client_id') ?? '';
+  const clientId = basic?.clientId ?? params.get(preset.clientIdParam ?? 'client_id') ?? '';
   const client = state.clients.get(clientId);
   const fail = { failure: 'bad_client', method } as const;
   if (!client) {

@@ -1,5 +1,5 @@
 // OpenID Connect parts of the provider double: the discovery document, the JWKS, and ID tokens
-// signed with jose (RS256, one key per double).
+// signed with jose (RS256 unless the preset says ES256, one key per double).
 import { SignJWT } from 'jose';
 import { issuerAt, type ProviderDoubleContext } from './provider-double-context.ts';
 import type { Grant } from './provider-double-state.ts';
@@ -26,7 +26,7 @@ export function discoveryDocument(
     response_types_supported: ['code'],
     response_modes_supported: ['query', ...(preset.responseModes ?? [])],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    id_token_signing_alg_values_supported: [ctx.publicJWK.alg],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_methods_supported: preset.clientAuth,
     code_challenge_methods_supported:
@@ -35,6 +35,10 @@ export function discoveryDocument(
     ...preset.metadata,
     ...ctx.metadata,
   };
+  for (const [standard, theirs] of Object.entries(preset.metadataNames ?? {})) {
+    document[theirs] = document[standard];
+    delete document[standard];
+  }
   // `undefined` removes a field (no revocation endpoint, a provider that omits one).
   for (const [key, value] of Object.entries(document))
     if (value === undefined) delete document[key];
@@ -65,7 +69,9 @@ export async function signIDToken(
   const hmac = ctx.preset.idTokenAlg === 'HS256' && typeof secret === 'string';
   return new SignJWT(payload)
     .setProtectedHeader(
-      hmac ? { alg: 'HS256', typ: 'JWT' } : { alg: 'RS256', kid: ctx.publicJWK.kid!, typ: 'JWT' },
+      hmac
+        ? { alg: 'HS256', typ: 'JWT' }
+        : { alg: ctx.publicJWK.alg!, kid: ctx.publicJWK.kid!, typ: 'JWT' },
     )
     .setIssuer(iss)
     .setSubject(String(claims.sub ?? grant.user.id))

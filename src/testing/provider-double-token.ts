@@ -84,7 +84,9 @@ function pkceFailed(
   const derived =
     grant.challengeMethod === 'plain'
       ? verifier
-      : createHash('sha256').update(verifier).digest('base64url');
+      : createHash('sha256')
+          .update(verifier)
+          .digest(ctx.preset.pkceChallengeEncoding ?? 'base64url');
   return derived !== grant.challenge;
 }
 
@@ -167,7 +169,7 @@ function revoke(
   res: ServerResponse,
   { params, clientId }: { params: Map<string, string>; clientId: string | null },
 ): void {
-  const value = params.get('token');
+  const value = params.get(ctx.preset.revocationParam ?? 'token');
   if (value === undefined) return sendToken(ctx, req, res, failureAnswer(ctx, 'bad_request'));
   ctx.state.revoke(value, clientId);
   sendJSON(res, 200, {}, ctx.state.now());
@@ -187,7 +189,8 @@ export async function handleClientRequest(
   const method = req.method ?? '';
   const refusal = ctx.preset.screen?.({ endpoint, method, headers: req.headers, params });
   if (refusal) return sendToken(ctx, req, res, refusal);
-  const anonymous = req.headers.authorization === undefined && !params.has('client_id');
+  const anonymous =
+    req.headers.authorization === undefined && !params.has(ctx.preset.clientIdParam ?? 'client_id');
   if (endpoint === 'revoke' && anonymous && ctx.preset.revocationWithoutClient === true) {
     return revoke(ctx, req, res, { params, clientId: null });
   }

@@ -232,11 +232,12 @@ export async function startProviderDouble(
   const clock = options.now ?? Date.now;
   let offset = 0;
   const state = new ProviderDoubleState(() => clock() + offset);
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const alg = preset.idTokenAlg === 'ES256' ? 'ES256' : 'RS256';
+  const { publicKey, privateKey } = await generateKeyPair(alg);
   const publicJWK = {
     ...(await exportJWK(publicKey)),
-    kid: 'double-rs256',
-    alg: 'RS256',
+    kid: `double-${alg.toLowerCase()}`,
+    alg,
     use: 'sig',
   };
   const requests: ProviderDoubleRequest[] = [];

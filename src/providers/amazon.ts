@@ -1,0 +1,73 @@
+import { invalidArgument } from '../core/errors.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+
+/** Login with Amazon's `GET /user/profile` (fields depend on the scopes granted). */
+export interface AmazonUser {
+  /** `amzn1.account.…`: the same for every app of one developer. */
+  user_id: string;
+  /** With the `profile` scope. */
+  name?: string;
+  /** With the `profile` scope: the address registered with Amazon (no verification stated). */
+  email?: string;
+  /** With the `postal_code` scope. */
+  postal_code?: string;
+  [field: string]: unknown;
+}
+
+/** Amazon's regions: North America, Europe, Far East. */
+export type AmazonRegion = 'NA' | 'EU' | 'FE';
+
+/** Configuration of {@link amazon}. No `clientSecret` for a browser or app client (PKCE only). */
+export interface AmazonConfig extends ProviderConfig {
+  /** The region whose endpoints are used. Default `NA`. */
+  region?: AmazonRegion;
+  /** Authorization origin override (a local double). Default: the region's. */
+  authURL?: string;
+  /** API origin (token, profile) override (a local double). Default: the region's. */
+  apiURL?: string;
+}
+
+/** The Login with Amazon provider. */
+export type AmazonProvider = OAuthProvider<AmazonUser, 'amazon'>;
+
+const REGIONS: Record<AmazonRegion, [auth: string, api: string]> = {
+  NA: ['https://www.amazon.com', 'https://api.amazon.com'],
+  EU: ['https://eu.account.amazon.com', 'https://api.amazon.co.uk'],
+  FE: ['https://apac.account.amazon.com', 'https://api.amazon.co.jp'],
+};
+
+/**
+ * Login with Amazon (OAuth 2.0; default scope `profile`, PKCE S256). The email is never treated
+ * as verified (Amazon does not say it is). No revocation endpoint: `revokeToken` throws `config`.
+ * @throws TypeError on a bad configuration (unknown region, missing client id, non-https URLs)
+ * @see https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html
+ * @see https://developer.amazon.com/docs/login-with-amazon/obtain-customer-profile.html
+ */
+export function amazon(config: AmazonConfig): AmazonProvider {
+  const region = config?.region ?? 'NA';
+  if (!Object.hasOwn(REGIONS, region)) invalidArgument('region', 'must be NA, EU or FE');
+  const auth = baseURL('authURL', config.authURL, REGIONS[region][0]);
+  const api = baseURL('apiURL', config.apiURL, REGIONS[region][1]);
+  return defineProvider(config, {
+    id: 'amazon',
+    name: 'Amazon',
+    // Per region: Amazon does not document that a user_id is the same in every region.
+    issuer: auth,
+    scopes: ['profile'],
+    clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none', // as Amazon documents
+    endpoints: {
+      authorizationEndpoint: `${auth}/ap/oa`,
+      tokenEndpoint: `${api}/auth/o2/token`,
+      userInfoEndpoint: `${api}/user/profile`,
+    },
+    profile: {
+      id: 'user_id',
+      idFormat: /^amzn1\.account\.[A-Za-z0-9]+$/,
+      name: 'name',
+      // The registered address, shown on the consent screen; Amazon's docs state no
+      // verification, so it stays on `user.email` and never reaches `profile.email`.
+      email: 'email',
+    },
+  });
+}

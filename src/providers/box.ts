@@ -1,0 +1,60 @@
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+
+/** Box's `GET /2.0/users/me` (a full user object; the fields latchkey reads). */
+export interface BoxUser {
+  id: string;
+  type: 'user';
+  name?: string;
+  /** The primary email address the user signs in with; Box does not say it was verified. */
+  login?: string;
+  avatar_url?: string;
+  [field: string]: unknown;
+}
+
+/** Configuration of {@link box} (a `clientSecret` is required). */
+export interface BoxConfig extends ProviderConfig {
+  clientSecret: string;
+  /** Authorization origin override (a local double). Default `https://account.box.com`. */
+  accountURL?: string;
+  /** API origin override (a local double). Default `https://api.box.com`. */
+  apiURL?: string;
+}
+
+/** The Box provider. */
+export type BoxProvider = OAuthProvider<BoxUser, 'box'>;
+
+/**
+ * Sign in with Box (OAuth 2.0 for a Custom App with user authentication). No default scopes: Box
+ * grants the scopes set on the app. Refresh tokens are single use (each refresh returns a new one)
+ * and last 60 days. The `login` email is not treated as verified.
+ * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * @see https://developer.box.com/guides/authentication/oauth2/
+ * @see https://developer.box.com/reference/get-users-me/
+ */
+export function box(config: BoxConfig): BoxProvider {
+  const account = baseURL('accountURL', config.accountURL, 'https://account.box.com');
+  const api = baseURL('apiURL', config.apiURL, 'https://api.box.com');
+  return defineProvider(config, {
+    id: 'box',
+    name: 'Box',
+    issuer: account,
+    scopes: [],
+    clientAuthMethod: 'client_secret_post', // Box reads client_id and client_secret from the body
+    endpoints: {
+      authorizationEndpoint: `${account}/api/oauth2/authorize`,
+      tokenEndpoint: `${api}/oauth2/token`,
+      userInfoEndpoint: `${api}/2.0/users/me`,
+      revocationEndpoint: `${api}/oauth2/revoke`,
+    },
+    profile: {
+      id: 'id',
+      idFormat: /^[0-9]+$/,
+      name: 'name',
+      avatarURL: 'avatar_url',
+      // `login` is where Box signs the user in, but Box documents no verification of it (and
+      // admins create managed users with any login): it never reaches `profile.email`.
+      email: 'login',
+    },
+  });
+}

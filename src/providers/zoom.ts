@@ -1,0 +1,64 @@
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { text } from '../oauth/profile-fields.ts';
+import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+
+/** Zoom's `GET /v2/users/me` (the fields latchkey reads; the rest is passed through). */
+export interface ZoomUser {
+  id: string;
+  email?: string;
+  /** `1` when the account's email address is verified, `0` when not: a number, not a boolean. */
+  verified?: number;
+  display_name?: string;
+  first_name?: string;
+  last_name?: string;
+  pic_url?: string;
+  account_id?: string;
+  [field: string]: unknown;
+}
+
+/** Configuration of {@link zoom} (a `clientSecret` is required: Zoom authenticates with Basic). */
+export interface ZoomConfig extends ProviderConfig {
+  clientSecret: string;
+  /** OAuth origin override (a local double). Default `https://zoom.us`. */
+  baseURL?: string;
+  /** API origin override (a local double). Default `https://api.zoom.us`. */
+  apiURL?: string;
+}
+
+/** The Zoom provider. */
+export type ZoomProvider = OAuthProvider<ZoomUser, 'zoom'>;
+
+/**
+ * Sign in with Zoom (OAuth 2.0, PKCE S256). No default scopes: a Zoom app's scopes are set in the
+ * Marketplace (`user:read:user`, or classic `user:read`, lets it call `/users/me`). Every refresh
+ * rotates the refresh token.
+ * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * @see https://developers.zoom.us/docs/integrations/oauth/
+ * @see https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
+ */
+export function zoom(config: ZoomConfig): ZoomProvider {
+  const web = baseURL('baseURL', config.baseURL, 'https://zoom.us');
+  const api = baseURL('apiURL', config.apiURL, 'https://api.zoom.us');
+  return defineProvider(config, {
+    id: 'zoom',
+    name: 'Zoom',
+    issuer: web,
+    scopes: [],
+    clientAuthMethod: 'client_secret_basic', // Zoom documents Basic for token and revoke
+    endpoints: {
+      authorizationEndpoint: `${web}/oauth/authorize`,
+      tokenEndpoint: `${web}/oauth/token`,
+      userInfoEndpoint: `${api}/v2/users/me`,
+      revocationEndpoint: `${web}/oauth/revoke`,
+    },
+    profile: {
+      id: 'id',
+      name: (u) =>
+        text(u.display_name) ?? ([u.first_name, u.last_name].filter(text).join(' ') || null),
+      avatarURL: 'pic_url',
+      email: 'email',
+      // `verified` is 1 or 0; only the number 1 says Zoom verified the address.
+      emailVerified: (u) => u.verified === 1,
+    },
+  });
+}
