@@ -1,6 +1,6 @@
 // Hosts the runtime suite on workerd: starts the GitHub double in this Node process, bundles
 // test/runtime/worker.ts with esbuild (latchkey's fetch-only code, jose, oauth4webapi), runs it in
-// Miniflare (workerd, fully local) and prints the report the worker answers.
+// Miniflare (workerd and a local D1, fully local) and prints the report the worker answers.
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { startGitHubDouble } from '../../src/testing/github-double.ts';
@@ -31,6 +31,7 @@ export async function runWorkerdSuite(root: string): Promise<boolean> {
     script: await bundleWorker(`${root}test/runtime/worker.ts`),
     compatibilityDate: '2026-07-01',
     bindings: { DOUBLE_URL: double.url },
+    d1Databases: { DB: 'latchkey-runtime-suite' },
   });
   try {
     const response = await mf.dispatchFetch('http://localhost/');
