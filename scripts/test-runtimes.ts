@@ -3,7 +3,9 @@
 // double itself, and testing the SQLite store on its node:sqlite), and workerd through Miniflare
 // (the worker bundled by esbuild, the double in this Node process). All come from `npm ci`; no
 // network. Fails loudly: a missing runtime, a crash or a failed test exits 1.
-// Usage: node scripts/test-runtimes.ts [runtime...]   (node22 node24 bun deno workerd)
+// Bun and Deno also run the memory and SQLite stores' conformance suites (bun-stores, deno-stores).
+// Usage: node scripts/test-runtimes.ts [name...]   (node22 node24 bun deno bun-stores deno-stores
+// workerd)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ const bin = (path: string): string => {
   return full;
 };
 const MAIN = 'test/runtime/main.ts';
+const STORE_TESTS = ['test/memory-store.test.ts', 'test/sqlite-store.test.ts'];
 const env = { ...process.env, LATCHKEY_RUNTIME_SQLITE: '1', NO_COLOR: '1' };
 
 /** Each runtime's command line; every one ends by printing "[name] N passed, M failed". */
@@ -31,6 +34,23 @@ const processes: Record<string, () => string[]> = {
     '--allow-env=LATCHKEY_DOUBLE_URL,LATCHKEY_RUNTIME_SQLITE',
     MAIN,
   ],
+  // The memory and SQLite stores' whole conformance suites (node:test files, which both run).
+  'bun-stores': () => [bin('node_modules/.bin/bun'), 'test', ...STORE_TESTS.map((f) => `./${f}`)],
+  'deno-stores': () => [
+    bin('node_modules/.bin/deno'),
+    'test',
+    '--no-check', // tsc checks the sources; Deno's own type check would add ~15 s
+    '--allow-read',
+    '--allow-write',
+    '--allow-env',
+    ...STORE_TESTS,
+  ],
+};
+
+/** How each command reports success, besides its exit status. */
+const summaries: Record<string, RegExp> = {
+  'bun-stores': /^ (\d+) pass\n 0 fail$/m,
+  'deno-stores': /^ok \| (\d+) passed .*\| 0 failed/m,
 };
 
 function expectVersion(name: string, command: string[], major: string): void {
@@ -53,7 +73,8 @@ function runProcess(name: string): boolean {
   });
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
-  const summary = /\] (\d+) passed, 0 failed\s*$/.exec(result.stdout ?? '');
+  const pattern = summaries[name] ?? /\] (\d+) passed, 0 failed\s*$/;
+  const summary = pattern.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.error) console.error(`${name}: ${result.error.message}`);
   return result.status === 0 && summary !== null && Number(summary[1]) > 0;
 }
