@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Miniflare } from 'miniflare';
+import { AccountExistsError, StoreError } from '../src/core/errors.ts';
 import { d1Store, type D1DatabaseLike } from '../src/stores/d1-store.ts';
 import { uniqueSuffix } from './helpers.ts';
 import { storeConformance } from './store-conformance.ts';
@@ -92,6 +93,34 @@ describe('d1 store specifics', () => {
     const found = await counted.getSessionAndUser('blob-s');
     assert.equal(found?.session.id, 'blob-s');
     assert.equal(prepared, 1);
+  });
+
+  it('a duplicate account is AccountExistsError, a duplicate user id a StoreError; neither writes', async () => {
+    const account = {
+      userId: 'dup-u',
+      providerId: 'github',
+      issuer: '',
+      providerUserId: 'dup-1',
+      createdAt: 1,
+      tokens: null,
+      tokensVersion: 0,
+      needsReauth: false,
+    };
+    await store.createUser({ id: 'dup-u', attributes: '{}', createdAt: 1 }, account);
+    await assert.rejects(
+      store.createUser(
+        { id: 'dup-v', attributes: '{}', createdAt: 1 },
+        { ...account, userId: 'dup-v' },
+      ),
+      AccountExistsError,
+    );
+    assert.equal(await store.getUser('dup-v'), null, 'the batch rolled back');
+    const again = { ...account, providerUserId: 'dup-2' };
+    const error = await store
+      .createUser({ id: 'dup-u', attributes: '{}', createdAt: 1 }, again)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof StoreError && !(error instanceof AccountExistsError));
+    assert.equal(await store.getAccount(again), null, 'the batch rolled back');
   });
 
   it('rejects something that is not a D1 binding, and bad prefixes', () => {

@@ -45,7 +45,9 @@ function errorText(error: unknown): string {
   }
   return text;
 }
-const isUnique = (error: unknown): boolean => /UNIQUE constraint failed/.test(errorText(error));
+/** A duplicate key in `table` (SQLite names it: "UNIQUE constraint failed: <table>.<column>, …"). */
+const isUniqueIn = (error: unknown, table: string): boolean =>
+  errorText(error).includes(`UNIQUE constraint failed: ${table}.`);
 const isForeignKey = (error: unknown): boolean =>
   /FOREIGN KEY constraint failed/.test(errorText(error));
 
@@ -89,6 +91,7 @@ export class D1Store implements Store {
   readonly #now: () => number;
   readonly #sql: Record<SqliteStatementName, string>;
   readonly #sweeper: ExpirySweeper;
+  readonly #accountTable: string;
 
   /** @throws TypeError on a bad `tablePrefix`. */
   constructor(db: D1DatabaseLike, options: D1StoreOptions = {}) {
@@ -99,6 +102,7 @@ export class D1Store implements Store {
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
     this.#now = options.now ?? Date.now;
     this.#sql = sqliteStatements(tableNames('sqlite', this.tablePrefix));
+    this.#accountTable = `${this.tablePrefix}account`;
     this.#sweeper = new ExpirySweeper(
       async (now, limit) => changes(await this.#q('sweepTemps', now, limit).run()),
       this.#now,
@@ -151,9 +155,9 @@ export class D1Store implements Store {
     try {
       await this.db.batch(batch);
     } catch (error) {
-      // The user row is new in this batch, so a unique failure is the account's (or a reused
-      // user id, which the core never generates).
-      if (account && isUnique(error))
+      // The batch rolled back whole. A duplicate account key is the one expected conflict; a
+      // reused user id (the core never makes one) stays a StoreError.
+      if (account && isUniqueIn(error, this.#accountTable))
         throw new AccountExistsError(account.providerId, { cause: error });
       throw storeError('createUser', error);
     }
@@ -198,7 +202,8 @@ export class D1Store implements Store {
     try {
       await this.#q('insertAccount', ...accountValues(account)).run();
     } catch (error) {
-      if (isUnique(error)) throw new AccountExistsError(account.providerId, { cause: error });
+      if (isUniqueIn(error, this.#accountTable))
+        throw new AccountExistsError(account.providerId, { cause: error });
       if (isForeignKey(error)) throw userNotFound(error);
       throw storeError('linkAccount', error);
     }
