@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Miniflare } from 'miniflare';
 import { AccountExistsError, StoreError } from '../src/core/errors.ts';
-import { d1Store, type D1DatabaseLike } from '../src/stores/d1-store.ts';
+import { d1SchemaSql, d1Store, type D1DatabaseLike } from '../src/stores/d1-store.ts';
 import { uniqueSuffix } from './helpers.ts';
 import { storeConformance } from './store-conformance.ts';
 
@@ -121,6 +121,19 @@ describe('d1 store specifics', () => {
       .catch((e: unknown) => e);
     assert.ok(error instanceof StoreError && !(error instanceof AccountExistsError));
     assert.equal(await store.getAccount(again), null, 'the batch rolled back');
+  });
+
+  it('d1SchemaSql() is the schema migrate() would apply, ledger included', async () => {
+    const prefix = `lk_${uniqueSuffix()}_`;
+    const script = d1SchemaSql({ tablePrefix: prefix });
+    const statements = script.split(';\n').filter((sql) => sql.trim() !== '');
+    assert.equal(statements.length, 1 + 8 + 1, 'ledger table, 8 schema statements, ledger row');
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+    const scripted = d1Store(db, { tablePrefix: prefix });
+    assert.deepEqual(await scripted.migrate(), { applied: [], current: 1 });
+    await scripted.createUser({ id: 'u', attributes: '{}', createdAt: 1 });
+    assert.equal((await scripted.getUser('u'))?.id, 'u');
+    assert.throws(() => d1SchemaSql({ tablePrefix: 'bad-prefix' }), TypeError);
   });
 
   it('rejects something that is not a D1 binding, and bad prefixes', () => {

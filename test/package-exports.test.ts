@@ -19,7 +19,7 @@ const expected: Record<string, string[]> = {
   '.': ['createLatchkey', 'LatchkeyError', 'AccountExistsError', 'StoreError', 'Cookie'],
   './memory': ['memoryStore'],
   './sqlite': ['sqliteStore'],
-  './d1': ['d1Store'],
+  './d1': ['d1Store', 'd1SchemaSql'],
   './postgres': ['postgresStore'],
   './mysql': ['mysqlStore'],
   './redis': ['redisStore'],

@@ -408,6 +408,26 @@ export class D1Store implements Store {
 }
 
 /**
+ * The schema as one SQL script — the tables and the ledger rows `migrate()` would write — for
+ * `wrangler d1 migrations` or `wrangler d1 execute --file`, when the app prefers applying DDL
+ * at deploy time. `migrate()` afterwards finds everything applied.
+ * @throws TypeError on a bad `tablePrefix`.
+ */
+export function d1SchemaSql(options: { tablePrefix?: string } = {}): string {
+  const prefix = checkTablePrefix(options.tablePrefix);
+  const ledger = tableNames('sqlite', prefix).migrations;
+  const lines = [migrationsTableSql('sqlite', prefix)];
+  for (const m of migrationsFor('sqlite', prefix)) {
+    lines.push(...m.statements);
+    // Names are fixed identifiers from migrations.ts, never input: safe to inline.
+    lines.push(
+      `INSERT OR IGNORE INTO ${ledger} (version, name, applied_at) VALUES (${m.version}, '${m.name}', ${Date.now()})`,
+    );
+  }
+  return lines.map((sql) => `${sql};\n`).join('');
+}
+
+/**
  * A store on a Cloudflare D1 binding. Call `await store.migrate()` once before first use.
  * @throws TypeError on a bad `tablePrefix` or something that is not a D1 binding.
  * @see https://developers.cloudflare.com/d1/worker-api/
