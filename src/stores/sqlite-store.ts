@@ -7,17 +7,15 @@ import type { AccountKey } from '../core/types.ts';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
 import type { AccountTokensUpdate, Store } from '../store.ts';
 import {
-  ACCOUNT_COLUMNS,
   accountValues,
   FIRST_KEY,
   keyValues,
-  SESSION_COLUMNS,
-  sessionAndUserSql,
   sessionValues,
   toAccount,
   toSession,
   toUser,
 } from './sql-rows.ts';
+import { sqliteStatements } from './sqlite-statements.ts';
 import {
   checkTablePrefix,
   migrationsFor,
@@ -113,65 +111,10 @@ export class SqliteStore implements Store {
   }
 
   #prepare(): Record<string, StatementSync> {
-    const t = tableNames('sqlite', this.tablePrefix);
-    const p = (sql: string): StatementSync => this.db.prepare(sql);
-    const accountKey = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
-    return {
-      insertUser: p(`INSERT INTO ${t.user} (id, attributes, created_at) VALUES (?, ?, ?)`),
-      insertAccount: p(
-        `INSERT INTO ${t.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertSession: p(
-        `INSERT INTO ${t.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      getUser: p(`SELECT id, attributes, created_at FROM ${t.user} WHERE id = ?`),
-      getUserByAccount: p(
-        `SELECT u.id, u.attributes, u.created_at FROM ${t.account} a JOIN ${t.user} u ON u.id = a.user_id WHERE a.provider_id = ? AND a.issuer = ? AND a.provider_user_id = ?`,
-      ),
-      updateUser: p(`UPDATE ${t.user} SET attributes = ? WHERE id = ?`),
-      deleteUser: p(`DELETE FROM ${t.user} WHERE id = ?`),
-      deleteAccount: p(`DELETE FROM ${t.account} WHERE ${accountKey}`),
-      getAccount: p(`SELECT ${ACCOUNT_COLUMNS} FROM ${t.account} WHERE ${accountKey}`),
-      getUserAccounts: p(
-        `SELECT ${ACCOUNT_COLUMNS} FROM ${t.account} WHERE user_id = ? ORDER BY created_at, provider_id, issuer, provider_user_id`,
-      ),
-      listAccountsWithTokens: p(
-        `SELECT ${ACCOUNT_COLUMNS} FROM ${t.account} WHERE tokens IS NOT NULL AND (provider_id, issuer, provider_user_id) > (?, ?, ?) ORDER BY provider_id, issuer, provider_user_id LIMIT ?`,
-      ),
-      updateTokens: p(
-        `UPDATE ${t.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${accountKey} AND tokens_version = ?`,
-      ),
-      getSessionAndUser: p(sessionAndUserSql(t)),
-      updateSessionExpiry: p(
-        `UPDATE ${t.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`,
-      ),
-      getUserSessions: p(`SELECT ${SESSION_COLUMNS} FROM ${t.session} WHERE user_id = ?`),
-      deleteSession: p(`DELETE FROM ${t.session} WHERE id = ?`),
-      deleteUserSessions: p(`DELETE FROM ${t.session} WHERE user_id = ?`),
-      deleteUserSessionsExcept: p(`DELETE FROM ${t.session} WHERE user_id = ? AND id <> ?`),
-      deleteExpiredSessions: p(
-        `DELETE FROM ${t.session} WHERE expires_at <= ? OR absolute_expires_at <= ?`,
-      ),
-      deleteExpiredTemps: p(`DELETE FROM ${t.temp} WHERE expires_at <= ?`),
-      // One bounded batch through the expires_at index (DELETE … LIMIT is a compile option).
-      sweepTemps: p(
-        `DELETE FROM ${t.temp} WHERE (kind, "key") IN (SELECT kind, "key" FROM ${t.temp} WHERE expires_at <= ? LIMIT ?)`,
-      ),
-      setTemp: p(
-        `INSERT INTO ${t.temp} (kind, "key", value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, "key") DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-      ),
-      // Replaces only an expired record: `changes` is 1 when this call wrote, 0 when a live
-      // record won.
-      addTemp: p(
-        `INSERT INTO ${t.temp} (kind, "key", value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, "key") DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE ${t.temp}.expires_at <= ?`,
-      ),
-      getTemp: p(`SELECT value FROM ${t.temp} WHERE kind = ? AND "key" = ? AND expires_at > ?`),
-      takeTemp: p(`DELETE FROM ${t.temp} WHERE kind = ? AND "key" = ? RETURNING value, expires_at`),
-      deleteTemp: p(`DELETE FROM ${t.temp} WHERE kind = ? AND "key" = ?`),
-      incrementCounter: p(
-        `INSERT INTO ${t.temp} (kind, "key", value, expires_at) VALUES (?, ?, '1', ?) ON CONFLICT (kind, "key") DO UPDATE SET value = CASE WHEN ${t.temp}.expires_at <= ? THEN '1' ELSE CAST(${t.temp}.value AS INTEGER) + 1 END, expires_at = CASE WHEN ${t.temp}.expires_at <= ? THEN excluded.expires_at ELSE ${t.temp}.expires_at END RETURNING value, expires_at`,
-      ),
-    };
+    const statements = sqliteStatements(tableNames('sqlite', this.tablePrefix));
+    const prepared: Record<string, StatementSync> = {};
+    for (const [name, sql] of Object.entries(statements)) prepared[name] = this.db.prepare(sql);
+    return prepared;
   }
 
   /**
