@@ -30,6 +30,12 @@ export interface OAuthTokens {
   /** Validated ID token claims (OIDC), or `null`. */
   idTokenClaims: Record<string, unknown> | null;
   /**
+   * The token answer's fields beyond OAuth 2.0's own (Salesforce's `instance_url`, Notion's
+   * `owner` and `workspace_id`...), as the provider sent them; never a token. Not kept by the
+   * token vault: read them after the code exchange or refresh that returned them.
+   */
+  extra?: Readonly<Record<string, unknown>>;
+  /**
    * For DPoP-bound tokens (`tokenType` `dpop`, RFC 9449): the private JWK of the key pair they
    * are bound to. Every request with them needs a proof signed with it; keep it as secret as the
    * tokens (the token vault seals it with them). Absent for bearer tokens.

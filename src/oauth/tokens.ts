@@ -12,6 +12,18 @@ export interface TokenResponseFields {
   id_token?: string;
 }
 
+// The fields of RFC 6749 §5.1 (and GitHub's refresh_token_expires_in, OIDC's id_token): the rest of
+// an answer is the provider's own and goes to `extra`.
+const STANDARD_FIELDS: ReadonlySet<string> = new Set([
+  'access_token',
+  'token_type',
+  'refresh_token',
+  'expires_in',
+  'refresh_token_expires_in',
+  'scope',
+  'id_token',
+]);
+
 // A Date header further than this from our clock is a broken server clock, not latency: we
 // then count from our own clock instead, so a token is never believed valid for days.
 const MAX_DATE_SKEW = 5 * 60_000;
@@ -74,5 +86,6 @@ export function tokensFromResponse(
     scopesReported,
     idToken: typeof fields.id_token === 'string' ? fields.id_token : null,
     idTokenClaims,
+    extra: Object.fromEntries(Object.entries(fields).filter(([key]) => !STANDARD_FIELDS.has(key))),
   };
 }

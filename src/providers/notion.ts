@@ -2,7 +2,6 @@ import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
 import { profileFrom } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
-import { tokenFields } from './token-fields.ts';
 
 /** The person who authorized: `owner.user` of Notion's token answer. */
 export interface NotionUser {
@@ -37,7 +36,6 @@ export interface NotionConfig extends ProviderConfig {
 
 /** The Notion provider. */
 export type NotionProvider = OAuthProvider<NotionUser, 'notion'>;
-const FIELDS = ['bot_id', 'workspace_id', 'workspace_name', 'workspace_icon', 'owner'] as const;
 const ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
 
 /**
@@ -62,9 +60,8 @@ export function notion(config: NotionConfig): NotionProvider {
     headers['notion-version'] = version;
     return base(input, { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) });
   };
-  const extras = tokenFields<NotionTokenExtra>(asJSON, [token], FIELDS);
   return defineProvider(
-    { ...config, fetch: extras.fetch },
+    { ...config, fetch: asJSON },
     {
       id: 'notion',
       name: 'Notion',
@@ -76,9 +73,8 @@ export function notion(config: NotionConfig): NotionProvider {
         tokenEndpoint: token,
         revocationEndpoint: revoke,
       },
-      checkTokens: extras.attach,
-      async getUser(tokens: OAuthTokens & { extra?: Partial<NotionTokenExtra> }) {
-        const owner = tokens.extra?.owner;
+      async getUser(tokens: OAuthTokens) {
+        const owner = (tokens.extra as Partial<NotionTokenExtra> | undefined)?.owner;
         // No API call returns the authorizing person: only the code exchange's answer names them.
         if (owner?.type !== 'user') {
           throw new OAuthResponseError('Notion named no owner user with these tokens');

@@ -1,7 +1,6 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { tokenFields } from './token-fields.ts';
 
 /** Salesforce's ID token claims merged with `/services/oauth2/userinfo`. */
 export interface SalesforceUser extends OIDCUser {
@@ -50,33 +49,22 @@ const HOSTS = {
  */
 export function salesforce(config: SalesforceConfig): SalesforceProvider {
   const issuer = baseURL('myDomain', config.myDomain, HOSTS[config.environment ?? 'production']);
-  const base = config.fetch ?? ((input, init) => fetch(input, init));
-  const fields = ['instance_url', 'id', 'issued_at', 'signature'] as const;
-  const extras = tokenFields<SalesforceTokenExtra>(
-    base,
-    [`${issuer}/services/oauth2/token`],
-    fields,
-  );
-  return defineProvider(
-    { ...config, fetch: extras.fetch },
-    {
-      id: 'salesforce',
-      name: 'Salesforce',
-      issuer,
-      scopes: ['openid', 'profile', 'email', 'refresh_token'],
-      // Salesforce documents the client secret in the form body.
-      clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none',
-      // The org and user ids are userinfo claims, not in every ID token.
-      openid: { userInfo: 'required' },
-      checkTokens: extras.attach,
-      profile: {
-        required: ['organization_id', 'user_id'],
-        // One key for the user whatever login host issued `sub`: org id and user id.
-        id: (user) => `${user.organization_id}/${user.user_id}`,
-        idFormat: /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
-        username: 'preferred_username',
-        avatarURL: (user) => user.photos?.picture ?? user.picture,
-      },
+  return defineProvider(config, {
+    id: 'salesforce',
+    name: 'Salesforce',
+    issuer,
+    scopes: ['openid', 'profile', 'email', 'refresh_token'],
+    // Salesforce documents the client secret in the form body.
+    clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none',
+    // The org and user ids are userinfo claims, not in every ID token.
+    openid: { userInfo: 'required' },
+    profile: {
+      required: ['organization_id', 'user_id'],
+      // One key for the user whatever login host issued `sub`: org id and user id.
+      id: (user) => `${user.organization_id}/${user.user_id}`,
+      idFormat: /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
+      username: 'preferred_username',
+      avatarURL: (user) => user.photos?.picture ?? user.picture,
     },
-  );
+  });
 }
