@@ -8,7 +8,11 @@ export interface GitHubDoubleAppOptions {
   clientId: string;
   clientSecret: string;
   kind: 'oauth-app' | 'github-app';
-  /** GitHub Apps only: user access tokens expire (8 h) and come with a refresh token. Default `true`. */
+  /**
+   * User access tokens expire (8 h) and come with a refresh token (~6 months, rotated on use).
+   * GitHub Apps: default `true`. OAuth Apps: the app setting, default `false`; without it an
+   * OAuth App still issues expiring tokens when the request's scopes include `offline_access`.
+   */
   expiringTokens?: boolean;
   /** The app's registered callback URLs; the first is the default `redirect_uri`. */
   callbackURLs: string[];
@@ -172,6 +176,16 @@ export function redirectURIAllowed(app: GitHubDoubleApp, redirectURI: string): b
   });
 }
 
+/**
+ * Whether a new user token expires: the app setting, or, for an OAuth App, `offline_access` among
+ * the authorization's scopes ("Either as an app setting or per-request via the `offline_access`
+ * scope"). A rotated token keeps its scopes, so it stays expiring.
+ * @see https://github.com/orgs/community/discussions/204963
+ */
+export function tokensExpire(app: GitHubDoubleApp, scopes: readonly string[]): boolean {
+  return app.expiringTokens || (app.kind === 'oauth-app' && scopes.includes('offline_access'));
+}
+
 /** Base64url SHA-256 of a PKCE verifier (RFC 7636 §4.2, S256). */
 export function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
@@ -216,7 +230,10 @@ export class GitHubDoubleState {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       kind: options.kind,
-      expiringTokens: options.kind === 'github-app' && options.expiringTokens !== false,
+      expiringTokens:
+        options.kind === 'github-app'
+          ? options.expiringTokens !== false
+          : options.expiringTokens === true,
       callbackURLs: [...options.callbackURLs],
       omitScope: options.omitScope === true,
     };
@@ -312,7 +329,7 @@ export class GitHubDoubleState {
     return undefined;
   }
 
-  /** Issues an access token (and a refresh token for expiring GitHub App tokens). */
+  /** Issues an access token (and a refresh token when the app or the request asks for expiry). */
   issueToken(
     app: GitHubDoubleApp,
     userId: number,
@@ -322,6 +339,7 @@ export class GitHubDoubleState {
     const now = this.now();
     // Prefixes: gho_ for OAuth App tokens, ghu_/ghr_ for GitHub App user and refresh tokens.
     const prefix = app.kind === 'oauth-app' ? 'gho_' : 'ghu_';
+    const expiring = tokensExpire(app, scopes);
     const record: TokenRecord = {
       id: this.nextTokenId++,
       accessToken: prefix + randomFrom(ALPHANUMERIC, 36),
@@ -329,9 +347,9 @@ export class GitHubDoubleState {
       userId,
       scopes: app.kind === 'oauth-app' ? scopes : [],
       createdAt: now,
-      expiresAt: app.expiringTokens ? now + ACCESS_TOKEN_LIFETIME_S * 1000 : null,
-      refreshToken: app.expiringTokens ? 'ghr_' + randomFrom(ALPHANUMERIC, 76) : null,
-      refreshTokenExpiresAt: app.expiringTokens ? now + REFRESH_TOKEN_LIFETIME_S * 1000 : null,
+      expiresAt: expiring ? now + ACCESS_TOKEN_LIFETIME_S * 1000 : null,
+      refreshToken: expiring ? 'ghr_' + randomFrom(ALPHANUMERIC, 76) : null,
+      refreshTokenExpiresAt: expiring ? now + REFRESH_TOKEN_LIFETIME_S * 1000 : null,
       viaDevice,
       active: true,
     };

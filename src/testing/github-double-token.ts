@@ -63,14 +63,23 @@ function success(app: GitHubDoubleApp, record: TokenRecord): Reply {
   return body;
 }
 
-/** GitHub's success body: GitHub App expiring tokens carry their lifetimes and a refresh token. */
+/** GitHub's success body: expiring tokens carry their lifetimes and a refresh token. */
 function successBody(app: GitHubDoubleApp, record: TokenRecord): Reply {
   if (app.kind === 'oauth-app') {
     // Granted scopes come back comma-separated ("repo,gist"), never space-separated.
+    const scope = record.scopes.join(',');
+    if (record.refreshToken === null) {
+      return { access_token: record.accessToken, token_type: 'bearer', scope };
+    }
+    // Expiring OAuth App tokens: the GitHub App answer's fields, with the granted scopes.
+    // Whether GitHub echoes `offline_access` in `scope` is undocumented; the double does.
     return {
       access_token: record.accessToken,
+      expires_in: ACCESS_TOKEN_LIFETIME_S,
+      refresh_token: record.refreshToken,
+      refresh_token_expires_in: REFRESH_TOKEN_LIFETIME_S,
       token_type: 'bearer',
-      scope: record.scopes.join(','),
+      scope,
     };
   }
   if (record.refreshToken === null) {
