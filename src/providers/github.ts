@@ -19,6 +19,19 @@ export interface GitHubUser {
 /** Configuration of {@link github}. Works for OAuth Apps and GitHub Apps alike. */
 export interface GitHubConfig extends GitHubHostsConfig {
   clientSecret: string;
+  /**
+   * OAuth Apps: add `offline_access` to the scopes (and allowed scopes), so GitHub issues an
+   * 8-hour token with a refresh token even without the app setting. Default `false`.
+   */
+  offlineAccess?: boolean;
+}
+
+/** `offline_access` added to the configured scopes and allowed scopes, when asked for. */
+function withOfflineAccess(config: GitHubConfig, defaults: readonly string[]): GitHubConfig {
+  if (!config.offlineAccess) return config;
+  const add = (list: readonly string[]) => [...new Set([...list, 'offline_access'])];
+  const scopes = add(config.scopes ?? defaults);
+  return { ...config, scopes, allowedScopes: config.allowedScopes && add(config.allowedScopes) };
 }
 
 /** The GitHub provider. */
@@ -26,18 +39,20 @@ export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
 
 /**
  * GitHub sign-in (OAuth Apps and GitHub Apps, github.com or Enterprise Server). Default scopes
- * `read:user user:email` (GitHub Apps ignore scopes: permissions apply); PKCE S256.
+ * `read:user user:email` (GitHub Apps ignore scopes: permissions apply); PKCE S256. OAuth Apps
+ * get expiring tokens with a refresh token from their app setting or `offlineAccess`.
  * @throws TypeError on a bad configuration (missing client id, non-https endpoints)
  * @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
  */
 export function github(config: GitHubConfig): GitHubProvider {
   // GitHub takes the client credentials in the form body.
   const { web, api, client, headers, appRequest } = gitHubHosts(config, 'client_secret_post');
-  return defineProvider(config, {
+  const scopes = ['read:user', 'user:email'];
+  return defineProvider(withOfflineAccess(config, scopes), {
     id: 'github',
     name: 'GitHub',
     issuer: `${web}/login/oauth`,
-    scopes: ['read:user', 'user:email'],
+    scopes,
     client,
     async getUser(tokens) {
       const get = (path: string) =>
