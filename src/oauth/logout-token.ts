@@ -50,6 +50,11 @@ export interface LogoutTokenClaims {
   jti: string;
   /** Issued at, in seconds since the epoch. */
   iat: number;
+  /**
+   * The verified issuer: `sid` and `sub` are unique only within it (one Entra `common` provider
+   * has an issuer per tenant).
+   */
+  iss: string;
 }
 
 /** Options of {@link ProviderLogout.createEndSessionURL}. */
@@ -106,7 +111,7 @@ function checkClaims(payload: JWTPayload, nowSeconds: number): LogoutTokenClaims
   if (payload.sid !== undefined && sid === null) throw new LogoutTokenError('subject');
   if (payload.sub !== undefined && sub === null) throw new LogoutTokenError('subject');
   if (sid === null && sub === null) throw new LogoutTokenError('subject');
-  return { sid, sub, jti: jti as string, iat };
+  return { sid, sub, jti: jti as string, iat, iss: payload.iss as string };
 }
 
 /**
