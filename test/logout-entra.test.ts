@@ -137,6 +137,15 @@ describe('back-channel logout with Entra ID common / organizations', () => {
       await refused(await logoutToken(TENANT_C, { iss: issuerOf(TENANT_A) }));
     });
 
+    it('another accepted tenant’s valid token naming the same sub revokes nothing', async () => {
+      // sid and sub are unique per issuer only: tenant B cannot end a session made in tenant A.
+      const answer = await post(await logoutToken(TENANT_B));
+      assert.equal(answer.status, 200);
+      assert.ok(await auth.validateSession(token), 'the tenant A session is still valid');
+      assert.equal((await post(await logoutToken(TENANT_A))).status, 200);
+      assert.equal(await auth.validateSession(token), null);
+    });
+
     it('a token with the {tenantid} template, no tid or a non-GUID tid revokes nothing', async () => {
       await refused(await logoutToken(TENANT_A, { iss: `${double.url}/{tenantid}/v2.0` }));
       await refused(await logoutToken(TENANT_A, { iss: `${double.url}/common/v2.0` }));
