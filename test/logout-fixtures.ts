@@ -58,6 +58,15 @@ export class HandBrowser {
   }
 }
 
+// Any page of the app outside `/auth/`: a sign-out form that also ends the provider session;
+// `#success_url` can be changed by the test before submitting.
+const APP_PAGE = `<!doctype html><html><body><p id="app">app</p>
+<form id="sign-out" method="post" action="/auth/logout">
+<input type="hidden" name="end_provider_session" value="1">
+<input id="success_url" type="hidden" name="success_url" value="/bye?x=1">
+<button id="sign-out-button" type="submit">Sign out everywhere</button>
+</form></body></html>`;
+
 export interface LogoutWorld {
   op: Provider;
   issuer: string;
@@ -84,7 +93,13 @@ export async function startLogoutWorld(
   const deliveries: { status: number }[] = [];
   let handler!: AuthHandler;
   const app = await listen((req, res) => {
-    const backchannel = req.url?.endsWith('/backchannel-logout') === true;
+    if (!req.url?.startsWith('/auth/')) {
+      // The app's own pages (for a real browser): where it lands, with a sign-out form.
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(APP_PAGE);
+      return;
+    }
+    const backchannel = req.url.endsWith('/backchannel-logout');
     res.on('finish', () => {
       if (backchannel) deliveries.push({ status: res.statusCode });
     });

@@ -2,7 +2,7 @@
 // (RP-initiated logout) and the validation of the logout tokens a provider POSTs when its session
 // ends (back-channel logout). Single use of a token's `jti` needs storage, so the caller (the
 // routes) enforces it; everything that depends only on the token and the provider is here.
-import { createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { LatchkeyError } from '../core/errors.ts';
 import { checkEndpoint } from './transport.ts';
@@ -50,6 +50,11 @@ export interface LogoutTokenClaims {
   jti: string;
   /** Issued at, in seconds since the epoch. */
   iat: number;
+  /**
+   * The verified issuer: `sid` and `sub` are unique only within it (one Entra `common` provider
+   * has an issuer per tenant).
+   */
+  iss: string;
 }
 
 /** Options of {@link ProviderLogout.createEndSessionURL}. */
@@ -72,8 +77,8 @@ export interface ProviderLogout {
   createEndSessionURL(options: EndSessionOptions): Promise<URL | null>;
   /**
    * Validates a back-channel logout token: signature with the provider's keys and the one
-   * expected algorithm, `iss`, `aud`, `iat` within five minutes, `jti`, the logout event,
-   * `sid` and/or `sub`, and no `nonce`. Does not check `jti` reuse: the caller must.
+   * expected algorithm, `iss` (the one its ID tokens with these claims must carry), `aud`, `iat`
+   * within five minutes, `jti`, the logout event, `sid` and/or `sub`, and no `nonce`. Does not check `jti` reuse: the caller must.
    * @throws LogoutTokenError when any check fails
    * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation
    */
@@ -106,7 +111,7 @@ function checkClaims(payload: JWTPayload, nowSeconds: number): LogoutTokenClaims
   if (payload.sid !== undefined && sid === null) throw new LogoutTokenError('subject');
   if (payload.sub !== undefined && sub === null) throw new LogoutTokenError('subject');
   if (sid === null && sub === null) throw new LogoutTokenError('subject');
-  return { sid, sub, jti: jti as string, iat };
+  return { sid, sub, jti: jti as string, iat, iss: payload.iss as string };
 }
 
 /**
@@ -150,8 +155,10 @@ export function oidcLogout(client: OIDCClient): ProviderLogout {
         throw new LogoutTokenError('malformed');
       }
       let typ: unknown;
+      let unverified: JWTPayload;
       try {
         typ = decodeProtectedHeader(token).typ;
+        unverified = decodeJwt(token);
       } catch (error) {
         throw new LogoutTokenError('malformed', { cause: error });
       }
@@ -167,10 +174,14 @@ export function oidcLogout(client: OIDCClient): ProviderLogout {
       const now = options.now ?? Date.now();
       let payload: JWTPayload;
       try {
+        // The `iss` an ID token with these claims must carry (Entra's `common`: the issuer of
+        // the token's own `tid`, a tenant the app accepts). Read before the signature is checked,
+        // but jwtVerify then demands exactly this value of the signed payload.
+        const issuer = client.expectedIssuer(unverified, as);
         ({ payload } = await jwtVerify(token, keysFor(as.jwks_uri), {
           // One algorithm, the ID token's: never `none`, never HMAC with a public key.
           algorithms: [client.expectedAlg(as)],
-          issuer: as.issuer,
+          issuer,
           audience: client.clientId,
           currentDate: new Date(now),
           clockTolerance: CLOCK_SKEW,

@@ -75,6 +75,14 @@ export class OIDCClient extends OAuthClient {
     return offered.find(isAsymmetric) ?? 'RS256';
   }
 
+  /**
+   * The one `iss` a token of this provider with these claims must carry (ID tokens and logout
+   * tokens alike): the discovery issuer here; a provider with per-token issuers overrides it.
+   */
+  expectedIssuer(_claims: Record<string, unknown>, as: oauth.AuthorizationServer): string {
+    return as.issuer;
+  }
+
   protected override clientFor(as: oauth.AuthorizationServer): oauth.Client {
     // Pinning the algorithm makes oauth4webapi reject `none`, HS256-with-the-public-key and any
     // other algorithm before the signature is even looked at.

@@ -61,6 +61,10 @@ export class IssuerCheckedOIDCClient extends OIDCClient {
     return as;
   }
 
+  override expectedIssuer(claims: Record<string, unknown>, as: oauth.AuthorizationServer): string {
+    return this.#expected(claims, as);
+  }
+
   #attach(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
     const expected = this.#expected;
     Object.defineProperty(as, EXPECTED_ISSUER as symbol, {

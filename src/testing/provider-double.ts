@@ -2,7 +2,7 @@
 // 127.0.0.1 whose behaviour (paths, client authentication, formats, errors, refresh, profile
 // shape, quirks) comes from a preset, so an app's tests can sign in offline with any provider.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bearerToken, readParams, sendAnswer, sendJSON } from './double-http.ts';
 import { startDoubleServer, type DoubleRequest } from './double-server.ts';
 import type {
@@ -69,6 +69,11 @@ export interface ProviderDouble extends AsyncDisposable {
   setIssuer(issuer: IssuerOverride | null): void;
   /** Overrides the ID token `iss` (`null` restores the preset's). */
   setIDTokenIssuer(issuer: IDTokenIssuerOverride | null): void;
+  /**
+   * Signs `claims` as they are with the double's ID token key (its `alg` and `kid`), for tokens
+   * the provider could have sent outside a grant, such as back-channel logout tokens.
+   */
+  signJWT(claims: Record<string, unknown>, header?: { typ?: string }): Promise<string>;
   /** Moves the double's clock forward (code, token and ID token lifetimes). */
   advance(ms: number): void;
   /** Every request received, oldest first. */
@@ -304,6 +309,10 @@ export async function startProviderDouble(
     setIDTokenIssuer(issuer) {
       context.idTokenIssuerOverride = issuer;
     },
+    signJWT: (claims, header = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ ...header, alg: publicJWK.alg, kid: publicJWK.kid })
+        .sign(privateKey),
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0)
         throw new TypeError('advance: "ms" must be a non-negative number');
