@@ -105,6 +105,8 @@ export async function startHAProxy(port: number, backends: number[]): Promise<HA
       'frontend web',
       `  bind 127.0.0.1:${port}`,
       '  default_backend apps',
+      // Which process answered: a failure is traced to its server (or to HAProxy itself).
+      '  http-response set-header x-server %s',
       'backend apps',
       '  balance roundrobin',
       '  option httpchk GET /healthz',
@@ -167,7 +169,13 @@ interface Call {
 /** Sends requests and counts their outcomes: `ok` (under 500), `503`, anything else. */
 export class Recorder {
   private readonly counts = new Map<string, number>();
-  private readonly failures: { start: number; end: number }[] = [];
+  readonly failures: {
+    kind: string;
+    status: number;
+    start: number;
+    end: number;
+    server: string;
+  }[] = [];
   other5xx = 0;
 
   count(outcome: string): void {
@@ -193,7 +201,10 @@ export class Recorder {
       this.other5xx++;
       this.count(`${kind}:${response.status}`);
     }
-    if (outcome !== 'ok') this.failures.push({ start, end });
+    if (outcome !== 'ok') {
+      const server = response.headers.get('x-server') ?? 'haproxy';
+      this.failures.push({ kind, status: response.status, start, end, server });
+    }
     if (!options.keep) options.jar?.absorb(response);
     return response;
   }
