@@ -176,6 +176,7 @@ export class Recorder {
     end: number;
     server: string;
   }[] = [];
+  private readonly calls: { start: number; end: number }[] = [];
   other5xx = 0;
 
   count(outcome: string): void {
@@ -201,6 +202,7 @@ export class Recorder {
       this.other5xx++;
       this.count(`${kind}:${response.status}`);
     }
+    this.calls.push({ start, end });
     if (outcome !== 'ok') {
       const server = response.headers.get('x-server') ?? 'haproxy';
       this.failures.push({ kind, status: response.status, start, end, server });
@@ -211,6 +213,18 @@ export class Recorder {
 
   outcomes(): Record<string, number> {
     return Object.fromEntries([...this.counts].sort());
+  }
+
+  /** The longest a request started between `from` and `to` took, in ms. */
+  slowest(from: number, to: number): number {
+    const inside = this.calls.filter((c) => c.start >= from && c.start < to);
+    return Math.max(0, ...inside.map((c) => c.end - c.start));
+  }
+
+  /** The median request time, in ms. */
+  median(): number {
+    const times = this.calls.map((c) => c.end - c.start).sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)] ?? 0;
   }
 
   /** From the first failed request to the end of the last one between `from` and `to`, in ms. */
