@@ -369,6 +369,7 @@ describe('several servers behind HAProxy under faults', () => {
         seconds: SECONDS,
         apps: 3,
         requests: rec.outcomes(),
+        median_request_ms: rec.median(),
         sessions_issued: sessions.length,
         sessions_revoked: sessions.filter((s) => s.state === 'revoked').length,
         retried_after_recovery: retried,
@@ -377,14 +378,15 @@ describe('several servers behind HAProxy under faults', () => {
         token_expiries: expiries,
         refresh_accounts: refreshUsers.length,
         upstream_refreshes: refreshes,
-        faults: faults.map((f, i) => ({
-          fault: f.name,
-          recovery_ms: f.recovered - f.start,
-          longest_unavailability_ms: rec.unavailability(
-            f.start,
-            faults[i + 1]?.start ?? loadStopped,
-          ),
-        })),
+        faults: faults.map((f, i) => {
+          const to = faults[i + 1]?.start ?? loadStopped;
+          return {
+            fault: f.name,
+            recovery_ms: f.recovered - f.start,
+            longest_unavailability_ms: rec.unavailability(f.start, to),
+            slowest_request_ms: rec.slowest(f.start, to),
+          };
+        }),
         violations: violations.length,
       };
       console.log(JSON.stringify(figures));
