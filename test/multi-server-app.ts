@@ -91,3 +91,6 @@ const server = createServer((req, res) => {
   res.end();
 });
 server.listen(Number(env('PORT')), '127.0.0.1', () => process.stdout.write('ready\n'));
+// The parent holds our stdin open: when it dies, however it dies, so do we.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

@@ -42,7 +42,7 @@ export async function startApps(count: number, env: Record<string, string>): Pro
   const start = (i: number): Promise<void> => {
     const child = spawn(process.execPath, ['--conditions=latchkey-source', APP], {
       env: { ...process.env, ...env, APP_NAME: `app${i}`, PORT: String(ports[i]) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     procs[i] = child;
     child.stderr!.on('data', (chunk: Buffer) => (logs[i] = ((logs[i] ?? '') + chunk).slice(-4000)));
