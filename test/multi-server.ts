@@ -118,10 +118,12 @@ export async function startHAProxy(port: number, backends: number[]): Promise<HA
   );
   const proxy = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
+  let failed = false;
+  proxy.on('error', (error) => ((failed = true), (errors += String(error))));
   proxy.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk).slice(-4000)));
   const stop = async () => {
     proxy.kill('SIGKILL');
-    await exited(proxy);
+    if (!failed) await exited(proxy);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;
@@ -131,7 +133,7 @@ export async function startHAProxy(port: number, backends: number[]): Promise<HA
       () => false,
     );
     if (ok) break;
-    if (proxy.exitCode !== null || Date.now() > deadline) {
+    if (failed || proxy.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`haproxy did not start: ${errors}`);
     }
