@@ -8,6 +8,7 @@
 // retried after recovery. Prints its figures as one JSON line.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -31,7 +32,7 @@ import { ask, startRedisCluster, type LocalRedisCluster } from './redis-cluster-
 const SECONDS = Number(process.env.LATCHKEY_FAULT_SECONDS ?? 24);
 const HOUR = 3_600_000;
 const run = promisify(execFile);
-const PG_VERSION = (await run('ls', ['/etc/postgresql'])).stdout.trim();
+const PG_VERSION = readdirSync('/etc/postgresql')[0] ?? 'missing';
 const pgctl = (action: string) =>
   run('pg_ctlcluster', ['--skip-systemctl-redirect', PG_VERSION, 'main', action]);
 const pgReady = async () =>
@@ -83,9 +84,7 @@ describe('several servers behind HAProxy under faults', () => {
 
   it(
     'loses no session, duplicates no user, refreshes once per expiry, fails only with 503',
-    {
-      timeout: (SECONDS + 100) * 1000,
-    },
+    { timeout: (SECONDS + 100) * 1000 },
     async (t) => {
       cluster = await startRedisCluster(7401);
       double = await startGitHubDouble();
