@@ -10,6 +10,10 @@ import { Redis } from 'ioredis';
 export interface LocalRedisCluster {
   /** The nodes' ports, primaries first as created (they may swap roles after a failover). */
   ports: number[];
+  /** Kills one node by its PID (SIGKILL) and waits for it to exit: a crashed primary. */
+  kill(port: number): Promise<void>;
+  /** Starts a killed node again on its old config file, so it rejoins (as a replica if replaced). */
+  restart(port: number): void;
   /** Kills every node (SIGKILL, by PID) and removes their directory. */
   stop(): Promise<void>;
 }
@@ -44,26 +48,25 @@ export async function startRedisCluster(basePort = 7301): Promise<LocalRedisClus
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-redis-cluster-'));
   const ports = Array.from({ length: 6 }, (_, i) => basePort + i);
   const nodes: ChildProcess[] = [];
+  const exited = (n: ChildProcess) =>
+    n.exitCode !== null || n.signalCode !== null ? null : new Promise((r) => n.once('exit', r));
+  const spawnNode = (port: number): ChildProcess =>
+    spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+        ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+        ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no'],
+      ],
+      { stdio: 'ignore' },
+    );
   const stop = async () => {
     for (const node of nodes) node.kill('SIGKILL');
-    await Promise.all(
-      nodes.map((n) => (n.exitCode === null ? new Promise((r) => n.once('exit', r)) : null)),
-    );
+    await Promise.all(nodes.map(exited));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      const node = spawn(
-        'redis-server',
-        [
-          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
-          ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
-          ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no'],
-        ],
-        { stdio: 'ignore' },
-      );
-      nodes.push(node);
-    }
+    for (const port of ports) nodes.push(spawnNode(port));
     for (const port of ports) {
       await until(`node ${port}`, 10_000, async () => (await ask(port, 'PING')) === 'PONG');
     }
@@ -85,7 +88,18 @@ export async function startRedisCluster(basePort = 7301): Promise<LocalRedisClus
         (await ask(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
       );
     }
-    return { ports, stop };
+    const kill = async (port: number) => {
+      const node = nodes[ports.indexOf(port)];
+      if (!node) throw new Error(`redis cluster: no node on ${port}`);
+      node.kill('SIGKILL');
+      await exited(node);
+    };
+    const restart = (port: number) => {
+      const i = ports.indexOf(port);
+      if (i < 0) throw new Error(`redis cluster: no node on ${port}`);
+      nodes[i] = spawnNode(port);
+    };
+    return { ports, kill, restart, stop };
   } catch (error) {
     await stop();
     throw error;
