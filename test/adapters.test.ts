@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { latchkeyExpress } from '../src/adapters/express.ts';
+import { latchkeyFastify } from '../src/adapters/fastify.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
 import { getSession, toNodeHandler } from '../src/adapters/node.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
@@ -55,6 +57,16 @@ const ADAPTERS: Record<string, App> = {
       res.json({ user: req.latchkey?.user.attributes.username ?? null });
     });
     return listen(createServer(app));
+  },
+  fastify: async (auth, handler) => {
+    const app = Fastify();
+    const latchkey = latchkeyFastify(auth, handler);
+    await app.register(latchkey);
+    app.get('/me', async (request) => ({
+      user: latchkey.current(request)?.user.attributes.username ?? null,
+    }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return app.server;
   },
 };
 
