@@ -9,9 +9,11 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyFastify } from '../src/adapters/fastify.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
+import { latchkeyKoa } from '../src/adapters/koa.ts';
 import { getSession, toNodeHandler } from '../src/adapters/node.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler, type AuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
@@ -67,6 +69,13 @@ const ADAPTERS: Record<string, App> = {
     }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return app.server;
+  },
+  koa: async (auth, handler) => {
+    const app = new Koa().use(latchkeyKoa(auth, handler));
+    app.use((ctx) => {
+      if (ctx.path === '/me') ctx.body = { user: ctx.state.user?.attributes.username ?? null };
+    });
+    return listen(createServer(app.callback()));
   },
 };
 

@@ -2,6 +2,8 @@
 // signed-out page → /auth/github → the double → the callback → the signed-in page (the user's
 // typed attributes) → /auth/session → sign-out → signed out again.
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createAuth, type Auth } from '../examples/shared/auth.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
@@ -18,7 +20,23 @@ const EXAMPLES: Record<string, (setup: Auth) => Promise<Running>> = {
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url, close: () => app.close() };
   },
+  koa: async (setup) => {
+    const { createApp } = await import('../examples/koa/server.ts');
+    return listen(createServer(createApp(setup).callback()));
+  },
 };
+
+/** A node:http server on a free loopback port. */
+async function listen(server: Server): Promise<Running> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 /** Cookie jar over real fetch with manual redirects. */
 class Jar {
