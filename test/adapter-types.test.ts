@@ -7,9 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
 import Fastify from 'fastify';
+import { H3 } from 'h3';
+import { toNodeHandler } from 'h3/node';
 import Koa from 'koa';
 import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyFastify } from '../src/adapters/fastify.ts';
+import { latchkeyH3 } from '../src/adapters/h3.ts';
 import { latchkeyKoa } from '../src/adapters/koa.ts';
 import { createLatchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler } from '../src/http/index.ts';
@@ -93,6 +96,25 @@ describe('attribute types reach the framework request', () => {
       };
     });
     assert.deepEqual(await seen(createServer(app.callback()), headers), {
+      name: 'octocat',
+      device: 'phone',
+    });
+  });
+
+  it('h3: latchkey.current(event)', async () => {
+    const { auth, handler, headers } = await setup();
+    const latchkey = latchkeyH3(auth, handler);
+    const app = new H3().use(latchkey);
+    app.get('/', (event) => {
+      const current = latchkey.current(event);
+      same<NonNullable<typeof current>['user']['attributes'], UA>(true);
+      same<NonNullable<typeof current>['session']['attributes'], SA>(true);
+      return {
+        name: current?.user.attributes.username,
+        device: current?.session.attributes.device,
+      };
+    });
+    assert.deepEqual(await seen(createServer(toNodeHandler(app)), headers), {
       name: 'octocat',
       device: 'phone',
     });

@@ -8,10 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
+import { H3 } from 'h3';
+import { toNodeHandler as toH3NodeHandler } from 'h3/node';
+import { createApp as createH3v1App, defineEventHandler, toNodeListener } from 'h3-v1';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyFastify } from '../src/adapters/fastify.ts';
+import { latchkeyH3 } from '../src/adapters/h3.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
 import { latchkeyKoa } from '../src/adapters/koa.ts';
 import { getSession, toNodeHandler } from '../src/adapters/node.ts';
@@ -76,6 +80,26 @@ const ADAPTERS: Record<string, App> = {
       if (ctx.path === '/me') ctx.body = { user: ctx.state.user?.attributes.username ?? null };
     });
     return listen(createServer(app.callback()));
+  },
+  'h3 v2': async (auth, handler) => {
+    const latchkey = latchkeyH3(auth, handler);
+    const app = new H3().use(latchkey);
+    app.get('/me', (event) => ({
+      user: latchkey.current(event)?.user.attributes.username ?? null,
+    }));
+    return listen(createServer(toH3NodeHandler(app)));
+  },
+  // The h3 Nuxt 3 and 4 run (through Nitro): Node's request on the event.
+  'h3 v1 (Nuxt)': async (auth, handler) => {
+    const latchkey = latchkeyH3(auth, handler);
+    const app = createH3v1App().use(defineEventHandler(latchkey));
+    app.use(
+      '/me',
+      defineEventHandler((event) => ({
+        user: latchkey.current(event)?.user.attributes.username ?? null,
+      })),
+    );
+    return listen(createServer(toNodeListener(app)));
   },
 };
 

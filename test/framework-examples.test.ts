@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { toNodeHandler } from 'h3/node';
 import { createAuth, type Auth } from '../examples/shared/auth.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 
@@ -23,6 +24,10 @@ const EXAMPLES: Record<string, (setup: Auth) => Promise<Running>> = {
   koa: async (setup) => {
     const { createApp } = await import('../examples/koa/server.ts');
     return listen(createServer(createApp(setup).callback()));
+  },
+  h3: async (setup) => {
+    const { createApp } = await import('../examples/h3/server.ts');
+    return listen(createServer(toNodeHandler(createApp(setup))));
   },
 };
 

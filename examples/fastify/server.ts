@@ -10,8 +10,8 @@ export function createApp({ auth, handler }: Auth = createAuth()) {
   app.get('/', async (request, reply) => {
     // `current` is typed with this app's attributes: `username` is a string.
     const user = latchkey.current(request)?.user;
-    reply.type('text/html');
-    return user ? `Hi ${user.attributes.username}` : '<a href="/auth/github">Sign in</a>';
+    if (user) return reply.type('text/plain').send(`Hi ${user.attributes.username}`);
+    return reply.type('text/html').send('<a href="/auth/github">Sign in</a>');
   });
   return app;
 }

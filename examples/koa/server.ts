@@ -9,7 +9,7 @@ export function createApp({ auth, handler }: Auth = createAuth()) {
   app.use((ctx) => {
     if (ctx.path !== '/') return;
     const user = ctx.state.user; // User<{ username: string }> | null
-    ctx.type = 'html';
+    ctx.type = user ? 'text' : 'html'; // plain text: the username is never markup
     ctx.body = user ? `Hi ${user.attributes.username}` : '<a href="/auth/github">Sign in</a>';
   });
   return app;
