@@ -2,7 +2,13 @@
 // real HTTP, the session on the request context, renewal re-sending the cookie, sign-out, and
 // the socket address used for rate limiting.
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
@@ -18,7 +24,10 @@ import { latchkeyFastify } from '../src/adapters/fastify.ts';
 import { latchkeyH3 } from '../src/adapters/h3.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
 import { latchkeyKoa } from '../src/adapters/koa.ts';
-import { getSession, toNodeHandler } from '../src/adapters/node.ts';
+import { latchkeyAstro, type LatchkeyLocals } from '../src/adapters/astro.ts';
+import type { CookieOptions } from '../src/adapters/cookie-options.ts';
+import { getSession, sendResponse, toNodeHandler, toRequest } from '../src/adapters/node.ts';
+import { latchkeySvelteKit } from '../src/adapters/sveltekit.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler, type AuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
 import type { OAuthProvider } from '../src/oauth/provider.ts';
@@ -101,7 +110,68 @@ const ADAPTERS: Record<string, App> = {
     );
     return listen(createServer(toNodeListener(app)));
   },
+  // SvelteKit and Astro are not installed: their hook and middleware run here on the event and
+  // context shapes the frameworks document (request, locals, client address, cookies.set).
+  'sveltekit (RequestEvent shape)': async (auth, handler) => {
+    const handle = latchkeySvelteKit(auth, handler);
+    return listen(
+      createServer(
+        shim(async (request, clientAddress, cookies) => {
+          const event = { request, locals: {}, getClientAddress: () => clientAddress, cookies };
+          return handle({
+            event,
+            resolve: (e) =>
+              Response.json({
+                user: (e.locals as LatchkeyLocals<Attrs>).user?.attributes.username ?? null,
+              }),
+          });
+        }),
+      ),
+    );
+  },
+  'astro (APIContext shape)': async (auth, handler) => {
+    const onRequest = latchkeyAstro(auth, handler);
+    return listen(
+      createServer(
+        shim(async (request, clientAddress, cookies) => {
+          const context = { request, locals: {} as LatchkeyLocals<Attrs>, clientAddress, cookies };
+          return onRequest(context, async () =>
+            Response.json({ user: context.locals.user?.attributes.username ?? null }),
+          );
+        }),
+      ),
+    );
+  },
 };
+
+/**
+ * A node:http server over a fetch-style framework entry: the request, the socket address and a
+ * `cookies.set` whose cookies are added to the answer, as SvelteKit and Astro do.
+ */
+function shim(
+  entry: (
+    request: Request,
+    clientAddress: string,
+    cookies: { set(name: string, value: string, options: CookieOptions): void },
+  ) => Promise<Response>,
+) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const set: string[] = [];
+    const cookies = {
+      set(name: string, value: string, o: CookieOptions) {
+        const secure = o.secure ? '; Secure' : '';
+        set.push(
+          `${name}=${value}; Path=${o.path}; HttpOnly; SameSite=${o.sameSite}${secure}; Expires=${o.expires.toUTCString()}`,
+        );
+      },
+    };
+    const request = await toRequest(req);
+    const response = await entry(request, req.socket.remoteAddress!, cookies);
+    const headers = new Headers(response.headers);
+    for (const cookie of set) headers.append('set-cookie', cookie);
+    await sendResponse(res, new Response(response.body, { status: response.status, headers }));
+  };
+}
 
 /** Cookie jar over real fetch with manual redirects. */
 class Jar {

@@ -6,6 +6,7 @@ import type { Latchkey } from '../core/latchkey.ts';
 import { readRequestSession } from '../core/request.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
+import { cookieOptions } from './cookie-options.ts';
 
 /** What {@link latchkeyNext} returns: the route handlers and the session reader. */
 export interface LatchkeyNext<UA extends object, SA extends object> {
@@ -49,15 +50,9 @@ export function latchkeyNext<UA extends object, SA extends object>(
       const origin = handler.requestOrigin({ url, headers: incoming });
       const current = await readRequestSession(auth, incoming, origin);
       if (current?.renewalCookie) {
-        const { name, value, attributes: a } = current.renewalCookie;
+        const { name, value } = current.renewalCookie;
         try {
-          (await cookies()).set(name, value, {
-            httpOnly: true,
-            secure: a.secure,
-            sameSite: a.sameSite,
-            path: a.path,
-            expires: new Date(a.expires),
-          });
+          (await cookies()).set(name, value, cookieOptions(current.renewalCookie));
         } catch {
           // A server component: Next forbids setting cookies while rendering (see above).
         }
