@@ -2,15 +2,32 @@
 // real HTTP, the session on the request context, renewal re-sending the cookie, sign-out, and
 // the socket address used for rate limiting.
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
+import { H3 } from 'h3';
+import { toNodeHandler as toH3NodeHandler } from 'h3/node';
+import { createApp as createH3v1App, defineEventHandler, toNodeListener } from 'h3-v1';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import { latchkeyExpress } from '../src/adapters/express.ts';
+import { latchkeyFastify } from '../src/adapters/fastify.ts';
+import { latchkeyH3 } from '../src/adapters/h3.ts';
 import { latchkeyHono, type LatchkeyVariables } from '../src/adapters/hono.ts';
-import { getSession, toNodeHandler } from '../src/adapters/node.ts';
+import { latchkeyKoa } from '../src/adapters/koa.ts';
+import { latchkeyAstro, type LatchkeyLocals } from '../src/adapters/astro.ts';
+import type { CookieOptions } from '../src/adapters/cookie-options.ts';
+import { getSession, sendResponse, toNodeHandler, toRequest } from '../src/adapters/node.ts';
+import { latchkeySvelteKit } from '../src/adapters/sveltekit.ts';
 import { createLatchkey, type Latchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler, type AuthHandler, type AuthHandlerOptions } from '../src/http/index.ts';
 import type { OAuthProvider } from '../src/oauth/provider.ts';
@@ -56,7 +73,105 @@ const ADAPTERS: Record<string, App> = {
     });
     return listen(createServer(app));
   },
+  fastify: async (auth, handler) => {
+    const app = Fastify();
+    const latchkey = latchkeyFastify(auth, handler);
+    await app.register(latchkey);
+    app.get('/me', async (request) => ({
+      user: latchkey.current(request)?.user.attributes.username ?? null,
+    }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return app.server;
+  },
+  koa: async (auth, handler) => {
+    const app = new Koa().use(latchkeyKoa(auth, handler));
+    app.use((ctx) => {
+      if (ctx.path === '/me') ctx.body = { user: ctx.state.user?.attributes.username ?? null };
+    });
+    return listen(createServer(app.callback()));
+  },
+  'h3 v2': async (auth, handler) => {
+    const latchkey = latchkeyH3(auth, handler);
+    const app = new H3().use(latchkey);
+    app.get('/me', (event) => ({
+      user: latchkey.current(event)?.user.attributes.username ?? null,
+    }));
+    return listen(createServer(toH3NodeHandler(app)));
+  },
+  // The h3 Nuxt 3 and 4 run (through Nitro): Node's request on the event.
+  'h3 v1 (Nuxt)': async (auth, handler) => {
+    const latchkey = latchkeyH3(auth, handler);
+    const app = createH3v1App().use(defineEventHandler(latchkey));
+    app.use(
+      '/me',
+      defineEventHandler((event) => ({
+        user: latchkey.current(event)?.user.attributes.username ?? null,
+      })),
+    );
+    return listen(createServer(toNodeListener(app)));
+  },
+  // SvelteKit and Astro are not installed: their hook and middleware run here on the event and
+  // context shapes the frameworks document (request, locals, client address, cookies.set).
+  'sveltekit (RequestEvent shape)': async (auth, handler) => {
+    const handle = latchkeySvelteKit(auth, handler);
+    return listen(
+      createServer(
+        shim(async (request, clientAddress, cookies) => {
+          const event = { request, locals: {}, getClientAddress: () => clientAddress, cookies };
+          return handle({
+            event,
+            resolve: (e) =>
+              Response.json({
+                user: (e.locals as LatchkeyLocals<Attrs>).user?.attributes.username ?? null,
+              }),
+          });
+        }),
+      ),
+    );
+  },
+  'astro (APIContext shape)': async (auth, handler) => {
+    const onRequest = latchkeyAstro(auth, handler);
+    return listen(
+      createServer(
+        shim(async (request, clientAddress, cookies) => {
+          const context = { request, locals: {} as LatchkeyLocals<Attrs>, clientAddress, cookies };
+          return onRequest(context, async () =>
+            Response.json({ user: context.locals.user?.attributes.username ?? null }),
+          );
+        }),
+      ),
+    );
+  },
 };
+
+/**
+ * A node:http server over a fetch-style framework entry: the request, the socket address and a
+ * `cookies.set` whose cookies are added to the answer, as SvelteKit and Astro do.
+ */
+function shim(
+  entry: (
+    request: Request,
+    clientAddress: string,
+    cookies: { set(name: string, value: string, options: CookieOptions): void },
+  ) => Promise<Response>,
+) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const set: string[] = [];
+    const cookies = {
+      set(name: string, value: string, o: CookieOptions) {
+        const secure = o.secure ? '; Secure' : '';
+        set.push(
+          `${name}=${value}; Path=${o.path}; HttpOnly; SameSite=${o.sameSite}${secure}; Expires=${o.expires.toUTCString()}`,
+        );
+      },
+    };
+    const request = await toRequest(req);
+    const response = await entry(request, req.socket.remoteAddress!, cookies);
+    const headers = new Headers(response.headers);
+    for (const cookie of set) headers.append('set-cookie', cookie);
+    await sendResponse(res, new Response(response.body, { status: response.status, headers }));
+  };
+}
 
 /** Cookie jar over real fetch with manual redirects. */
 class Jar {

@@ -4,17 +4,31 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Latchkey } from '../core/latchkey.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
-import { getSession, toNodeHandler } from './node.ts';
+import { answerNodeRequest, isAuthPath, readNodeSession, sendResponse } from './node.ts';
 
 declare global {
   // Express's own augmentation point for request properties.
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** Set by `latchkeyExpress`: the validated session, or `null` when signed out. */
+      /**
+       * Set by `latchkeyExpress`: the validated session, or `null` when signed out. Typed with
+       * the attributes registered in `Register`; `latchkey.current(req)` has the instance's.
+       */
       latchkey?: SessionValidationResult | null;
     }
   }
+}
+
+/** The middleware {@link latchkeyExpress} returns, with a typed reader of what it set. */
+export interface LatchkeyExpress<UA extends object, SA extends object> {
+  (req: Request, res: Response, next: NextFunction): void;
+  /**
+   * The request's session as the middleware set it, typed with this latchkey instance's
+   * attributes (`req.latchkey` only knows the registered ones). `null` when signed out.
+   * @throws Error when the middleware has not run for this request (mounted after the route).
+   */
+  current(req: Request): SessionValidationResult<UA, SA> | null;
 }
 
 /**
@@ -25,19 +39,25 @@ declare global {
 export function latchkeyExpress<UA extends object, SA extends object>(
   auth: Latchkey<UA, SA>,
   handler: AuthHandler,
-): (req: Request, res: Response, next: NextFunction) => void {
-  const routes = toNodeHandler(handler);
-  const base = handler.basePath;
-  return (req, res, next) => {
-    const path = req.originalUrl.split('?')[0]!;
-    if (path === base || path.startsWith(`${base}/`)) {
-      routes(req, res).catch(next);
+): LatchkeyExpress<UA, SA> {
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (isAuthPath(handler, req.originalUrl)) {
+      answerNodeRequest(handler, req)
+        .then((response) => sendResponse(res, response))
+        .catch(next);
       return;
     }
-    getSession(auth, handler, req, res).then((result) => {
+    readNodeSession(auth, handler, req).then((current) => {
+      if (current?.renewalCookie) res.append('set-cookie', current.renewalCookie.serialize());
       // The app's registered attribute types (see `Register`) describe the same rows.
-      req.latchkey = result as SessionValidationResult | null;
+      req.latchkey = (current?.result ?? null) as SessionValidationResult | null;
       next();
     }, next);
   };
+  return Object.assign(middleware, {
+    current: (req: Request) => {
+      if (req.latchkey === undefined) throw new Error('latchkey: latchkeyExpress has not run');
+      return req.latchkey as SessionValidationResult<UA, SA> | null;
+    },
+  });
 }

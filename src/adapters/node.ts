@@ -2,7 +2,7 @@
 // ServerResponse, passing the socket's address for rate limiting.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Latchkey } from '../core/latchkey.ts';
-import { readRequestSession } from '../core/request.ts';
+import { readRequestSession, type RequestSession } from '../core/request.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
 import { responseText } from '../http/responses.ts';
@@ -68,6 +68,33 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   else res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : null);
 }
 
+/** Whether a Node request's target is under the handler's base path (`/auth`, `/auth/…`). */
+export function isAuthPath(handler: AuthHandler, target: string | undefined): boolean {
+  const path = (target ?? '/').split('?')[0]!;
+  return path === handler.basePath || path.startsWith(`${handler.basePath}/`);
+}
+
+/**
+ * The handler's answer to a Node request, with the socket's address for rate limiting and the
+ * raw target for routing: what every adapter over node:http (Express, Fastify, Koa) sends back.
+ * A body over 64 KiB gets 413, an unreadable one 400. Never throws.
+ */
+export async function answerNodeRequest(
+  handler: AuthHandler,
+  req: IncomingMessage,
+): Promise<Response> {
+  // Express rewrites `req.url` under a mount path; the original is the real one.
+  const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  let request: Request;
+  try {
+    request = await toRequest(req, target);
+  } catch (error) {
+    const status = error instanceof BodyTooLarge ? 413 : 400;
+    return Response.json({ error: 'invalid_request' }, { status });
+  }
+  return handler.fetch(request, { clientAddress: req.socket.remoteAddress ?? null, target });
+}
+
 /**
  * A node:http request listener that answers with the fetch handler (the caller decides which
  * requests reach it; see {@link AuthHandler.matches}).
@@ -75,24 +102,21 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 export function toNodeHandler(
   handler: AuthHandler,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
-    let request: Request;
-    // Express rewrites `req.url` under a mount path; the original is the real one.
-    const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    try {
-      request = await toRequest(req, target);
-    } catch (error) {
-      res.statusCode = error instanceof BodyTooLarge ? 413 : 400;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: 'invalid_request' }));
-      return;
-    }
-    const response = await handler.fetch(request, {
-      clientAddress: req.socket.remoteAddress ?? null,
-      target,
-    });
-    await sendResponse(res, response);
-  };
+  return async (req, res) => sendResponse(res, await answerNodeRequest(handler, req));
+}
+
+/**
+ * Reads a Node request's session (cookie, else bearer token) with the cookie named as the
+ * handler's routes name it; the result carries the renewal cookie to re-send, if any.
+ * @throws StoreError when the store fails.
+ */
+export function readNodeSession<UA extends object, SA extends object>(
+  auth: Latchkey<UA, SA>,
+  handler: AuthHandler,
+  req: IncomingMessage,
+): Promise<RequestSession<UA, SA> | null> {
+  const origin = handler.requestOrigin({ url: originOf(req), headers: req.headers });
+  return readRequestSession(auth, req, origin);
 }
 
 /**
@@ -107,8 +131,7 @@ export async function getSession<UA extends object, SA extends object>(
   req: IncomingMessage,
   res?: ServerResponse,
 ): Promise<SessionValidationResult<UA, SA> | null> {
-  const origin = handler.requestOrigin({ url: originOf(req), headers: req.headers });
-  const current = await readRequestSession(auth, req, origin);
+  const current = await readNodeSession(auth, handler, req);
   if (current?.renewalCookie && res) {
     const existing = res.getHeader('set-cookie');
     const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];

@@ -7,6 +7,7 @@ import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import { sameString } from './constant-time.ts';
 import { signInErrorCode } from './error-codes.ts';
+import { logProviderFailure, logSignInFailure, type FlowFailure } from './sign-in-log.ts';
 import {
   FLOW_LIFETIME,
   createBlankFlowCookie,
@@ -195,17 +196,16 @@ export async function callbackRoute(
     return errorRedirect(h, ctx, code, clear);
   };
   const params = form ?? ctx.url.searchParams;
-  const flow = await openFlowCookie(
-    h.sealer,
-    readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx)),
-    provider.id,
-    h.auth.now(),
-    h.extension,
-  );
-  const state = params.get('state');
-  if (flow === null || state === null || !sameString(state, flow.state)) {
+  const refuse = (reason: FlowFailure): Response => {
+    logSignInFailure(h.logger, provider.id, reason);
     return errorResponse(400, 'invalid_state', [clear]);
-  }
+  };
+  const cookie = readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx));
+  if (cookie === null) return refuse('flow_cookie_missing');
+  const flow = await openFlowCookie(h.sealer, cookie, provider.id, h.auth.now(), h.extension);
+  if (flow === null) return refuse('flow_cookie_invalid');
+  const state = params.get('state');
+  if (state === null || !sameString(state, flow.state)) return refuse('state_mismatch');
   // The answer comes the way the flow asked for it: a GET for a form_post flow (a code in a
   // URL) or a post for a query flow is refused before anything is spent or written.
   if ((flow.formPost === true) !== (form !== null)) {
@@ -214,11 +214,18 @@ export async function callbackRoute(
   // Consume the flow before anything else can happen: of two identical callbacks, only one
   // inserts this record; the other stops here without a token request.
   if (!(await h.auth.store.addTemp('flow-used', flow.state, '1', flow.expiresAt))) {
-    return errorResponse(400, 'invalid_state', [clear]);
+    return refuse('flow_already_used');
   }
   ext = flow.ext;
   const providerError = params.get('error');
-  if (providerError !== null) return fail(signInErrorCode(providerError));
+  if (providerError !== null) {
+    const code = signInErrorCode(providerError);
+    logSignInFailure(h.logger, provider.id, code, {
+      error: providerError,
+      errorDescription: params.get('error_description'),
+    });
+    return fail(code);
+  }
 
   let tokens: OAuthTokens;
   let profile: ProviderProfile;
@@ -238,11 +245,7 @@ export async function callbackRoute(
     profile = (await provider.getUser(tokens)).profile;
   } catch (error) {
     if (error instanceof LatchkeyError && error.code !== 'store_error') {
-      h.logger.error('latchkey: sign-in failed at the provider', {
-        provider: provider.id,
-        code: error.code,
-        name: error.name,
-      });
+      logProviderFailure(h.logger, provider.id, error);
       return fail(error.code);
     }
     throw error;
