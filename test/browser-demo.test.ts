@@ -159,7 +159,8 @@ describe('demo in Chromium', () => {
       assert.equal(callbacks.length, 1);
       const again = await page.goto(callbacks[0]!);
       assert.equal(again?.status(), 400);
-      assert.match((await again?.text()) ?? '', /invalid_state/);
+      // The first callback cleared the flow cookie: the page says which cookie is missing.
+      assert.match((await again?.text()) ?? '', /missing_flow_cookie/);
     } finally {
       await context.close();
     }

@@ -104,7 +104,7 @@ describe('the log line of a failed sign-in', () => {
     assert.match(response.headers.get('content-type')!, /^text\/html/);
     const html = await response.text();
     assert.match(html, /<code>missing_flow_cookie<\/code>/);
-    assert.match(html, /blocked it, or the sign-in started on another origin or port/);
+    assert.match(html, /the browser blocked it, the sign-in started on another origin or port/);
     assert.deepEqual(details, {
       provider: 'github',
       code: 'missing_flow_cookie',

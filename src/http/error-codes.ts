@@ -40,9 +40,10 @@ export function signInErrorCode(value: string | null | undefined): string {
 // A sentence for the codes whose cause a developer can fix, shown under the code on the page.
 const HINTS: Readonly<Record<string, string>> = {
   missing_flow_cookie:
-    'The sign-in cookie did not come back with the callback. The browser may have blocked it, ' +
-    'or the sign-in started on another origin or port than the callback (localhost and ' +
-    '127.0.0.1 are different sites): start it again from the address the app runs on.',
+    'The sign-in cookie did not come back with the callback: the browser blocked it, the ' +
+    'sign-in started on another origin or port than the callback (localhost and 127.0.0.1 ' +
+    'are different sites), or this callback was already used. Start the sign-in again from ' +
+    'the address the app runs on.',
   invalid_state:
     'The callback does not belong to the sign-in this browser started: it was opened twice, ' +
     'expired (after 10 minutes) or came from another browser. Start the sign-in again.',
