@@ -100,10 +100,10 @@ describe('form_post callbacks', () => {
     assert.equal(readFormPost(html).fields.get('state'), hostile.get('state'));
   });
 
-  it('a re-posted form still without the cookie ends at invalid_state, writing nothing', async () => {
+  it('a re-posted form still without the cookie ends at missing_flow_cookie, writing nothing', async () => {
     const res = await post(new Browser(), 'code=c&state=s&latchkey_resubmit=1');
     assert.equal(res.status, 400);
-    assert.deepEqual(await res.json(), { error: 'invalid_state' });
+    assert.match(await res.text(), /<code>missing_flow_cookie<\/code>/);
     assert.equal(wrote(), 0);
   });
 

@@ -172,7 +172,7 @@ describe('fuzzing the routes', () => {
     }
     assert.ok(built > 1900);
     assert.equal(h.counting.writes(), writesBefore, 'no store write');
-    assert.equal(h.logs.length, 0, 'no unexpected error was logged');
+    assert.deepEqual(unexpected(h.logs), [], 'no unexpected error was logged');
     assert.ok((statuses.get(404) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0);
   });
 
@@ -373,7 +373,7 @@ describe('fuzzing the native and device routes (native on)', () => {
         const seconds = (Date.now() - started) / 1000;
         assert.ok(built > 9500 * FUZZ_ROUTES.length, `${built} requests built`);
         assert.ok(seconds < 600, `${seconds} s`);
-        assert.equal(h.logs.length, 0, 'no unexpected error was logged');
+        assert.deepEqual(unexpected(h.logs), [], 'no unexpected error was logged');
         assert.ok((statuses.get(404) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0);
         console.log(
           `native fuzz: ${built} requests in ${seconds.toFixed(1)} s`,
@@ -426,3 +426,8 @@ describe('load', () => {
     }
   });
 });
+
+/** The log lines other than failed sign-ins (which every refused callback writes). */
+function unexpected(logs: readonly { message: string }[]): { message: string }[] {
+  return logs.filter((line) => line.message !== 'latchkey: sign-in failed');
+}

@@ -10,7 +10,7 @@ import type {
   User,
 } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
-import type { RequestInfo } from '../http/options.ts';
+import type { RequestDetails } from '../http/options.ts';
 
 /** The context variables {@link latchkeyHono} sets. */
 export interface LatchkeyVariables<
@@ -33,9 +33,9 @@ type Incoming = { url?: string; socket?: { remoteAddress?: string } };
  * What @hono/node-server's `c.env.incoming` tells beyond the `Request`: the socket address and
  * the raw request target (the `Request` URL has its dot segments resolved already).
  */
-function requestInfo(env: unknown): RequestInfo {
+function requestInfo(env: unknown): RequestDetails {
   const incoming = (env as { incoming?: Incoming } | undefined)?.incoming;
-  const info: RequestInfo = { clientAddress: incoming?.socket?.remoteAddress ?? null };
+  const info: RequestDetails = { clientAddress: incoming?.socket?.remoteAddress ?? null };
   if (typeof incoming?.url === 'string') info.target = incoming.url;
   return info;
 }

@@ -22,6 +22,7 @@ const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set([
   'link_session_mismatch',
   'connect_only',
   'invalid_state',
+  'missing_flow_cookie',
   'oauth_request',
   'oauth_callback',
   'oauth_response',
@@ -34,4 +35,21 @@ const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set([
  */
 export function signInErrorCode(value: string | null | undefined): string {
   return typeof value === 'string' && SIGN_IN_ERROR_CODES.has(value) ? value : 'oauth_error';
+}
+
+// A sentence for the codes whose cause a developer can fix, shown under the code on the page.
+const HINTS: Readonly<Record<string, string>> = {
+  missing_flow_cookie:
+    'The sign-in cookie did not come back with the callback: the browser blocked it, the ' +
+    'sign-in started on another origin or port than the callback (localhost and 127.0.0.1 ' +
+    'are different sites), or this callback was already used. Start the sign-in again from ' +
+    'the address the app runs on.',
+  invalid_state:
+    'The callback does not belong to the sign-in this browser started: it was opened twice, ' +
+    'expired (after 10 minutes) or came from another browser. Start the sign-in again.',
+};
+
+/** A fixed sentence explaining a sign-in error code, or `null`; never text from a request. */
+export function signInErrorHint(code: string): string | null {
+  return Object.hasOwn(HINTS, code) ? HINTS[code]! : null;
 }

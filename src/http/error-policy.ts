@@ -9,12 +9,20 @@ import { errorResponse } from './responses.ts';
 /** Where unexpected errors are reported. Receives codes and names only, never secrets. */
 export interface AuthLogger {
   error(message: string, details: Record<string, string>): void;
+  /**
+   * A failed sign-in (a person cancelled, a stale or forged callback, a provider refusing the
+   * code): the provider, a reason code and what the provider said. `error` when absent.
+   */
+  warn?(message: string, details: Record<string, string>): void;
 }
 
-/** The default logger: `console.error`. */
+/** The default logger: `console.error` and `console.warn`. */
 export const consoleLogger: AuthLogger = {
   error(message, details) {
     console.error(message, details);
+  },
+  warn(message, details) {
+    console.warn(message, details);
   },
 };
 

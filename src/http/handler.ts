@@ -16,7 +16,7 @@ import { NATIVE_ROUTE_NAMES, nativeSignIn } from './native/index.ts';
 import type {
   AuthHandlerOptions,
   RequestContext,
-  RequestInfo,
+  RequestDetails,
   ResolvedOptions,
 } from './options.ts';
 import { createRateLimiter, type RateLimitGroup } from './rate-limit.ts';
@@ -38,7 +38,7 @@ import { callbackRoute, confirmRoute, startRoute } from './sign-in-routes.ts';
 /** The routes as a fetch handler. */
 export interface AuthHandler {
   /** Answers a request under `basePath` (404 for anything else). Never throws. */
-  fetch(request: Request, info?: RequestInfo): Promise<Response>;
+  fetch(request: Request, info?: RequestDetails): Promise<Response>;
   /** The configured path prefix (`/auth`). */
   readonly basePath: string;
   /** Whether a request path belongs to these routes. */
@@ -137,7 +137,7 @@ export function createAuthHandler<UA extends object, SA extends object>(
 async function handle(
   h: ResolvedOptions<object, object>,
   request: Request,
-  info: RequestInfo | undefined,
+  info: RequestDetails | undefined,
 ): Promise<Response> {
   let isCallback = false;
   // Where a failed callback clears its flow cookie (secure until the origin is known).

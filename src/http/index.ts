@@ -4,7 +4,7 @@ export type {
   AuthHandlerOptions,
   AuthHooks,
   ProviderTokenStore,
-  RequestInfo,
+  RequestDetails,
   SessionClient,
 } from './options.ts';
 export type { AuthLogger } from './error-policy.ts';

@@ -108,8 +108,11 @@ export interface AuthHandlerOptions<UA extends object, SA extends object> {
   logger?: AuthLogger;
 }
 
-/** Per-request facts the adapters know and a plain `Request` does not. */
-export interface RequestInfo {
+/**
+ * Per-request facts the adapters know and a plain `Request` does not (named apart from the
+ * fetch API's global `RequestInfo`, a `Request` or URL string, which it is not).
+ */
+export interface RequestDetails {
   /** The socket's remote address. */
   clientAddress?: string | null;
   /**

@@ -2,7 +2,7 @@
 // origin and the client's address, each taken from forwarded headers only when the app says
 // a proxy of its own sets them.
 import { getHeader, type RequestLike } from '../core/request.ts';
-import type { RequestInfo, ResolvedOptions } from './options.ts';
+import type { RequestDetails, ResolvedOptions } from './options.ts';
 
 type H = ResolvedOptions<object, object>;
 
@@ -48,7 +48,7 @@ const warned = new WeakSet<object>();
  * such request, so the limit still holds — and the first time, the logger is told why: on a
  * bare `fetch(request)` with no adapter and no `getClientAddress` that is every request.
  */
-export function clientAddress(h: H, request: Request, info: RequestInfo | undefined): string {
+export function clientAddress(h: H, request: Request, info: RequestDetails | undefined): string {
   let address: string | null | undefined;
   if (h.getClientAddress) address = h.getClientAddress(request);
   else {

@@ -2,6 +2,7 @@
 // session data, codes or one-shot redirects, so none may be cached (RFC 6749 §5.1 also asks for
 // `Pragma: no-cache` on token answers) or leak its URL in a Referer (RFC 8252 §8.10).
 import type { Cookie } from '../core/cookies.ts';
+import { signInErrorHint } from './error-codes.ts';
 
 /** Error codes the HTTP routes answer with (JSON `error`, or `?error=` on the error page). */
 export type HttpErrorCode =
@@ -11,6 +12,7 @@ export type HttpErrorCode =
   | 'duplicate_parameter'
   | 'invalid_scope'
   | 'invalid_state'
+  | 'missing_flow_cookie'
   | 'forbidden_origin'
   | 'unauthorized'
   | 'rate_limited'
@@ -134,10 +136,14 @@ export function escapeHTML(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** The built-in error page, used when the app configures no `errorURL`. */
-export function errorPage(code: string): Response {
+/**
+ * The built-in error page, used when the app configures no `errorURL`: the reason code and, for
+ * a code a developer can act on, a fixed hint. `cookies` are set with it.
+ */
+export function errorPage(code: string, cookies: readonly Cookie[] = []): Response {
+  const hint = signInErrorHint(code);
   const body = `<!doctype html><meta charset="utf-8"><title>Sign-in failed</title>
 <style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}code{background:#eee;padding:.1rem .3rem}</style>
-<h1>Sign-in failed</h1><p>Error: <code>${escapeHTML(code)}</code></p><p><a href="/">Back</a></p>`;
-  return htmlPage(body, 400);
+<h1>Sign-in failed</h1><p>Error: <code>${escapeHTML(code)}</code></p>${hint === null ? '' : `<p>${escapeHTML(hint)}</p>`}<p><a href="/">Back</a></p>`;
+  return htmlPage(body, 400, { cookies });
 }

@@ -3,6 +3,7 @@
 // authenticated (any change to a byte, or a cookie made for another purpose, fails to open).
 import { aesGcmDecrypt, aesGcmEncrypt, IV_BYTES, TAG_BYTES } from '../core/aead.ts';
 import { decodeBase64url, encodeBase64url } from '../core/random.ts';
+import { MAKE_SECRET_COMMAND } from '../core/secret-hint.ts';
 
 const encoder = new TextEncoder();
 /** Longest sealed text `open` looks at; anything longer is not ours. */
@@ -19,17 +20,31 @@ export interface Sealer {
   open(sealed: string | null | undefined, context: string): Promise<unknown>;
 }
 
+// Names the option, says what is wrong with it (never its value) and how to make a good one.
+function secretError(secret: unknown, bytes: unknown): TypeError {
+  const what =
+    secret === undefined || secret === null || secret === ''
+      ? 'is missing'
+      : bytes instanceof Uint8Array
+        ? `is ${bytes.length} bytes long; it must be at least 32 bytes`
+        : 'must be a string or a Uint8Array of at least 32 bytes';
+  return new TypeError(
+    `latchkey: the "secret" option of createAuthHandler ${what}. Make one with ` +
+      `${MAKE_SECRET_COMMAND} (or \`openssl rand -base64 32\`), keep it out of the code ` +
+      '(an environment variable such as SESSION_SECRET) and keep it stable across restarts.',
+  );
+}
+
 /**
  * Derives an AES-256-GCM key from `secret` for one `purpose` (HKDF info), so the same app
  * secret can key several independent kinds of sealed value.
- * @throws TypeError when the secret is shorter than 32 bytes.
+ * @throws TypeError, naming the option and how to make one, when the secret is missing or
+ * shorter than 32 bytes.
  * @see RFC 5869 (HKDF), NIST SP 800-38D (GCM)
  */
 export function createSealer(secret: SealSecret, purpose: string): Sealer {
   const bytes = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  if (!(bytes instanceof Uint8Array) || bytes.length < 32) {
-    throw new TypeError('latchkey: "secret" must be at least 32 bytes');
-  }
+  if (!(bytes instanceof Uint8Array) || bytes.length < 32) throw secretError(secret, bytes);
   const keyPromise = crypto.subtle
     .importKey('raw', new Uint8Array(bytes), 'HKDF', false, ['deriveKey'])
     .then((base) =>

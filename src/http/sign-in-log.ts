@@ -1,46 +1,37 @@
-// What a failed sign-in tells the app's logger, so that "sign-in doesn't work" can be diagnosed
-// from the log: the provider, latchkey's reason code and what the provider itself said (its
-// `error` and `error_description`). Never the authorization code, a token, the PKCE verifier,
-// the state or a secret. The provider's words arrive in a URL anyone can craft: they are cut
-// short and stripped to printable ASCII before they reach a log line.
-import { LatchkeyError } from '../core/errors.ts';
-import { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from '../oauth/errors.ts';
+// One log line per failed callback, so a sign-in that "just fails" can be diagnosed from the
+// server log: the provider, the code the page shows, a finer reason, and what the provider said.
+// Never a code, token, verifier, state, cookie or secret: only these fields are ever written.
 import type { AuthLogger } from './error-policy.ts';
 
-/** Why a callback was refused before the provider was asked anything. */
-export type FlowFailure =
-  | 'flow_cookie_missing' // no flow cookie: another host or scheme than the start, or blocked
-  | 'flow_cookie_invalid' // expired, for another provider, or not sealed by this secret
-  | 'state_mismatch'
-  | 'flow_already_used';
-
-function printable(value: string | null | undefined, max: number): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
+/** What the provider said about a failure (`error`, `error_description`); untrusted text. */
+export interface ProviderSaid {
+  error?: unknown;
+  errorDescription?: unknown;
 }
 
-/** Logs one failed sign-in callback. */
+// Provider text is untrusted: bounded, control and format characters (newlines, bidi
+// overrides) replaced, so a hostile provider cannot forge log lines or flood them.
+function sanitise(value: unknown, max: number): string | null {
+  if (typeof value !== 'string' || value.length === 0) return null;
+  const bounded = value.length > max ? `${value.slice(0, max)}…` : value;
+  return bounded.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '?');
+}
+
+/**
+ * Logs a failed sign-in callback. `code` is what the error page (or `errorURL`) shows; `reason`
+ * says more (`state_mismatch`, `flow_already_used`, the provider's error...).
+ */
 export function logSignInFailure(
   logger: AuthLogger,
-  provider: string,
+  providerId: string,
+  code: string,
   reason: string,
-  said: { error?: string | null; errorDescription?: string | null } = {},
+  said: ProviderSaid = {},
 ): void {
-  const details: Record<string, string> = { provider, reason };
-  const error = printable(said.error, 100);
-  const description = printable(said.errorDescription, 300);
-  if (error !== undefined) details.error = error;
-  if (description !== undefined) details.errorDescription = description;
-  logger.error('latchkey: sign-in failed', details);
-}
-
-/** The details of a provider-side failure worth logging (codes and the provider's words). */
-export function logProviderFailure(logger: AuthLogger, provider: string, error: LatchkeyError) {
-  const said =
-    error instanceof OAuthRequestError
-      ? { error: error.error, errorDescription: error.errorDescription }
-      : error instanceof OAuthCallbackError || error instanceof OAuthResponseError
-        ? { error: error.reason }
-        : {};
-  logSignInFailure(logger, provider, error.code, said);
+  const details: Record<string, string> = { provider: providerId, code, reason };
+  const error = sanitise(said.error, 100);
+  const description = sanitise(said.errorDescription, 300);
+  if (error !== null) details.error = error;
+  if (description !== null) details.errorDescription = description;
+  (logger.warn ?? logger.error).call(logger, 'latchkey: sign-in failed', details);
 }

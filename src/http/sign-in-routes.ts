@@ -4,10 +4,10 @@
 import { readCookie, type Cookie } from '../core/cookies.ts';
 import { AccountExistsError, LatchkeyError } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
+import { OAuthCallbackError, OAuthRequestError, OAuthResponseError } from '../oauth/errors.ts';
 import type { OAuthProvider, OAuthTokens, ProviderProfile } from '../oauth/provider.ts';
 import { sameString } from './constant-time.ts';
 import { signInErrorCode } from './error-codes.ts';
-import { logProviderFailure, logSignInFailure, type FlowFailure } from './sign-in-log.ts';
 import {
   FLOW_LIFETIME,
   createBlankFlowCookie,
@@ -18,7 +18,8 @@ import {
 } from './flow-cookie.ts';
 import type { RequestContext, ResolvedOptions } from './options.ts';
 import { MAX_REDIRECT_TARGET, resolveRedirectTarget } from './redirect.ts';
-import { errorResponse, redirect, withCookies } from './responses.ts';
+import { errorPage, errorResponse, redirect, withCookies } from './responses.ts';
+import { logSignInFailure, type ProviderSaid } from './sign-in-log.ts';
 import { confirmPage } from './confirm-page.ts';
 import { linkScopes } from './connect.ts';
 import { createPendingStartCookie, openPendingStart } from './pending-start.ts';
@@ -189,42 +190,52 @@ export async function callbackRoute(
 ): Promise<Response> {
   const clear = createBlankFlowCookie(ctx);
   let ext: unknown = null;
-  const fail = async (code: string): Promise<Response> => {
+  const log = (code: string, reason: string, said?: ProviderSaid): void =>
+    logSignInFailure(h.logger, provider.id, code, reason, said);
+  const fail = async (code: string, reason = code, said?: ProviderSaid): Promise<Response> => {
+    log(code, reason, said);
     // An app or device waiting for an answer is told, rather than left to time out.
     const told = ext === null || h.extension === null ? null : await h.extension.fail(ext, code);
     if (told !== null) return withCookies(told, [clear]);
     return errorRedirect(h, ctx, code, clear);
   };
-  const params = form ?? ctx.url.searchParams;
-  const refuse = (reason: FlowFailure): Response => {
-    logSignInFailure(h.logger, provider.id, reason);
-    return errorResponse(400, 'invalid_state', [clear]);
+  const refuse = (code: 'invalid_state' | 'invalid_request', reason: string): Response => {
+    log(code, reason);
+    return errorResponse(400, code, [clear]);
   };
-  const cookie = readCookie(ctx.request.headers.get('cookie'), flowCookieName(ctx));
-  if (cookie === null) return refuse('flow_cookie_missing');
+  const params = form ?? ctx.url.searchParams;
+  const header = ctx.request.headers.get('cookie');
+  const cookie = readCookie(header, flowCookieName(ctx));
+  if (cookie === null && !namesCookie(header, flowCookieName(ctx))) {
+    // The most common first-hour failure (a blocked cookie, localhost vs 127.0.0.1): say so.
+    log('missing_flow_cookie', 'missing_flow_cookie');
+    return h.errorURL === null
+      ? errorPage('missing_flow_cookie', [clear])
+      : errorRedirect(h, ctx, 'missing_flow_cookie', clear);
+  }
   const flow = await openFlowCookie(h.sealer, cookie, provider.id, h.auth.now(), h.extension);
-  if (flow === null) return refuse('flow_cookie_invalid');
+  if (flow === null) return refuse('invalid_state', 'invalid_flow_cookie');
   const state = params.get('state');
-  if (state === null || !sameString(state, flow.state)) return refuse('state_mismatch');
+  if (state === null) return refuse('invalid_state', 'missing_state');
+  if (!sameString(state, flow.state)) return refuse('invalid_state', 'state_mismatch');
   // The answer comes the way the flow asked for it: a GET for a form_post flow (a code in a
   // URL) or a post for a query flow is refused before anything is spent or written.
   if ((flow.formPost === true) !== (form !== null)) {
-    return errorResponse(400, 'invalid_request', [clear]);
+    return refuse('invalid_request', 'wrong_response_mode');
   }
   // Consume the flow before anything else can happen: of two identical callbacks, only one
   // inserts this record; the other stops here without a token request.
   if (!(await h.auth.store.addTemp('flow-used', flow.state, '1', flow.expiresAt))) {
-    return refuse('flow_already_used');
+    return refuse('invalid_state', 'flow_already_used');
   }
   ext = flow.ext;
   const providerError = params.get('error');
   if (providerError !== null) {
-    const code = signInErrorCode(providerError);
-    logSignInFailure(h.logger, provider.id, code, {
+    const description = params.get('error_description');
+    return fail(signInErrorCode(providerError), 'provider_error', {
       error: providerError,
-      errorDescription: params.get('error_description'),
+      errorDescription: description,
     });
-    return fail(code);
   }
 
   let tokens: OAuthTokens;
@@ -245,8 +256,7 @@ export async function callbackRoute(
     profile = (await provider.getUser(tokens)).profile;
   } catch (error) {
     if (error instanceof LatchkeyError && error.code !== 'store_error') {
-      logProviderFailure(h.logger, provider.id, error);
-      return fail(error.code);
+      return fail(error.code, failureReason(error), providerSaid(error));
     }
     throw error;
   }
@@ -258,6 +268,26 @@ export async function callbackRoute(
   };
   if (flow.kind === 'link') return completeLink(h, ctx, flow, key, tokens, fail, clear);
   return completeSignIn(h, ctx, flow, { provider, key, profile, tokens }, { fail, clear });
+}
+
+/** Whether a `Cookie` header names `name` at all (once, twice, oversized: anything). */
+function namesCookie(header: string | null, name: string): boolean {
+  return (
+    header !== null && header.split(';').some((part) => part.trimStart().startsWith(`${name}=`))
+  );
+}
+
+/** The finer reason of a failed token exchange or profile request: the error's own, or its name. */
+function failureReason(error: LatchkeyError): string {
+  if (error instanceof OAuthCallbackError) return error.reason;
+  if (error instanceof OAuthResponseError && error.reason !== null) return error.reason;
+  return error.name;
+}
+
+/** What the provider said, for a token endpoint or API refusal. */
+function providerSaid(error: LatchkeyError): ProviderSaid {
+  if (!(error instanceof OAuthRequestError)) return {};
+  return { error: error.error, errorDescription: error.errorDescription };
 }
 
 async function completeLink(

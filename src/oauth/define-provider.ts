@@ -63,7 +63,8 @@ export function defineProvider<User, Id extends string>(
 ): OAuthProvider<User, Id> {
   checkProviderId(definition.id);
   const { id, name, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
-  const client = definition.client ?? clientFor(config, definition);
+  const client =
+    definition.client ?? withProviderNamed(config, definition, () => clientFor(config, definition));
   const defaultScopes = config.scopes ?? definition.scopes;
   const getUser = definition.getUser ?? userFromProfile(definition);
   return {
@@ -104,6 +105,41 @@ function clientFor<User>(
   return expectedIssuer
     ? new IssuerCheckedOIDCClient(issuer, { ...options, expectedIssuer, acceptIssuer })
     : new OIDCClient(issuer, options);
+}
+
+/**
+ * Builds a provider's client with its configuration errors named for the provider: a missing
+ * `clientId` (the option most often left unset, an environment variable not loaded) or
+ * `clientSecret` says which provider, which option and the conventional variable to read it from.
+ * Providers that build their client before {@link defineProvider} call it themselves.
+ * @throws TypeError
+ */
+export function withProviderNamed<T>(
+  config: ProviderConfig,
+  provider: { id: string; name: string },
+  build: () => T,
+): T {
+  const who = `latchkey: ${provider.name} ("${provider.id}") needs`;
+  const env = provider.id.toUpperCase().replace(/-/g, '_');
+  if (typeof config?.clientId !== 'string' || config.clientId.length === 0) {
+    const state = config?.clientId === '' ? 'empty' : 'missing';
+    throw new TypeError(
+      `${who} "clientId", the client id of your OAuth app registered with ${provider.name}; ` +
+        `it is ${state}. Pass it from the environment, e.g. ` +
+        `clientId: process.env.${env}_CLIENT_ID (and, when the app has one, ` +
+        `clientSecret: process.env.${env}_CLIENT_SECRET).`,
+    );
+  }
+  try {
+    return build();
+  } catch (error) {
+    const prefix = 'latchkey: "clientSecret" is required';
+    if (!(error instanceof TypeError) || !error.message.startsWith(prefix)) throw error;
+    throw new TypeError(
+      `${who} "clientSecret"${error.message.slice(prefix.length)}. Pass it from the ` +
+        `environment, e.g. clientSecret: process.env.${env}_CLIENT_SECRET.`,
+    );
+  }
 }
 
 /** The user from the `profile` fields: of the user-info answer, or of the OIDC claims. */

@@ -1,5 +1,5 @@
 import { readJSON } from '../oauth/client.ts';
-import { defineProvider } from '../oauth/define-provider.ts';
+import { defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { profileFrom, verifiedEmail } from '../oauth/profile-fields.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { gitHubHosts, type GitHubHostsConfig } from './github-hosts.ts';
@@ -46,7 +46,11 @@ export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
  */
 export function github(config: GitHubConfig): GitHubProvider {
   // GitHub takes the client credentials in the form body.
-  const { web, api, client, headers, appRequest } = gitHubHosts(config, 'client_secret_post');
+  const { web, api, client, headers, appRequest } = withProviderNamed(
+    config,
+    { id: 'github', name: 'GitHub' },
+    () => gitHubHosts(config, 'client_secret_post'),
+  );
   const scopes = ['read:user', 'user:email'];
   return defineProvider(withOfflineAccess(config, scopes), {
     id: 'github',

@@ -1,4 +1,4 @@
-import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
 import { profileFrom, text } from '../oauth/profile-fields.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
@@ -41,7 +41,9 @@ export type LineProvider = OAuthProvider<LineUser, 'line'>;
 export function line(config: LineConfig): LineProvider {
   const issuer = baseURL('issuer', config.issuer, 'https://access.line.me');
   const api = baseURL('apiURL', config.apiURL, 'https://api.line.me');
-  const client = new LineClient(issuer, api, config);
+  const client = withProviderNamed(config, { id: 'line', name: 'LINE' }, () => {
+    return new LineClient(issuer, api, config);
+  });
   return defineProvider(config, {
     id: 'line',
     name: 'LINE',

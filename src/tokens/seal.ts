@@ -6,6 +6,7 @@
 import { invalidArgument } from '../core/errors.ts';
 import { aesGcmDecrypt, aesGcmEncrypt, importAesKey, IV_BYTES, TAG_BYTES } from '../core/aead.ts';
 import { decodeBase64url, encodeBase64url } from '../core/random.ts';
+import { MAKE_SECRET_COMMAND } from '../core/secret-hint.ts';
 import type { AccountKey } from '../core/types.ts';
 import { TokenDecryptionError } from './errors.ts';
 
@@ -37,7 +38,17 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
 function keyBytes(index: number, key: Uint8Array | string): Uint8Array {
   const bytes = typeof key === 'string' ? decodeBase64url(key.replace(/=+$/, '')) : key;
   if (!(bytes instanceof Uint8Array) || bytes.length !== 32) {
-    invalidArgument(`keys[${index}].key`, 'must be 32 bytes (Uint8Array or base64url)');
+    const got =
+      key === undefined || key === null || key === ''
+        ? 'is missing'
+        : bytes instanceof Uint8Array
+          ? `is ${bytes.length} bytes long`
+          : 'is not base64url';
+    invalidArgument(
+      `keys[${index}].key`,
+      `${got}; it must be exactly 32 bytes (a Uint8Array, or 43 base64url characters). Make ` +
+        `one with ${MAKE_SECRET_COMMAND} and keep it out of the code (an environment variable)`,
+    );
   }
   return bytes;
 }
