@@ -1,5 +1,6 @@
-// The store, session-cache and sign-in benchmarks run end to end in `--quick` mode and print one valid
-// JSON line per benchmark. Not a measurement: the figures of a quick run mean nothing.
+// The store, storage, PostgreSQL-scale, session-cache and sign-in benchmarks run end to end in
+// `--quick` mode and print one valid JSON line per benchmark (or per store, or per size). Not a
+// measurement: the figures of a quick run mean nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -56,6 +57,41 @@ describe('benchmarks run in --quick mode', () => {
       ],
     );
     for (const line of lines) assert.ok((line.ratio_to_bare as number) > 0);
+  });
+
+  it('bench/storage.ts', async () => {
+    const lines = await runQuick('storage.ts', []);
+    assert.deepEqual(
+      lines.map((l) => [l.benchmark, l.store, l.sessions]),
+      [
+        ['storage', 'postgres', 5_000],
+        ['storage', 'mysql', 5_000],
+        ['storage', 'sqlite', 5_000],
+        ['storage', 'redis', 5_000],
+      ],
+    );
+    for (const line of lines) {
+      // Bounds loose enough for any engine version, tight enough to catch a wrong divisor.
+      assert.ok((line.bytes_per_session as number) > 50, JSON.stringify(line));
+      assert.ok((line.bytes_per_session as number) < 5_000, JSON.stringify(line));
+      if (line.store !== 'redis') {
+        assert.ok((line.bytes_per_account_and_user as number) > 50, JSON.stringify(line));
+      }
+    }
+  });
+
+  it('bench/pg-scale.ts', async () => {
+    const lines = await runQuick('pg-scale.ts', []);
+    assert.deepEqual(
+      lines.map((l) => [l.benchmark, l.sessions ?? l.largest]),
+      [
+        ['pg-scale', 500],
+        ['pg-scale', 2_000],
+        ['pg-scale-summary', 2_000],
+      ],
+    );
+    for (const line of lines.slice(0, 2)) assert.ok((line.ratio_to_raw as number) > 0);
+    assert.ok((lines[2]!.latchkey_largest_to_smallest as number) > 0);
   });
 
   it('bench/signin.ts', async () => {
