@@ -4,7 +4,9 @@
 import { invalidArgument } from '../core/errors.ts';
 import { checkEndpoint } from '../oauth/client.ts';
 import type { AccountKey } from '../core/types.ts';
+import { presentationKey } from '../oauth/dpop.ts';
 import { ReauthorizationRequiredError } from '../tokens/errors.ts';
+import { createResourceSender, type ResourceRequestInit } from '../tokens/resource-request.ts';
 import { toProviderTokens, type ProviderTokens } from '../tokens/token-set.ts';
 import type { TokenVault } from '../tokens/vault.ts';
 import { gitHubError, GitHubRateLimitError } from './errors.ts';
@@ -70,6 +72,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   );
   const api = checkEndpoint('apiURL', apiURL);
   const doFetch = options.fetch ?? fetch;
+  const sendBound = createResourceSender(doFetch, 30_000);
 
   function resolve(path: string): URL {
     if (typeof path !== 'string' || path.length === 0) invalidArgument('path', 'must be a string');
@@ -80,23 +83,28 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return url;
   }
 
-  async function send(url: URL, init: RequestInit | undefined, token: string): Promise<Response> {
+  async function send(url: URL, init: RequestInit | undefined, tokens: ProviderTokens) {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${token}`);
     if (!headers.has('accept')) headers.set('accept', 'application/vnd.github+json');
     if (!headers.has('x-github-api-version')) headers.set('x-github-api-version', '2022-11-28');
+    // A DPoP-bound set goes with a proof from its key, never as a bearer token.
+    if (presentationKey(tokens) !== null) {
+      const body = init?.body as ResourceRequestInit['body'];
+      return sendBound(tokens, url, { method: init?.method, headers, body });
+    }
+    headers.set('authorization', `Bearer ${tokens.accessToken}`);
     return doFetch(url, { ...init, headers, redirect: init?.redirect ?? 'manual' });
   }
 
   async function sendFresh(url: URL, init: RequestInit | undefined): Promise<Response> {
     const before = await source.get();
-    const response = await send(url, init, before.accessToken);
+    const response = await send(url, init, before);
     // A 401 may mean the token died early (revoked, reset, rotated elsewhere): refresh once
     // and retry once.
     if (response.status !== 401 || !replayable(init) || !source.canRefresh(before)) return response;
     await response.body?.cancel();
     const after = await source.refresh(before);
-    return send(url, init, after.accessToken);
+    return send(url, init, after);
   }
 
   return {

@@ -2,13 +2,11 @@
 // token (refreshed before it expires), a DPoP proof for DPoP-bound tokens (one retry on a
 // server nonce), and one refresh and retry after a 401. The token only goes to the origins the
 // app names, so a URL from elsewhere (user input, a redirect in an API answer) cannot carry it off.
-import * as oauth from 'oauth4webapi';
 import { invalidArgument } from '../core/errors.ts';
 import type { AccountKey } from '../core/types.ts';
-import { DPoPHandles, presentationKey, withNonceRetry } from '../oauth/dpop.ts';
-import { toOAuthError } from '../oauth/errors.ts';
-import { checkEndpoint, requestOptions } from '../oauth/transport.ts';
+import { checkEndpoint } from '../oauth/transport.ts';
 import { ReauthorizationRequiredError } from './errors.ts';
+import { createResourceSender, type ResourceRequestInit } from './resource-request.ts';
 import type { ProviderTokens } from './token-set.ts';
 import type { TokenVault } from './vault.ts';
 
@@ -23,17 +21,12 @@ export interface AccountFetchOptions {
 }
 
 /** What a request may carry: bodies that can be sent twice (a retry after a refresh). */
-export interface AccountFetchInit {
-  method?: string;
-  headers?: HeadersInit;
+export interface AccountFetchInit extends ResourceRequestInit {
   body?: string | Uint8Array | URLSearchParams | null;
 }
 
 /** `fetch` with the account's token; answers as the API answered (a 4xx is not thrown). */
 export type AccountFetch = (url: string | URL, init?: AccountFetchInit) => Promise<Response>;
-
-/** No client registration is involved in a resource request; DPoP handles need a client object. */
-const RESOURCE_CLIENT: oauth.Client = { client_id: 'latchkey-resource-request' };
 
 /**
  * A fetch for one account's provider API.
@@ -49,38 +42,7 @@ export function createAccountFetch(
   options: AccountFetchOptions,
 ): AccountFetch {
   const origins = new Set(checkOrigins(options?.origins));
-  const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
-  const timeout = options.timeout ?? 30_000;
-  const handles = new DPoPHandles();
-
-  async function send(tokens: ProviderTokens, url: URL, init: AccountFetchInit) {
-    const key = presentationKey(tokens);
-    const headers = new Headers(init.headers);
-    // The token and proof are ours to set; a caller's own would only confuse the server.
-    headers.delete('authorization');
-    headers.delete('dpop');
-    const body = init.body instanceof URLSearchParams ? init.body.toString() : (init.body ?? null);
-    if (init.body instanceof URLSearchParams && !headers.has('content-type')) {
-      headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
-    }
-    const DPoP = key ? await handles.get(RESOURCE_CLIENT, key) : undefined;
-    try {
-      return await withNonceRetry(() =>
-        oauth.protectedResourceRequest(
-          tokens.accessToken,
-          init.method ?? 'GET',
-          url,
-          headers,
-          body,
-          { ...requestOptions(fetchFn, timeout, url), DPoP },
-        ),
-      );
-    } catch (error) {
-      // oauth4webapi throws on any WWW-Authenticate challenge; the caller gets the answer itself.
-      if (error instanceof oauth.WWWAuthenticateChallengeError) return error.response;
-      throw toOAuthError(error, 'provider API request');
-    }
-  }
+  const send = createResourceSender(options.fetch, options.timeout ?? 30_000);
 
   return async (input, init = {}) => {
     const url = checkEndpoint('url', String(input));
