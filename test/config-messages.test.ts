@@ -2,6 +2,7 @@
 // start-up with a message that names the option, says what is wrong and how to fix it — and
 // never echoes the value it refused.
 import assert from 'node:assert/strict';
+import * as providers from '../src/providers/index.ts';
 import { describe, it } from 'node:test';
 import { createLatchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler } from '../src/http/index.ts';
@@ -83,6 +84,30 @@ describe('provider "clientId" and "clientSecret"', () => {
       () => microsoftEntra({ tenant: 'common' } as never),
       /process\.env\.MICROSOFT_ENTRA_CLIENT_ID/,
     );
+  });
+
+  it('every built-in provider refuses an empty configuration by naming what is missing', () => {
+    const helpers = new Set(['oidcPlatform', 'appleClientSecret']);
+    let named = 0;
+    for (const [name, make] of Object.entries(providers)) {
+      if (typeof make !== 'function' || helpers.has(name)) continue;
+      assert.throws(
+        () => (make as (config: unknown) => unknown)({}),
+        (error: unknown) =>
+          error instanceof TypeError && /^latchkey: .*"[A-Za-z]+"/.test(error.message),
+        name,
+      );
+      named++;
+    }
+    assert.ok(named >= 42, `${named} providers`);
+    for (const [make, env] of [
+      [providers.dropbox, 'DROPBOX'],
+      [providers.linkedin, 'LINKEDIN'],
+      [providers.strava, 'STRAVA'],
+      [providers.vk, 'VK'],
+    ] as const) {
+      assert.throws(() => make({} as never), new RegExp(`process\\.env\\.${env}_CLIENT_ID`));
+    }
   });
 
   it('a missing client secret names the provider and its variable', () => {

@@ -1,5 +1,5 @@
 import { readJSON } from '../oauth/client.ts';
-import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { endpointClient } from '../oauth/endpoints.ts';
 import { OAuthRequestError } from '../oauth/errors.ts';
 import { profileFrom } from '../oauth/profile-fields.ts';
@@ -42,15 +42,13 @@ export type DropboxProvider = OAuthProvider<DropboxUser, 'dropbox'>;
 export function dropbox(config: DropboxConfig): DropboxProvider {
   const web = baseURL('baseURL', config.baseURL, 'https://www.dropbox.com');
   const api = baseURL('apiURL', config.apiURL, 'https://api.dropboxapi.com');
-  const client = endpointClient(
-    web,
-    {
-      authorizationEndpoint: `${web}/oauth2/authorize`,
-      tokenEndpoint: `${api}/oauth2/token`,
-      userInfoEndpoint: `${api}/2/users/get_current_account`,
-    },
-    config,
-  );
+  const endpoints = {
+    authorizationEndpoint: `${web}/oauth2/authorize`,
+    tokenEndpoint: `${api}/oauth2/token`,
+    userInfoEndpoint: `${api}/2/users/get_current_account`,
+  };
+  const named = { id: 'dropbox', name: 'Dropbox' };
+  const client = withProviderNamed(config, named, () => endpointClient(web, endpoints, config));
   // Dropbox's RPC routes are POSTs; one without arguments takes no body at all.
   const rpc = (route: string, token: string) =>
     client.fetch(`${api}/2/${route}`, {

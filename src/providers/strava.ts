@@ -1,5 +1,5 @@
 import { readJSON } from '../oauth/client.ts';
-import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { endpointClient } from '../oauth/endpoints.ts';
 import { profileFrom } from '../oauth/profile-fields.ts';
 import { splitScopes } from '../oauth/tokens.ts';
@@ -41,12 +41,15 @@ export function strava(config: StravaConfig): StravaProvider {
   const web = baseURL('baseURL', config.baseURL, 'https://www.strava.com');
   const token = `${web}/oauth/token`;
   const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
-  const client = endpointClient(
-    web,
-    { authorizationEndpoint: `${web}/oauth/authorize`, tokenEndpoint: token },
-    // Strava takes the client id and secret in the form body.
-    { ...config, clientAuthMethod: 'client_secret_post', fetch: stravaFetch(fetchFn, token) },
-  );
+  const endpoints = { authorizationEndpoint: `${web}/oauth/authorize`, tokenEndpoint: token };
+  // Strava takes the client id and secret in the form body.
+  const options = {
+    ...config,
+    clientAuthMethod: 'client_secret_post' as const,
+    fetch: stravaFetch(fetchFn, token),
+  };
+  const named = { id: 'strava', name: 'Strava' };
+  const client = withProviderNamed(config, named, () => endpointClient(web, endpoints, options));
   const provider = defineProvider(config, {
     id: 'strava',
     name: 'Strava',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { endpointClient } from '../oauth/endpoints.ts';
 import { profileFrom, text } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
@@ -47,7 +47,8 @@ export function vk(config: VKConfig): VKProvider {
   const fetchFn = withoutIdToken(config.fetch ?? ((i, o) => fetch(i, o)), tokenEndpoint);
   const options = { ...config, fetch: fetchFn, clientAuthMethod: 'none' as const };
   const endpoints = { authorizationEndpoint: `${web}/authorize`, tokenEndpoint };
-  const client = endpointClient(web, endpoints, options);
+  const named = { id: 'vk', name: 'VK ID' };
+  const client = withProviderNamed(config, named, () => endpointClient(web, endpoints, options));
   const post = (path: string, token: string) => vkPost(config, `${web}${path}`, token);
   const provider = defineProvider<VKUser, 'vk'>(options, {
     id: 'vk',
