@@ -4,8 +4,8 @@
 // (the worker bundled by esbuild, the double in this Node process). All come from `npm ci`; no
 // network. Fails loudly: a missing runtime, a crash or a failed test exits 1.
 // Bun and Deno also run the memory and SQLite stores' conformance suites (bun-stores, deno-stores).
-// Usage: node scripts/test-runtimes.ts [name...]   (node22 node24 bun deno bun-stores deno-stores
-// workerd)
+// Usage: node scripts/test-runtimes.ts [name...]   (node22 node24 bun deno elysia bun-stores
+// deno-stores workerd)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ const processes: Record<string, () => string[]> = {
     '--allow-env=LATCHKEY_DOUBLE_URL,LATCHKEY_RUNTIME_SQLITE',
     MAIN,
   ],
+  // examples/elysia (Elysia runs on Bun) signing in against the GitHub double.
+  elysia: () => [bin('node_modules/.bin/bun'), 'test/runtime/elysia-example.ts'],
   // The memory and SQLite stores' whole conformance suites (node:test files, which both run).
   'bun-stores': () => [bin('node_modules/.bin/bun'), 'test', ...STORE_TESTS.map((f) => `./${f}`)],
   'deno-stores': () => [
