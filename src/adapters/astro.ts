@@ -2,27 +2,15 @@
 // other request gets `context.locals.user` and `context.locals.session` (null when signed out).
 // Needs on-demand rendering (an adapter such as @astrojs/node): prerendered pages have no request.
 import type { Latchkey } from '../core/latchkey.ts';
-import { readRequestSession } from '../core/request.ts';
-import type {
-  RegisteredSessionAttributes,
-  RegisteredUserAttributes,
-  Session,
-  User,
-} from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
-import { cookieOptions, type CookieOptions } from './cookie-options.ts';
+import type { CookieOptions } from './cookie-options.ts';
+import { answerOrFillLocals } from './locals.ts';
 
 /**
  * What the middleware puts on `context.locals`. Declare it in `src/env.d.ts` so that pages and
  * endpoints see it typed: `declare namespace App { interface Locals extends LatchkeyLocals<UserAttrs> {} }`.
  */
-export interface LatchkeyLocals<
-  UA extends object = RegisteredUserAttributes,
-  SA extends object = RegisteredSessionAttributes,
-> {
-  user: User<UA> | null;
-  session: Session<SA> | null;
-}
+export type { LatchkeyLocals } from './locals.ts';
 
 /** What the middleware needs of Astro's `APIContext`. */
 export interface AstroContextLike {
@@ -52,18 +40,8 @@ export function latchkeyAstro<UA extends object, SA extends object>(
   handler: AuthHandler,
 ): (context: AstroContextLike, next: () => Promise<Response>) => Promise<Response> {
   return async (context, next) => {
-    const { request } = context;
-    if (handler.matches(request)) {
-      return handler.fetch(request, { clientAddress: clientAddress(context) });
-    }
-    const current = await readRequestSession(auth, request, handler.requestOrigin(request));
-    if (current?.renewalCookie) {
-      const cookie = current.renewalCookie;
-      context.cookies.set(cookie.name, cookie.value, cookieOptions(cookie));
-    }
-    const locals = context.locals as LatchkeyLocals<UA, SA>;
-    locals.user = current?.result.user ?? null;
-    locals.session = current?.result.session ?? null;
-    return next();
+    const { request, locals, cookies } = context;
+    const input = { request, locals, cookies, clientAddress: () => clientAddress(context) };
+    return (await answerOrFillLocals(auth, handler, input)) ?? next();
   };
 }

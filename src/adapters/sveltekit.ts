@@ -1,27 +1,15 @@
 // SvelteKit over the fetch handler, as a `handle` hook: the routes answer under their base path;
 // every other request gets `event.locals.user` and `event.locals.session` (null when signed out).
 import type { Latchkey } from '../core/latchkey.ts';
-import { readRequestSession } from '../core/request.ts';
-import type {
-  RegisteredSessionAttributes,
-  RegisteredUserAttributes,
-  Session,
-  User,
-} from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
-import { cookieOptions, type CookieOptions } from './cookie-options.ts';
+import type { CookieOptions } from './cookie-options.ts';
+import { answerOrFillLocals } from './locals.ts';
 
 /**
  * What the hook puts on `event.locals`. Declare it in `src/app.d.ts` so that every load function,
  * action and endpoint sees it typed: `interface Locals extends LatchkeyLocals<UserAttrs> {}`.
  */
-export interface LatchkeyLocals<
-  UA extends object = RegisteredUserAttributes,
-  SA extends object = RegisteredSessionAttributes,
-> {
-  user: User<UA> | null;
-  session: Session<SA> | null;
-}
+export type { LatchkeyLocals } from './locals.ts';
 
 /** What the hook needs of SvelteKit's `RequestEvent`. */
 export interface SvelteKitEventLike {
@@ -55,18 +43,8 @@ export function latchkeySvelteKit<UA extends object, SA extends object>(
   resolve(event: SvelteKitEventLike): Response | Promise<Response>;
 }) => Promise<Response> {
   return async ({ event, resolve }) => {
-    const { request } = event;
-    if (handler.matches(request)) {
-      return handler.fetch(request, { clientAddress: clientAddress(event) });
-    }
-    const current = await readRequestSession(auth, request, handler.requestOrigin(request));
-    if (current?.renewalCookie) {
-      const cookie = current.renewalCookie;
-      event.cookies.set(cookie.name, cookie.value, cookieOptions(cookie));
-    }
-    const locals = event.locals as LatchkeyLocals<UA, SA>;
-    locals.user = current?.result.user ?? null;
-    locals.session = current?.result.session ?? null;
-    return resolve(event);
+    const { request, locals, cookies } = event;
+    const input = { request, locals, cookies, clientAddress: () => clientAddress(event) };
+    return (await answerOrFillLocals(auth, handler, input)) ?? resolve(event);
   };
 }
