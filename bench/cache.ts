@@ -20,8 +20,9 @@ import { dollarParams, fillRows, insertSqlRows } from './store-fill.ts';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--store') ? argv[argv.indexOf('--store') + 1] : undefined;
-const duration = quick ? 1 : 6;
-const rounds = quick ? 1 : 5;
+// Short rounds, many of them: see bench/session.ts.
+const duration = quick ? 1 : 2;
+const rounds = quick ? 1 : 15;
 const sessions = quick ? 2_000 : 100_000;
 const hot = 1_000;
 const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,6 +1,6 @@
-// The store, storage, PostgreSQL-scale, session-cache and sign-in benchmarks run end to end in
-// `--quick` mode and print one valid JSON line per benchmark (or per store, or per size). Not a
-// measurement: the figures of a quick run mean nothing.
+// The store, storage, PostgreSQL-scale, session-cache, middleware and sign-in benchmarks run end
+// to end in `--quick` mode and print one valid JSON line per benchmark (or per store, or per
+// size). Not a measurement: the figures of a quick run mean nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -92,6 +92,15 @@ describe('benchmarks run in --quick mode', () => {
     );
     for (const line of lines.slice(0, 2)) assert.ok((line.ratio_to_raw as number) > 0);
     assert.ok((lines[2]!.latchkey_largest_to_smallest as number) > 0);
+  });
+
+  it('bench/middleware.ts', async () => {
+    const [line, ...rest] = await runQuick('middleware.ts', []);
+    assert.equal(rest.length, 0);
+    assert.equal(line!.benchmark, 'middleware');
+    for (const framework of ['hono', 'express', 'node']) {
+      assert.ok((line![`${framework}_ratio`] as number) > 0, JSON.stringify(line));
+    }
   });
 
   it('bench/signin.ts', async () => {

@@ -50,4 +50,37 @@ describe('postgres store specifics', () => {
     assert.equal(rows[0].n, 1);
     await Promise.all(stores.map((s) => s.close()));
   });
+
+  it('deleteExpired finds expired sessions through the expires_at index, not a table scan', async () => {
+    const p = prefix();
+    // The store's own statements, as they reach the pool.
+    const seen: { text: string; values?: unknown[] }[] = [];
+    const recording = Object.assign(Object.create(admin) as pg.Pool, {
+      query: (config: { text: string; values?: unknown[] }) => {
+        seen.push(config);
+        return admin.query(config);
+      },
+    });
+    const store = postgresStore(recording, { tablePrefix: p });
+    await store.migrate();
+    seen.length = 0;
+    await store.deleteExpired(Date.now());
+    const statement = seen.find((q) => q.text.includes(`"${p}session"`));
+    assert.ok(statement, 'a DELETE on the session table');
+    const client = await admin.connect();
+    try {
+      // With scans priced out, a condition the index cannot serve still plans a Seq Scan.
+      await client.query('SET enable_seqscan = off');
+      const { rows } = await client.query({
+        text: `EXPLAIN ${statement.text}`,
+        values: statement.values,
+      });
+      const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      assert.doesNotMatch(plan, /Seq Scan/, plan);
+      assert.match(plan, /session_expires_at/, plan);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
 });

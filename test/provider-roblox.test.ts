@@ -95,14 +95,18 @@ describe('roblox provider', () => {
     } finally {
       double.setIDTokenIssuer(null);
     }
-    await using es256 = await startProviderDouble(robloxPreset, {
-      clients: [{ clientId, clientSecret }],
-      users: [builder],
-      metadata: { id_token_signing_alg_values_supported: ['ES256'] },
-    });
-    const pinned = roblox({ clientId, clientSecret, issuer: `${es256.url}/oauth/` });
+    // A double signing RS256 while its discovery lists only ES256, as Roblox's does.
+    await using rs256 = await startProviderDouble(
+      { ...robloxPreset, idTokenAlg: 'RS256' },
+      {
+        clients: [{ clientId, clientSecret }],
+        users: [builder],
+        metadata: { id_token_signing_alg_values_supported: ['ES256'] },
+      },
+    );
+    const pinned = roblox({ clientId, clientSecret, issuer: `${rs256.url}/oauth/` });
     const request = await pinned.createAuthorizationURL({ redirectURI });
-    const callbackURL = await es256.authorize(request.url);
+    const callbackURL = await rs256.authorize(request.url);
     const options = { callbackURL, expectedState: request.state, redirectURI };
     await assert.rejects(
       pinned.validateAuthorizationCode({
@@ -118,6 +122,8 @@ describe('roblox provider', () => {
     double.signInAs(builder);
     const p = provider();
     const tokens = await signIn(p);
+    const header = JSON.parse(Buffer.from(tokens.idToken!.split('.')[0]!, 'base64url').toString());
+    assert.equal(header.alg, 'ES256', 'Roblox signs ID tokens with ES256');
     const refreshed = await p.refreshAccessToken(tokens.refreshToken!);
     assert.ok(refreshed.refreshToken && refreshed.refreshToken !== tokens.refreshToken);
     assert.equal(refreshed.idTokenClaims?.sub, builder.id);

@@ -115,7 +115,7 @@ export function readNodeSession<UA extends object, SA extends object>(
   handler: AuthHandler,
   req: IncomingMessage,
 ): Promise<RequestSession<UA, SA> | null> {
-  const origin = handler.requestOrigin({ url: originOf(req), headers: req.headers });
+  const origin = handler.requestOrigin({ url: `${originOf(req)}/`, headers: req.headers });
   return readRequestSession(auth, req, origin);
 }
 

@@ -32,7 +32,29 @@ export function requestOrigin(h: H, request: RequestLike, url?: URL): string {
       }
     }
   }
-  return (url ?? new URL(request.url)).origin;
+  return url ? url.origin : originOfURL(request.url);
+}
+
+// Origins of the last few distinct scheme-and-authority prefixes: every request of an app
+// carries one or a handful, and parsing a URL costs more than the rest of reading a session.
+// Bounded, because the Host header (part of the prefix under Node) is the client's to choose.
+const origins = new Map<string, string>();
+const MAX_ORIGINS = 64;
+
+/** A URL's origin, parsed once per distinct `scheme://authority` prefix. */
+function originOfURL(url: string): string {
+  const end = url.indexOf('/', url.indexOf('//') + 2);
+  // Only a plain prefix can stand for the URL: without a path, or with `\`, `?`, `#` or
+  // whitespace in it, the whole URL is parsed every time.
+  const prefix = end === -1 ? null : url.slice(0, end);
+  if (prefix === null || /[\\?#\s]/.test(prefix)) return new URL(url).origin;
+  let origin = origins.get(prefix);
+  if (origin === undefined) {
+    origin = new URL(url).origin;
+    if (origins.size >= MAX_ORIGINS) origins.clear();
+    origins.set(prefix, origin);
+  }
+  return origin;
 }
 
 /** The address every request whose client cannot be named is counted under. */

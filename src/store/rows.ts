@@ -32,7 +32,10 @@ export interface SessionRow {
   createdAt: number;
   /** Last time the session was renewed (the last-seen time, at renewal-interval granularity). */
   lastSeenAt: number;
-  /** Idle expiry: moves forward on renewal but never past `absoluteExpiresAt`. */
+  /**
+   * Idle expiry: moves forward on renewal but never past `absoluteExpiresAt`. Stores rely on
+   * `expiresAt <= absoluteExpiresAt`: `deleteExpired` looks at `expiresAt` alone (one index).
+   */
   expiresAt: number;
   absoluteExpiresAt: number;
   /** The app's session attributes (JSON text), e.g. user agent. */

@@ -394,7 +394,7 @@ export class D1Store implements Store {
   async deleteExpired(now: number): Promise<number> {
     try {
       const [sessions] = await this.db.batch([
-        this.#q('deleteExpiredSessions', now, now),
+        this.#q('deleteExpiredSessions', now),
         this.#q('deleteExpiredTemps', now),
       ]);
       return sessions ? changes(sessions) : 0;

@@ -26,7 +26,8 @@ export function sqliteStatements(t: TableNames) {
     deleteSession: `DELETE FROM ${t.session} WHERE id = ?`,
     deleteUserSessions: `DELETE FROM ${t.session} WHERE user_id = ?`,
     deleteUserSessionsExcept: `DELETE FROM ${t.session} WHERE user_id = ? AND id <> ?`,
-    deleteExpiredSessions: `DELETE FROM ${t.session} WHERE expires_at <= ? OR absolute_expires_at <= ?`,
+    // `expires_at` alone, through its index: it never passes `absolute_expires_at` (SessionRow).
+    deleteExpiredSessions: `DELETE FROM ${t.session} WHERE expires_at <= ?`,
     deleteExpiredTemps: `DELETE FROM ${t.temp} WHERE expires_at <= ?`,
     // One bounded batch through the expires_at index (DELETE … LIMIT is a compile option).
     sweepTemps: `DELETE FROM ${t.temp} WHERE (kind, "key") IN (SELECT kind, "key" FROM ${t.temp} WHERE expires_at <= ? LIMIT ?)`,

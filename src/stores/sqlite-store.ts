@@ -430,7 +430,7 @@ export class SqliteStore implements Store {
   async deleteExpired(now: number): Promise<number> {
     try {
       return this.#transaction(() => {
-        const sessions = Number(this.#s.deleteExpiredSessions!.run(now, now).changes);
+        const sessions = Number(this.#s.deleteExpiredSessions!.run(now).changes);
         this.#s.deleteExpiredTemps!.run(now);
         return sessions;
       });

@@ -156,5 +156,23 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       assert.ok(purged >= 1);
       assert.equal(await c.store.getSessionAndUser(old.session.id), null);
     });
+
+    it('deleteExpired purges a session its absolute expiry ended, though kept renewed', async () => {
+      const a = c.auth();
+      const user = await a.createUser({ attributes: { username: 'renewed' } });
+      const kept = await a.createSession({ userId: user.id });
+      // Renewed every 50 s (idle timeout 60 s) up to 250 s, where the absolute expiry (300 s)
+      // caps the idle expiry.
+      for (let i = 0; i < 5; i++) {
+        c.now += 50_000;
+        assert.ok(await a.validateSession(kept.token));
+      }
+      const row = (await c.store.getSessionAndUser(kept.session.id))!.session;
+      assert.equal(row.expiresAt, row.absoluteExpiresAt, 'renewal stops at the absolute expiry');
+      await c.store.deleteExpired(row.absoluteExpiresAt - 1); // other tests' sessions go
+      assert.ok(await c.store.getSessionAndUser(kept.session.id), 'not expired yet');
+      assert.equal(await c.store.deleteExpired(row.absoluteExpiresAt), 1);
+      assert.equal(await c.store.getSessionAndUser(kept.session.id), null);
+    });
   });
 }

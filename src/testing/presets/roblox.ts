@@ -24,6 +24,7 @@ export const robloxPreset: ProviderPreset = {
   refresh: { issue: 'always', rotate: true, idToken: true },
   callbackIss: false,
   responseModes: [],
+  idTokenAlg: 'ES256',
   user(user, scopes) {
     const claims: Record<string, unknown> = { sub: user.id };
     if (scopes.includes('profile')) {
@@ -47,7 +48,7 @@ export const robloxPreset: ProviderPreset = {
       source: `${DOC}#discovery`,
     },
     {
-      why: 'ID tokens are ES256 (discovery lists only ES256; the double signs RS256 and says so in its discovery).',
+      why: 'ID tokens are ES256: discovery lists only ES256, and the double signs with an ES256 key.',
       source: `${DOC}#discovery`,
     },
     {
