@@ -11,7 +11,7 @@ import { load, median, startServer, type ServerHandle } from './load.ts';
 
 const quick = process.argv.includes('--quick');
 // Short rounds, many of them: see bench/session.ts.
-const duration = 2;
+const duration = quick ? 1 : 2;
 const rounds = quick ? 2 : 15;
 const frameworks = ['hono', 'express', 'node'] as const;
 
@@ -19,19 +19,20 @@ const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-middleware-'));
 const servers: ServerHandle[] = [];
 try {
   const db = join(dir, 'middleware.db');
-  const tokens = await fillDatabase(db, 100_000, 20_000);
+  const sessions = quick ? 10_000 : 100_000;
+  const tokens = await fillDatabase(db, sessions, 20_000);
   const summary: Record<string, unknown> = {
     benchmark: 'middleware',
     store: 'sqlite',
-    sessions: 100_000,
+    sessions,
     rounds,
     duration_s: duration,
   };
   for (const name of frameworks) {
     const server = await startServer(join(import.meta.dirname, 'middleware-server.ts'), [name, db]);
     servers.push(server);
-    await load(server.port, '/me', tokens, 2); // warm-up, both routes
-    await load(server.port, '/direct', tokens, 2);
+    await load(server.port, '/me', tokens, duration); // warm-up, both routes
+    await load(server.port, '/direct', tokens, duration);
     const runs = { direct: [] as number[], me: [] as number[], ratio: [] as number[] };
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? (['direct', 'me'] as const) : (['me', 'direct'] as const);

@@ -9,6 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { createLatchkey } from '../src/index.ts';
 import { readCookie } from '../src/core/cookies.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
+import { RAW_JOIN } from './in-process.ts';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: server.ts <db>');
@@ -18,11 +19,7 @@ const cookieName = auth.sessionCookieName();
 
 const db = new DatabaseSync(path);
 db.exec('PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456');
-const rawLookup = db.prepare(
-  // The columns any correct validation needs (hash, both expiries, the user); no hashing, no
-  // expiry logic, no objects beyond the row: a floor no library can go under.
-  'SELECT s.id, s.user_id, s.secret_hash, s.expires_at, s.absolute_expires_at, u.attributes FROM "latchkey_session" s JOIN "latchkey_user" u ON u.id = s.user_id WHERE s.id = ?',
-);
+const rawLookup = db.prepare(RAW_JOIN);
 
 const BARE = JSON.stringify({ ok: true });
 const json = { 'content-type': 'application/json' };

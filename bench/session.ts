@@ -5,16 +5,18 @@
 // Rounds are short (2 s) and many (15): on a shared VM the host's noise comes in bursts of
 // seconds, which long rounds turn into whole-round swings, and short adjacent slices share.
 // Flatness: latchkey's rate with 1,000 sessions against 1,000,000 (100,000 with --quick),
-// with random tokens so lookups really spread over the table.
+// with random tokens so lookups really spread over the table. In process: the same two lookups
+// called one after another in this process (bench/in-process.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load as loadRoute, median, startServer, type Run, type ServerHandle } from './load.ts';
 import { fillDatabase } from './fill-db.ts';
+import { measureInProcess } from './in-process.ts';
 
 const quick = process.argv.includes('--quick');
-const duration = 2;
+const duration = quick ? 1 : 2;
 const rounds = quick ? 2 : 15;
 const connections = 50;
 const mainCount = 100_000;
@@ -37,14 +39,21 @@ try {
   const smallTokens = await fillDatabase(join(dir, 'small.db'), flatSmall, flatSmall);
   const largeTokens = await fillDatabase(join(dir, 'large.db'), flatLarge, 50_000);
   spawnSync('sync');
+  const inProcess = await measureInProcess(
+    join(dir, 'main.db'),
+    mainTokens,
+    quick ? 2 : 15,
+    quick ? 2_000 : 20_000,
+  );
+  process.stderr.write(`in process: ${JSON.stringify(inProcess)}\n`);
   const main = await startServer(server, [join(dir, 'main.db')]);
   children.push(main.child);
 
   const rows: Record<'bare' | 'raw' | 'latchkey', Run[]> = { bare: [], raw: [], latchkey: [] };
   const ratios: number[] = [];
   // Warm-up: JIT and page cache.
-  await loadRoute(main.port, '/latchkey', mainTokens, 5);
-  await loadRoute(main.port, '/raw', mainTokens, 5);
+  await loadRoute(main.port, '/latchkey', mainTokens, quick ? 1 : 5);
+  await loadRoute(main.port, '/raw', mainTokens, quick ? 1 : 5);
   for (let r = 0; r < rounds; r++) {
     // ABBA order (raw, latchkey | latchkey, raw) so slow drift cancels in the per-round ratio.
     const order =
@@ -96,6 +105,7 @@ try {
     ),
     flatness: Number(median(flat).toFixed(3)),
     flatness_sessions: [flatSmall, flatLarge],
+    ...inProcess,
   };
   console.log(JSON.stringify(summary));
 } finally {

@@ -1,6 +1,6 @@
-// The store, storage, PostgreSQL-scale, session-cache, middleware and sign-in benchmarks run end
-// to end in `--quick` mode and print one valid JSON line per benchmark (or per store, or per
-// size). Not a measurement: the figures of a quick run mean nothing.
+// The session, store, storage, PostgreSQL-scale, session-cache, middleware and sign-in
+// benchmarks run end to end in `--quick` mode and print one valid JSON line per benchmark (or
+// per store, or per size). Not a measurement: the figures of a quick run mean nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 
 const bench = (name: string) => fileURLToPath(new URL(`../bench/${name}`, import.meta.url));
 
-/** Runs a bench script; resolves its stdout's JSON lines, rejects on a failure or after 90 s. */
-function runQuick(script: string, args: string[]): Promise<Record<string, unknown>[]> {
+/** Runs a bench script; resolves its stdout's JSON lines, rejects on a failure or a timeout. */
+function runQuick(
+  script: string,
+  args: string[],
+  timeout = 90_000,
+): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bench(script), ...args, '--quick'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -92,6 +96,15 @@ describe('benchmarks run in --quick mode', () => {
     );
     for (const line of lines.slice(0, 2)) assert.ok((line.ratio_to_raw as number) > 0);
     assert.ok((lines[2]!.latchkey_largest_to_smallest as number) > 0);
+  });
+
+  it('bench/session.ts (npm run bench)', async () => {
+    const [line, ...rest] = await runQuick('session.ts', [], 180_000);
+    assert.equal(rest.length, 0);
+    assert.equal(line!.benchmark, 'session');
+    for (const field of ['ratio_to_raw', 'flatness', 'inprocess_ratio', 'inprocess_raw_us']) {
+      assert.ok((line![field] as number) > 0, `${field}: ${JSON.stringify(line)}`);
+    }
   });
 
   it('bench/middleware.ts', async () => {
