@@ -9,7 +9,7 @@ import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './
 import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
 import { profileFrom, type MappedUser, type ProfileFields } from './profile-fields.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from './provider.ts';
-import { checkEndpoint } from './transport.ts';
+import { checkEndpoint, configuredFetch } from './transport.ts';
 
 /** What a provider file declares. */
 export interface ProviderDefinition<User, Id extends string> {
@@ -38,6 +38,11 @@ export interface ProviderDefinition<User, Id extends string> {
   acceptIssuer?: IssuerCheckedOIDCClientOptions['acceptIssuer'];
   /** Authorization parameters the provider needs on every request (`access_type`...). */
   params?: Readonly<Record<string, string>>;
+  /**
+   * Wraps the configured `fetch` (for the client this builds, and `client.fetch`) to repair the
+   * provider's wire quirks: a field under another name, an error body of its own shape.
+   */
+  fetch?: (fetchFn: typeof fetch) => typeof fetch;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
   checkTokens?: (tokens: OAuthTokens) => OAuthTokens;
   /**
@@ -48,7 +53,7 @@ export interface ProviderDefinition<User, Id extends string> {
   /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
   getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
   /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
-  revokeToken?: (token: string) => Promise<void>;
+  revokeToken?: (token: string, client: OAuthClient) => Promise<void>;
 }
 
 /**
@@ -84,7 +89,8 @@ export function defineProvider<User, Id extends string>(
     validateAuthorizationCode: async (o) =>
       checkTokens(await client.validateAuthorizationCode({ ...o, openid: openid !== false })),
     refreshAccessToken: async (token, o) => checkTokens(await client.refreshAccessToken(token, o)),
-    revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
+    revokeToken: (token) =>
+      definition.revokeToken ? definition.revokeToken(token, client) : client.revokeToken(token),
     getUser: (tokens) => getUser(tokens, client),
     ...(openid && client instanceof OIDCClient ? { logout: oidcLogout(client) } : {}),
   };
@@ -95,7 +101,8 @@ function clientFor<User>(
   definition: ProviderDefinition<User, string>,
 ): OAuthClient {
   const { id, issuer, endpoints, openid, expectedIssuer, acceptIssuer } = definition;
-  const options = { clientAuthMethod: definition.clientAuthMethod, ...config };
+  const fetchFn = definition.fetch?.(configuredFetch(config)) ?? config.fetch;
+  const options = { clientAuthMethod: definition.clientAuthMethod, ...config, fetch: fetchFn };
   if (endpoints) {
     // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
     return endpointClient(issuer || `urn:latchkey:no-issuer:${id}`, endpoints, options);

@@ -11,6 +11,22 @@ export interface OIDCUser {
   [claim: string]: unknown;
 }
 
+/**
+ * An OIDC user with the standard claims (OIDC Core §5.1) providers send; a provider's user type
+ * extends it with its own claims and notes.
+ */
+export interface OIDCClaims extends OIDCUser {
+  email?: string;
+  /** Only `true` lets `email` reach the profile. */
+  email_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  picture?: string;
+}
+
 /** Options of {@link oidcUser}. */
 export interface OIDCUserOptions {
   /** Named in the error when the ID token is missing ("Google", "The OpenID Provider"). */

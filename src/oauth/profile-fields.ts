@@ -11,8 +11,19 @@ export interface MappedUser<User> {
   user: User;
 }
 
-/** A field of the provider's user, or a function of the user for anything else. */
-export type ProfileField<User> = (keyof User & string) | ((user: User) => unknown);
+/**
+ * A field of the provider's user; fields in order of preference (the first set one counts: a
+ * display name, else the legal name); or a function of the user for anything else.
+ */
+export type ProfileField<User> =
+  | (keyof User & string)
+  | readonly (keyof User & string)[]
+  | ((user: User) => unknown);
+
+/** The fields of a provider's user that latchkey does not read, passed through as sent. */
+export interface PassThroughFields {
+  [field: string]: unknown;
+}
 
 /** Where a provider's user keeps each profile field (absent: the profile has none). */
 export interface ProfileFields<User> {
@@ -54,8 +65,20 @@ export function verifiedEmail(
     : { email: null, emailVerified: false };
 }
 
+/** A name from its parts (first, last...): the set ones joined with spaces, or `null`. */
+export function joinName(...parts: unknown[]): string | null {
+  return parts.map(text).filter(Boolean).join(' ') || null;
+}
+
+/** A boolean some providers send as a string: only `true` or `"true"` is true. */
+export function isTrueFlag(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
 function read<User>(user: User, field: ProfileField<User> | undefined): unknown {
-  return typeof field === 'function' ? field(user) : field === undefined ? null : user[field];
+  if (typeof field === 'function') return field(user);
+  if (Array.isArray(field)) return field.map((f) => text(user[f as keyof User])).find(Boolean);
+  return field === undefined ? null : user[field as keyof User];
 }
 
 function userId<User>(user: User, fields: ProfileFields<User>): string | null {

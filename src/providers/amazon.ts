@@ -28,7 +28,6 @@ export interface AmazonConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Login with Amazon provider. */
 export type AmazonProvider = OAuthProvider<AmazonUser, 'amazon'>;
 
 const REGIONS: Record<AmazonRegion, [auth: string, api: string]> = {

@@ -31,7 +31,6 @@ export interface AppleConfig extends Omit<ProviderConfig, 'clientSecret' | 'clie
   now?: () => number;
 }
 
-/** The Apple provider. */
 export type AppleProvider = OAuthProvider<AppleUser, 'apple'>;
 
 const truthy = (value: unknown): boolean => value === true || value === 'true';

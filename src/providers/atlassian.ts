@@ -1,8 +1,10 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Atlassian's `GET https://api.atlassian.com/me` (the fields latchkey reads; the rest passes). */
-export interface AtlassianUser {
+export interface AtlassianUser extends PassThroughFields {
   /** The Atlassian account id, stable across every site and product. */
   account_id: string;
   /** `atlassian`, `app` or `customer`. */
@@ -15,19 +17,12 @@ export interface AtlassianUser {
   email?: string;
   /** Not in Atlassian's documented answer: the email counts only if this is ever `true`. */
   email_verified?: boolean;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link atlassian} (a `clientSecret` is required: 3LO apps are confidential). */
-export interface AtlassianConfig extends ProviderConfig {
-  clientSecret: string;
-  /** Authorization server override (a local double). Default `https://auth.atlassian.com`. */
-  authURL?: string;
-  /** API origin override (a local double). Default `https://api.atlassian.com`. */
-  apiURL?: string;
-}
+/** Configuration of {@link atlassian} (3LO apps are confidential). */
+export interface AtlassianConfig
+  extends ConfidentialConfig, Pick<HostOverrides, 'authURL' | 'apiURL'> {}
 
-/** The Atlassian provider. */
 export type AtlassianProvider = OAuthProvider<AtlassianUser, 'atlassian'>;
 
 /**
@@ -59,7 +54,6 @@ export function atlassian(config: AtlassianConfig): AtlassianProvider {
       name: 'name',
       avatarURL: 'picture',
       email: 'email',
-      // Atlassian documents no verification flag for /me: no address is trusted without one.
       emailVerified: 'email_verified',
     },
   });

@@ -21,7 +21,6 @@ export interface Auth0Config extends PlatformConfig {
   audience?: string;
 }
 
-/** The Auth0 provider. */
 export type Auth0Provider = OAuthProvider<Auth0User, 'auth0'>;
 
 /**

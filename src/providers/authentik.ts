@@ -23,7 +23,6 @@ export interface AuthentikConfig extends PlatformConfig {
   slug: string;
 }
 
-/** The authentik provider. */
 export type AuthentikProvider = OAuthProvider<AuthentikUser, 'authentik'>;
 
 /**

@@ -24,7 +24,6 @@ export interface BitbucketConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Bitbucket provider. */
 export type BitbucketProvider = OAuthProvider<BitbucketUser, 'bitbucket'>;
 
 type Email = { email?: unknown; is_primary?: unknown; is_confirmed?: unknown };

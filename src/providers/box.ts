@@ -1,27 +1,24 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Box's `GET /2.0/users/me` (a full user object; the fields latchkey reads). */
-export interface BoxUser {
+export interface BoxUser extends PassThroughFields {
   id: string;
   type: 'user';
   name?: string;
   /** The primary email address the user signs in with; Box does not say it was verified. */
   login?: string;
   avatar_url?: string;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link box} (a `clientSecret` is required). */
-export interface BoxConfig extends ProviderConfig {
-  clientSecret: string;
+/** Configuration of {@link box}. */
+export interface BoxConfig extends ConfidentialConfig, Pick<HostOverrides, 'apiURL'> {
   /** Authorization origin override (a local double). Default `https://account.box.com`. */
   accountURL?: string;
-  /** API origin override (a local double). Default `https://api.box.com`. */
-  apiURL?: string;
 }
 
-/** The Box provider. */
 export type BoxProvider = OAuthProvider<BoxUser, 'box'>;
 
 /**
@@ -52,9 +49,7 @@ export function box(config: BoxConfig): BoxProvider {
       idFormat: /^[0-9]+$/,
       name: 'name',
       avatarURL: 'avatar_url',
-      // `login` is where Box signs the user in, but Box documents no verification of it (and
-      // admins create managed users with any login): it never reaches `profile.email`.
-      email: 'login',
+      // No email: Box documents no verification of `login` (admins create users with any login).
     },
   });
 }

@@ -27,7 +27,6 @@ export interface CognitoConfig extends Omit<PlatformConfig, 'offlineAccess'> {
   serviceURL?: string;
 }
 
-/** The Amazon Cognito provider. */
 export type CognitoProvider = OAuthProvider<CognitoUser, 'cognito'>;
 
 /**

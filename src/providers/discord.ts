@@ -28,7 +28,6 @@ export interface DiscordConfig extends ProviderConfig {
   cdnURL?: string;
 }
 
-/** The Discord provider. */
 export type DiscordProvider = OAuthProvider<DiscordUser, 'discord'>;
 
 function avatarURL(cdn: string, user: DiscordUser): string {

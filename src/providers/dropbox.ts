@@ -28,7 +28,6 @@ export interface DropboxConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Dropbox provider. */
 export type DropboxProvider = OAuthProvider<DropboxUser, 'dropbox'>;
 
 /**

@@ -28,7 +28,6 @@ export interface FacebookConfig extends ProviderConfig {
   graphURL?: string;
 }
 
-/** The Facebook provider. */
 export type FacebookProvider = OAuthProvider<FacebookUser, 'facebook'>;
 
 /**

@@ -22,7 +22,6 @@ export interface FigmaConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Figma provider. */
 export type FigmaProvider = OAuthProvider<FigmaUser, 'figma'>;
 
 /**

@@ -34,7 +34,6 @@ function withOfflineAccess(config: GitHubConfig, defaults: readonly string[]): G
   return { ...config, scopes, allowedScopes: config.allowedScopes && add(config.allowedScopes) };
 }
 
-/** The GitHub provider. */
 export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
 
 /**

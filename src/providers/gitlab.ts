@@ -27,7 +27,6 @@ export interface GitLabConfig extends ProviderConfig {
   baseURL?: string;
 }
 
-/** The GitLab provider. */
 export type GitLabProvider = OAuthProvider<GitLabUser, 'gitlab'>;
 
 /**

@@ -24,7 +24,6 @@ export interface GoogleConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Google provider. */
 export type GoogleProvider = OAuthProvider<GoogleUser, 'google'>;
 
 /**

@@ -23,7 +23,6 @@ export interface KeycloakConfig extends PlatformConfig {
   legacyAuthPath?: boolean;
 }
 
-/** The Keycloak provider. */
 export type KeycloakProvider = OAuthProvider<KeycloakUser, 'keycloak'>;
 
 /**

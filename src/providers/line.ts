@@ -28,7 +28,6 @@ export interface LineConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The LINE provider. */
 export type LineProvider = OAuthProvider<LineUser, 'line'>;
 
 /**

@@ -25,7 +25,6 @@ export interface LinkedInConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The LinkedIn provider. */
 export type LinkedInProvider = OAuthProvider<LinkedInUser, 'linkedin'>;
 
 // LinkedIn has no username; the email is not one.

@@ -28,7 +28,6 @@ export interface MicrosoftEntraConfig extends ProviderConfig {
   authority?: string;
 }
 
-/** The Microsoft Entra ID provider. */
 export type MicrosoftEntraProvider = OAuthProvider<MicrosoftEntraUser, 'microsoft-entra'>;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;

@@ -27,7 +27,6 @@ export interface NaverConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Naver provider. */
 export type NaverProvider = OAuthProvider<NaverUser, 'naver'>;
 
 /**

@@ -34,7 +34,6 @@ export interface NotionConfig extends ProviderConfig {
   baseURL?: string;
 }
 
-/** The Notion provider. */
 export type NotionProvider = OAuthProvider<NotionUser, 'notion'>;
 const ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
 

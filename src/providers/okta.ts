@@ -24,7 +24,6 @@ export interface OktaConfig extends PlatformConfig {
   authorizationServerId?: string | null;
 }
 
-/** The Okta provider. */
 export type OktaProvider = OAuthProvider<OktaUser, 'okta'>;
 
 /**

@@ -27,7 +27,6 @@ export interface PatreonConfig extends ProviderConfig {
   baseURL?: string;
 }
 
-/** The Patreon provider. */
 export type PatreonProvider = OAuthProvider<PatreonUser, 'patreon'>;
 
 const FIELDS = 'email,full_name,image_url,is_email_verified,vanity';

@@ -28,7 +28,6 @@ export interface RedditConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Reddit provider. */
 export type RedditProvider = OAuthProvider<RedditUser, 'reddit'>;
 
 // Reddit's documented format; generic agents ("node", "python-requests") are throttled or blocked.

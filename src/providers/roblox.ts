@@ -26,7 +26,6 @@ export interface RobloxConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Roblox provider. */
 export type RobloxProvider = OAuthProvider<RobloxUser, 'roblox'>;
 
 /**

@@ -33,7 +33,6 @@ export interface SalesforceConfig extends ProviderConfig {
   myDomain?: string;
 }
 
-/** The Salesforce provider. */
 export type SalesforceProvider = OAuthProvider<SalesforceUser, 'salesforce'>;
 const HOSTS = {
   production: 'https://login.salesforce.com',

@@ -32,7 +32,6 @@ export interface SlackConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Slack provider. */
 export type SlackProvider = OAuthProvider<SlackUser, 'slack'>;
 
 /**

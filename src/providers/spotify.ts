@@ -27,7 +27,6 @@ export interface SpotifyConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The Spotify provider. */
 export type SpotifyProvider = OAuthProvider<SpotifyUser, 'spotify'>;
 
 /** The widest image: Spotify does not document the order of `images`. */

@@ -28,7 +28,6 @@ export interface StravaConfig extends ProviderConfig {
   baseURL?: string;
 }
 
-/** The Strava provider. */
 export type StravaProvider = OAuthProvider<StravaAthlete, 'strava'>;
 
 /**

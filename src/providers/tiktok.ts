@@ -25,7 +25,6 @@ export interface TikTokConfig extends ProviderConfig {
   apiURL?: string;
 }
 
-/** The TikTok provider. */
 export type TikTokProvider = OAuthProvider<TikTokUser, 'tiktok'>;
 
 const FIELDS = 'open_id,union_id,avatar_url,display_name';

@@ -23,7 +23,6 @@ export interface TwitchConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Twitch provider. */
 export type TwitchProvider = OAuthProvider<TwitchUser, 'twitch'>;
 
 // Twitch releases no claim it was not asked for in `claims` (OIDC Core §5.5), email included.

@@ -28,7 +28,6 @@ export interface YahooConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Yahoo provider. */
 export type YahooProvider = OAuthProvider<YahooUser, 'yahoo'>;
 
 /**

@@ -28,7 +28,6 @@ export interface ZitadelConfig extends PlatformConfig {
   projectId?: string;
 }
 
-/** The ZITADEL provider. */
 export type ZitadelProvider = OAuthProvider<ZitadelUser, 'zitadel'>;
 
 /**
