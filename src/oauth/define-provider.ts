@@ -50,6 +50,8 @@ export interface ProviderDefinition<User, Id extends string> {
    * fields that replace the standard claims' ({@link standardClaims}).
    */
   profile?: Partial<ProfileFields<User>>;
+  /** The field of the user-info answer holding the user, when the answer wraps it (`data`). */
+  userField?: string;
   /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
   getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
   /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
@@ -153,7 +155,7 @@ export function withProviderNamed<T>(
 function userFromProfile<User>(
   definition: ProviderDefinition<User, string>,
 ): (tokens: OAuthTokens, client: OAuthClient) => Promise<MappedUser<User>> {
-  const { name, openid, profile = {} } = definition;
+  const { name, openid, profile = {}, userField } = definition;
   if (openid) {
     // Every OIDC user carries the standard claims; a provider's own User type adds to them.
     const fields = { ...standardClaims, ...profile } as ProfileFields<User>;
@@ -171,7 +173,9 @@ function userFromProfile<User>(
     const url = (await client.metadata()).userinfo_endpoint;
     if (!url) throw new TypeError('latchkey: "profile" needs a "userInfoEndpoint"');
     const who = `${name} ${new URL(url).pathname}`;
-    return profileFrom(who, await client.fetchJSON(url, tokens.accessToken), fields);
+    const answer = await client.fetchJSON(url, tokens.accessToken);
+    const user = userField ? (answer as Record<string, unknown> | null)?.[userField] : answer;
+    return profileFrom(who, user, fields);
   };
 }
 

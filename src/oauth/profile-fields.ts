@@ -16,9 +16,7 @@ export interface MappedUser<User> {
  * display name, else the legal name); or a function of the user for anything else.
  */
 export type ProfileField<User> =
-  | (keyof User & string)
-  | readonly (keyof User & string)[]
-  | ((user: User) => unknown);
+  (keyof User & string) | readonly (keyof User & string)[] | ((user: User) => unknown);
 
 /** The fields of a provider's user that latchkey does not read, passed through as sent. */
 export interface PassThroughFields {
@@ -65,6 +63,20 @@ export function verifiedEmail(
     : { email: null, emailVerified: false };
 }
 
+/**
+ * The mapped user with the address of the provider's email list whose `marks` (primary,
+ * verified) are all `true`: for a provider that tells verification only there (GitHub).
+ */
+export function withListedEmail<User>(
+  mapped: MappedUser<User>,
+  list: unknown,
+  marks: readonly string[],
+): MappedUser<User> {
+  const entries = (Array.isArray(list) ? list : []) as (Record<string, unknown> | null)[];
+  const entry = entries.find((e) => marks.every((mark) => e?.[mark] === true));
+  return { ...mapped, profile: { ...mapped.profile, ...verifiedEmail(entry?.email, true) } };
+}
+
 /** A name from its parts (first, last...): the set ones joined with spaces, or `null`. */
 export function joinName(...parts: unknown[]): string | null {
   return parts.map(text).filter(Boolean).join(' ') || null;
@@ -73,6 +85,15 @@ export function joinName(...parts: unknown[]): string | null {
 /** A boolean some providers send as a string: only `true` or `"true"` is true. */
 export function isTrueFlag(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/** The URL of the widest image in a list of `{url, width}` (width unknown counts as 0). */
+export function widestImage(images: unknown): string | null {
+  if (!Array.isArray(images)) return null;
+  type Image = { url: string; width?: number | null };
+  const usable = images.filter((i): i is Image => typeof i?.url === 'string');
+  usable.sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
+  return usable[0]?.url ?? null;
 }
 
 function read<User>(user: User, field: ProfileField<User> | undefined): unknown {

@@ -8,7 +8,7 @@ export interface BoxUser extends PassThroughFields {
   id: string;
   type: 'user';
   name?: string;
-  /** The primary email address the user signs in with; Box does not say it was verified. */
+  /** The address the user signs in with; unverified (admins create users with any login). */
   login?: string;
   avatar_url?: string;
 }
@@ -49,7 +49,6 @@ export function box(config: BoxConfig): BoxProvider {
       idFormat: /^[0-9]+$/,
       name: 'name',
       avatarURL: 'avatar_url',
-      // No email: Box documents no verification of `login` (admins create users with any login).
     },
   });
 }
