@@ -1,17 +1,14 @@
 import { baseURL } from '../oauth/define-provider.ts';
-import { text } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { oidc, type OIDCUser } from './oidc.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
+import { oidc } from './oidc.ts';
 
 /** GitLab's ID token claims merged with `/oauth/userinfo` (same `sub`, checked). */
-export interface GitLabUser extends OIDCUser {
+export interface GitLabUser extends OIDCClaims {
   /** The numeric user id, as a string. */
   sub: string;
   /** The username (`preferred_username` on GitLab 15.x and later). */
   nickname?: string;
-  preferred_username?: string;
-  email?: string;
-  email_verified?: boolean;
   groups?: string[];
 }
 
@@ -48,6 +45,6 @@ export function gitlab(config: GitLabConfig): GitLabProvider {
     issuer,
     scopes,
     // Older GitLab releases send the username only as `nickname`.
-    profile: { username: (user) => text(user.preferred_username) ?? user.nickname },
+    profile: { username: ['preferred_username', 'nickname'] },
   });
 }

@@ -1,29 +1,20 @@
 import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { OIDCClient } from '../oauth/oidc-client.ts';
-import { oidcUser, standardClaims, type OIDCUser } from '../oauth/oidc-user.ts';
+import { oidcUser, standardClaims, type OIDCClaims } from '../oauth/oidc-user.ts';
 import { profileFrom, type ProfileFields } from '../oauth/profile-fields.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** LinkedIn's ID token claims merged with `GET /v2/userinfo` (same `sub`, checked). */
-export interface LinkedInUser extends OIDCUser {
+export interface LinkedInUser extends OIDCClaims {
   /** The member id, specific to this application. */
   sub: string;
-  name?: string;
-  given_name?: string;
-  family_name?: string;
-  picture?: string;
   /** An object here, not an OIDC language tag: `{ country: "US", language: "en" }`. */
   locale?: { country?: string; language?: string } | string;
-  email?: string;
-  email_verified?: boolean;
 }
 
-/** Configuration of {@link linkedin} (a `clientSecret` is required). */
-export interface LinkedInConfig extends ProviderConfig {
-  clientSecret: string;
-  /** Issuer override (a local double). Default `https://www.linkedin.com/oauth`. */
-  issuer?: string;
-}
+/** Configuration of {@link linkedin}. */
+export interface LinkedInConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {}
 
 export type LinkedInProvider = OAuthProvider<LinkedInUser, 'linkedin'>;
 

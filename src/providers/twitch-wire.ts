@@ -1,6 +1,6 @@
 // What Twitch sends and takes that a standard OAuth client does not: token answers whose `scope`
 // is a JSON array and whose errors are `{status, message}`, and revocation with a bare client_id.
-import { toOAuthError } from '../oauth/errors.ts';
+import type { OAuthClient } from '../oauth/client.ts';
 import { peekJSON, readJSON } from '../oauth/transport.ts';
 import { spaceSeparatedScope } from './rewrite-json.ts';
 
@@ -30,27 +30,20 @@ export function twitchTokenFetch(fetchFn: typeof fetch, tokenURL: string): typeo
  * Twitch's revocation: `client_id` and `token` in the body, no secret (as documented). Twitch
  * documents it for access tokens; 400 `Invalid token` for an unknown one.
  * @throws OAuthRequestError on a refusal; OAuthResponseError on a network failure or timeout
+ * (the client's fetch and timeout)
  * @see https://dev.twitch.tv/docs/authentication/revoke-tokens/
  */
 export async function twitchRevoke(
-  fetchFn: typeof fetch,
+  client: OAuthClient,
   url: string,
   clientId: string,
   token: string,
-  timeout: number,
 ): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetchFn(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, token }).toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeout),
-    });
-  } catch (error) {
-    throw toOAuthError(error, 'revocation');
-  }
+  const response = await client.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: clientId, token }).toString(),
+  });
   if (!response.ok) await readJSON(response); // throws the typed error
   await response.body?.cancel();
 }
