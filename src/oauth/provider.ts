@@ -161,6 +161,10 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
     refreshToken: string,
     options?: { dpopKey?: DPoPKey | null },
   ): Promise<OAuthTokens>;
+  /**
+   * RFC 7009 revocation, or the provider's own API; a provider with neither (its docs say so)
+   * throws `LatchkeyError` `config`.
+   */
   revokeToken(token: string): Promise<void>;
   /** Sign-out at the provider (OpenID Connect providers only; docs/enterprise-oidc.md). */
   readonly logout?: ProviderLogout;

@@ -34,8 +34,7 @@ const REGIONS: Record<AmazonRegion, [auth: string, api: string]> = {
 };
 
 /**
- * Login with Amazon (OAuth 2.0; default scope `profile`, PKCE S256). The email is never treated
- * as verified (Amazon does not say it is). No revocation endpoint: `revokeToken` throws `config`.
+ * Login with Amazon (OAuth 2.0; default scope `profile`, PKCE S256; no verified email).
  * @throws TypeError on a bad configuration (unknown region, missing client id, non-https URLs)
  * @see https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html
  * @see https://developer.amazon.com/docs/login-with-amazon/obtain-customer-profile.html

@@ -22,9 +22,8 @@ export interface BoxConfig extends ConfidentialConfig, Pick<HostOverrides, 'apiU
 export type BoxProvider = OAuthProvider<BoxUser, 'box'>;
 
 /**
- * Sign in with Box (OAuth 2.0 for a Custom App with user authentication). No default scopes: Box
- * grants the scopes set on the app. Refresh tokens are single use (each refresh returns a new one)
- * and last 60 days. The `login` email is not treated as verified.
+ * Sign in with Box (OAuth 2.0, a Custom App with user authentication; no default scopes: the
+ * app's apply). Refresh tokens are single use and last 60 days.
  * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developer.box.com/guides/authentication/oauth2/
  * @see https://developer.box.com/reference/get-users-me/

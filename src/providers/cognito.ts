@@ -1,6 +1,6 @@
 import { baseURL } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
-import { text } from '../oauth/profile-fields.ts';
+import { isTrueFlag } from '../oauth/profile-fields.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { oidcPlatform, segment, type PlatformConfig } from './oidc-platform.ts';
 
@@ -30,10 +30,8 @@ export interface CognitoConfig extends Omit<PlatformConfig, 'offlineAccess'> {
 export type CognitoProvider = OAuthProvider<CognitoUser, 'cognito'>;
 
 /**
- * Sign in with an Amazon Cognito user pool (OpenID Connect). The issuer is the pool; its
- * discovery document names the authorize, token, userinfo and revocation endpoints on the pool's
- * domain (`https://{prefix}.auth.{region}.amazoncognito.com` or a custom one), which therefore
- * needs no configuration. Default scopes `openid profile email`, PKCE S256; refresh tokens always.
+ * Sign in with an Amazon Cognito user pool (OpenID Connect: the pool is the issuer, whose discovery
+ * names the endpoints on the pool's domain). Default scopes `openid profile email`, PKCE S256.
  * @throws TypeError on a bad configuration (region, user pool id, client id)
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints.html
  */
@@ -53,9 +51,8 @@ export function cognito(config: CognitoConfig): CognitoProvider {
     issuer: `${service}/${pool}`,
     openid: { userInfo: 'optional', signedClaimsWin: true },
     profile: {
-      username: (user) => text(user['cognito:username']) ?? user.preferred_username,
-      // userinfo answers the attribute as a string; only an exact true means verified.
-      emailVerified: (user) => user.email_verified === true || user.email_verified === 'true',
+      username: ['cognito:username', 'preferred_username'],
+      emailVerified: (user) => isTrueFlag(user.email_verified), // userinfo sends a string
     },
   });
 }

@@ -22,10 +22,8 @@ export type LinkedInProvider = OAuthProvider<LinkedInUser, 'linkedin'>;
 const FIELDS: ProfileFields<LinkedInUser> = { ...standardClaims, username: () => null };
 
 /**
- * Sign In with LinkedIn using OpenID Connect (default scopes `openid profile email`). LinkedIn
- * puts no nonce in its ID tokens and refuses PKCE for this product, so neither is sent: the
- * flow rests on `state` and the client secret. The ID token is still verified (signature, iss,
- * aud, exp) and the user is read from `/v2/userinfo` with the same `sub`.
+ * Sign In with LinkedIn using OpenID Connect (default scopes `openid profile email`) without nonce
+ * or PKCE, which LinkedIn does not support here; the ID token is still verified.
  * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
  */

@@ -27,8 +27,7 @@ const FIELDS = 'email,full_name,image_url,is_email_verified,vanity';
 const attr = (u: PatreonUser) => (typeof u.attributes === 'object' ? u.attributes : null);
 
 /**
- * Sign in with Patreon (OAuth 2.0, API v2; default scopes `identity identity[email]`). Patreon has
- * no revocation endpoint: `revokeToken` throws `config`.
+ * Sign in with Patreon (OAuth 2.0, API v2; default scopes `identity identity[email]`).
  * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://docs.patreon.com/#oauth
  * @see https://docs.patreon.com/#get-api-oauth2-v2-identity

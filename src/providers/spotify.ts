@@ -29,8 +29,7 @@ export interface SpotifyConfig extends ProviderConfig, Pick<HostOverrides, 'apiU
 export type SpotifyProvider = OAuthProvider<SpotifyUser, 'spotify'>;
 
 /**
- * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256). No revocation
- * endpoint: `revokeToken` throws `config`.
+ * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256).
  * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow
  * @see https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile

@@ -22,9 +22,8 @@ export interface ZoomConfig extends ConfidentialConfig, Pick<HostOverrides, 'bas
 export type ZoomProvider = OAuthProvider<ZoomUser, 'zoom'>;
 
 /**
- * Sign in with Zoom (OAuth 2.0, PKCE S256). No default scopes: a Zoom app's scopes are set in the
- * Marketplace (`user:read:user`, or classic `user:read`, lets it call `/users/me`). Every refresh
- * rotates the refresh token.
+ * Sign in with Zoom (OAuth 2.0, PKCE S256; no default scopes: the app's, set in the Marketplace,
+ * apply). Every refresh rotates the refresh token.
  * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developers.zoom.us/docs/integrations/oauth/
  * @see https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
