@@ -1,6 +1,7 @@
 // The one definition every provider is declared over: a provider file states its data (id,
 // issuer, default scopes, its endpoints or client, profile mapping, quirks) and this turns it
 // into an OAuthProvider. What every provider does the same way is written here, once.
+import { exchangeWithCallback } from './callback-grant.ts';
 import type { ClientAuthMethod, OAuthClient } from './client.ts';
 import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
 import { oidcLogout } from './logout-token.ts';
@@ -43,6 +44,8 @@ export interface ProviderDefinition<User, Id extends string> {
    * provider's wire quirks: a field under another name, an error body of its own shape.
    */
   fetch?: (fetchFn: typeof fetch) => typeof fetch;
+  /** Values of the callback the code exchange sends besides the code (Naver's `state`). */
+  exchangeParams?: (callback: URLSearchParams) => Record<string, string>;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
   checkTokens?: (tokens: OAuthTokens) => OAuthTokens;
   /**
@@ -89,7 +92,11 @@ export function defineProvider<User, Id extends string>(
         nonce: openid !== false,
       }),
     validateAuthorizationCode: async (o) =>
-      checkTokens(await client.validateAuthorizationCode({ ...o, openid: openid !== false })),
+      checkTokens(
+        definition.exchangeParams
+          ? await exchangeWithCallback(client, o, definition.exchangeParams)
+          : await client.validateAuthorizationCode({ ...o, openid: openid !== false }),
+      ),
     refreshAccessToken: async (token, o) => checkTokens(await client.refreshAccessToken(token, o)),
     revokeToken: (token) =>
       definition.revokeToken ? definition.revokeToken(token, client) : client.revokeToken(token),

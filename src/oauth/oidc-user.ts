@@ -66,6 +66,18 @@ export async function oidcUser(
 }
 
 /**
+ * Checks that a provider API's user is the validated ID token's (`sub`), before its answer is
+ * merged with the claims; without an ID token there is nothing to check.
+ * @throws OAuthResponseError naming `who` on another user
+ */
+export function checkSameUser(tokens: OAuthTokens, id: unknown, who: string): void {
+  const sub = tokens.idTokenClaims?.sub;
+  if (sub !== undefined && String(id) !== sub) {
+    throw new OAuthResponseError(`${who} answered for another user`);
+  }
+}
+
+/**
  * The OIDC standard claims as profile fields: `sub`, an email only with `email_verified: true`
  * (OIDC Core §5.1), `name`, `preferred_username`, `picture`.
  */

@@ -1,17 +1,16 @@
 import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
-import { profileFrom, text } from '../oauth/profile-fields.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { profileFrom } from '../oauth/profile-fields.ts';
+import { checkSameUser, type OIDCClaims } from '../oauth/oidc-user.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
 import { readJSON } from '../oauth/transport.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 import { LineClient } from './line-client.ts';
 
 /** LINE's ID token claims, with `GET /v2/profile` merged in when `profile` was granted. */
-export interface LineUser extends OIDCUser {
+export interface LineUser extends OIDCClaims {
   /** The user id for this provider (channel group): `U` and 32 hex digits. */
   sub: string;
-  name?: string;
-  picture?: string;
   /** Only for channels with the email permission and the `email` scope; never marked verified. */
   email?: string;
   displayName?: string;
@@ -20,13 +19,7 @@ export interface LineUser extends OIDCUser {
 }
 
 /** Configuration of {@link line}: the channel id and channel secret (web login needs both). */
-export interface LineConfig extends ProviderConfig {
-  clientSecret: string;
-  /** Authorization server and ID token issuer override (a local double). Default `https://access.line.me`. */
-  issuer?: string;
-  /** API host override (token, profile, revoke). Default `https://api.line.me`. */
-  apiURL?: string;
-}
+export interface LineConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer' | 'apiURL'> {}
 
 export type LineProvider = OAuthProvider<LineUser, 'line'>;
 
@@ -59,16 +52,14 @@ export function line(config: LineConfig): LineProvider {
           string,
           unknown
         > | null;
-        // The profile must be the ID token's user, or it is not this sign-in's profile.
-        if (answer?.userId !== claims.sub)
-          throw new OAuthResponseError('LINE /v2/profile answered for another user');
+        checkSameUser(tokens, answer?.userId, 'LINE /v2/profile');
         user = { ...claims, ...answer, sub: claims.sub };
       }
       return profileFrom('LINE', user, {
         id: 'sub',
         idFormat: /^U[0-9a-f]{32}$/,
-        name: (u) => text(u.displayName) ?? u.name,
-        avatarURL: (u) => text(u.pictureUrl) ?? u.picture,
+        name: ['displayName', 'name'],
+        avatarURL: ['pictureUrl', 'picture'],
         username: () => null, // LINE has no username
         // LINE documents no verification of the address (there is no `email_verified`).
         email: 'email',

@@ -3,7 +3,7 @@ import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-prov
 import { endpointClient } from '../oauth/endpoints.ts';
 import { profileFrom, text } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { exchangeWithCallback } from './callback-grant.ts';
+import { exchangeWithCallback } from '../oauth/callback-grant.ts';
 import { vkPost } from './vk-api.ts';
 import { bindDevice, checkDeviceId, splitDevice, withoutIdToken } from './vk-tokens.ts';
 
