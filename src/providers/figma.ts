@@ -31,20 +31,6 @@ export function figma(config: FigmaConfig): FigmaProvider {
   const web = baseURL('baseURL', config.baseURL, 'https://www.figma.com');
   const api = baseURL('apiURL', config.apiURL, 'https://api.figma.com');
   const [token, refresh] = [`${api}/v1/oauth/token`, `${api}/v1/oauth/refresh`];
-  const figmaFetch =
-    (base: typeof fetch): typeof fetch =>
-    async (input, init) => {
-      // The refresh grant has its own path at Figma; the form is the same.
-      const body = init?.body instanceof URLSearchParams ? init.body : null;
-      const isRefresh = String(input) === token && body?.get('grant_type') === 'refresh_token';
-      const url = isRefresh ? refresh : String(input);
-      const response = await base(url, init);
-      if (response.ok || (url !== token && url !== refresh)) return response;
-      // Figma's errors are {error: true, status, message}, not RFC 6749: raise them typed here.
-      const error = (await peekJSON(response)) as { error?: unknown; message?: unknown } | null;
-      if (error?.error !== true) return response;
-      throw new OAuthRequestError(`http_${response.status}`, error.message, response.status);
-    };
   return defineProvider(config, {
     id: 'figma',
     name: 'Figma',
@@ -56,7 +42,18 @@ export function figma(config: FigmaConfig): FigmaProvider {
       tokenEndpoint: token,
       userInfoEndpoint: `${api}/v1/me`,
     },
-    fetch: figmaFetch,
+    fetch: (base) => async (input, init) => {
+      // The refresh grant has its own path at Figma; the form is the same.
+      const body = init?.body instanceof URLSearchParams ? init.body : null;
+      const isRefresh = String(input) === token && body?.get('grant_type') === 'refresh_token';
+      const url = isRefresh ? refresh : String(input);
+      const response = await base(url, init);
+      if (response.ok || (url !== token && url !== refresh)) return response;
+      // Figma's errors are {error: true, status, message}, not RFC 6749: raise them typed here.
+      const error = (await peekJSON(response)) as { error?: unknown; message?: unknown } | null;
+      if (error?.error !== true) return response;
+      throw new OAuthRequestError(`http_${response.status}`, error.message, response.status);
+    },
     profile: {
       id: 'id',
       idFormat: /^[A-Za-z0-9_-]{1,64}$/, // numeric today; documented only as a stable id
