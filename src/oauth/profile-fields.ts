@@ -44,6 +44,9 @@ export interface ProfileFields<User> {
   emailVerified?: ProfileField<User> | true;
 }
 
+/** A UUID in lowercase hex, as an `idFormat` (and to check tenant ids). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A non-empty string, or `null`: providers send `""` and `null` for "not set". */
 export function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;

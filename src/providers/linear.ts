@@ -1,7 +1,7 @@
 import { readJSON } from '../oauth/client.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthRequestError } from '../oauth/errors.ts';
-import { profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
+import { profileFrom, UUID, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 import { commaScopes, editAuthorizationURL } from './authorization-url.ts';
 import type { HostOverrides } from './config-fields.ts';
@@ -62,7 +62,7 @@ export function linear(config: LinearConfig): LinearProvider {
       if (answer?.errors) throw new OAuthRequestError('graphql_error', null, response.status);
       return profileFrom<LinearUser>('Linear viewer', answer?.data?.viewer, {
         id: 'id',
-        idFormat: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        idFormat: UUID,
         username: 'displayName',
         name: 'name',
         avatarURL: 'avatarUrl',
