@@ -13,12 +13,12 @@ export interface OIDCUser {
 
 /**
  * An OIDC user with the standard claims (OIDC Core §5.1) providers send; a provider's user type
- * extends it with its own claims and notes.
+ * extends it with its own claims and notes. `Verified`: how it sends `email_verified`.
  */
-export interface OIDCClaims extends OIDCUser {
+export interface OIDCClaims<Verified = boolean> extends OIDCUser {
   email?: string;
   /** Only `true` lets `email` reach the profile. */
-  email_verified?: boolean;
+  email_verified?: Verified;
   name?: string;
   given_name?: string;
   family_name?: string;

@@ -90,7 +90,10 @@ export interface ValidateAuthorizationCodeOptions {
 
 /**
  * Configuration every provider takes, declared once; a provider adds only its own fields (a
- * tenant, an Enterprise URL, a hosted domain...).
+ * tenant, an Enterprise URL, a hosted domain...). Every provider factory throws a `TypeError`
+ * naming the option on a bad configuration: a missing `clientId` (or a secret the provider
+ * requires), an endpoint or override URL that is not https (http only for loopback), and the
+ * provider's own checks its `@throws` lists.
  */
 export interface ProviderConfig {
   clientId: string;

@@ -28,7 +28,6 @@ export type AtlassianProvider = OAuthProvider<AtlassianUser, 'atlassian'>;
 /**
  * Sign in with Atlassian (OAuth 2.0 "3LO"; default scopes `read:me offline_access`), with the
  * `audience` and `prompt=consent` Atlassian requires. Refresh tokens rotate.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo/
  */
 export function atlassian(config: AtlassianConfig): AtlassianProvider {

@@ -24,7 +24,6 @@ export type BitbucketProvider = OAuthProvider<BitbucketUser, 'bitbucket'>;
 /**
  * Sign in with Bitbucket Cloud (OAuth 2.0; default scopes `account email`). The email comes
  * only from `/2.0/user/emails`, and only a confirmed primary address counts.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developer.atlassian.com/cloud/bitbucket/oauth-2/
  * @see https://developer.atlassian.com/cloud/bitbucket/rest/api-group-users/
  */

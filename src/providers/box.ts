@@ -24,7 +24,6 @@ export type BoxProvider = OAuthProvider<BoxUser, 'box'>;
 /**
  * Sign in with Box (OAuth 2.0, a Custom App with user authentication; no default scopes: the
  * app's apply). Refresh tokens are single use and last 60 days.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developer.box.com/guides/authentication/oauth2/
  * @see https://developer.box.com/reference/get-users-me/
  */

@@ -1,20 +1,18 @@
 import { baseURL } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import { isTrueFlag } from '../oauth/profile-fields.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { oidcPlatform, segment, type PlatformConfig } from './oidc-platform.ts';
 
-/** Cognito's ID token claims merged with `/oauth2/userInfo` (the signed claims win). */
-export interface CognitoUser extends OIDCUser {
+/**
+ * Cognito's ID token claims merged with `/oauth2/userInfo` (the signed claims win);
+ * `email_verified` is a boolean in ID tokens, the string `"true"`/`"false"` in userinfo answers.
+ */
+export interface CognitoUser extends OIDCClaims<boolean | 'true' | 'false'> {
   /** The user's UUID in the pool. */
   sub: string;
   'cognito:username'?: string;
   'cognito:groups'?: string[];
-  email?: string;
-  /** A boolean in ID tokens, the string `"true"`/`"false"` in userinfo answers. */
-  email_verified?: boolean | 'true' | 'false';
-  name?: string;
-  picture?: string;
 }
 
 /** Configuration of {@link cognito}. No `clientSecret` for an app client without one. */

@@ -45,7 +45,6 @@ function avatarURL(cdn: string, user: DiscordUser): string {
 
 /**
  * Sign in with Discord (OAuth 2.0; default scopes `identify email`, PKCE S256).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://discord.com/developers/docs/topics/oauth2
  * @see https://discord.com/developers/docs/resources/user#get-current-user
  */

@@ -30,7 +30,6 @@ export type DropboxProvider = OAuthProvider<DropboxUser, 'dropbox'>;
  * Sign in with Dropbox (OAuth 2.0; default scope `account_info.read`, PKCE S256, refresh tokens
  * via `token_access_type=offline`). Plain OAuth 2.0 rather than Dropbox's OpenID Connect: its
  * userinfo route is marked preview, while `get_current_account` is stable and works for every app.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developers.dropbox.com/oauth-guide
  * @see https://www.dropbox.com/developers/documentation/http/documentation#users-get_current_account
  */

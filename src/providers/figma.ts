@@ -24,7 +24,6 @@ export type FigmaProvider = OAuthProvider<FigmaUser, 'figma'>;
 /**
  * Sign in with Figma (OAuth 2.0; default scope `current_user:read`, HTTP Basic client
  * authentication). Refreshes go to Figma's own `/v1/oauth/refresh`. No revocation endpoint.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developers.figma.com/docs/rest-api/authentication/
  */
 export function figma(config: FigmaConfig): FigmaProvider {

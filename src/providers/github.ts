@@ -39,7 +39,6 @@ export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
  * GitHub sign-in (OAuth Apps and GitHub Apps, github.com or Enterprise Server). Default scopes
  * `read:user user:email` (GitHub Apps ignore scopes: permissions apply); PKCE S256. OAuth Apps
  * get expiring tokens with a refresh token from their app setting or `offlineAccess`.
- * @throws TypeError on a bad configuration (missing client id, non-https endpoints)
  * @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
  */
 export function github(config: GitHubConfig): GitHubProvider {

@@ -30,7 +30,6 @@ export type GitLabProvider = OAuthProvider<GitLabUser, 'gitlab'>;
  * Sign in with GitLab (gitlab.com or a self-managed instance) over OpenID Connect; default
  * scopes `openid profile email`, PKCE S256. Access tokens last two hours and every refresh
  * rotates the refresh token (the token vault persists the new one before using it).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://docs.gitlab.com/integration/openid_connect_provider/
  * @see https://docs.gitlab.com/api/oauth2/
  */

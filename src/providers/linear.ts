@@ -26,7 +26,6 @@ const VIEWER = '{ viewer { id name displayName email avatarUrl } }';
 /**
  * Sign in with Linear (OAuth 2.0; default scope `read`, sent comma-separated as Linear wants;
  * PKCE S256; rotating refresh tokens). The user is the GraphQL `viewer`.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://linear.app/developers/oauth-2-0-authentication
  */
 export function linear(config: LinearConfig): LinearProvider {

@@ -24,7 +24,6 @@ const FIELDS: ProfileFields<LinkedInUser> = { ...standardClaims, username: () =>
 /**
  * Sign In with LinkedIn using OpenID Connect (default scopes `openid profile email`) without nonce
  * or PKCE, which LinkedIn does not support here; the ID token is still verified.
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
  */
 export function linkedin(config: LinkedInConfig): LinkedInProvider {

@@ -38,7 +38,6 @@ const ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
  * Sign in with Notion (a public connection; OAuth 2.0 with `owner=user`, no scopes: pages are
  * picked on the consent screen). The user comes only in the token answer, as `owner.user`;
  * `tokens.extra` keeps the workspace and bot ids. Refresh tokens rotate.
- * @throws TypeError on a bad configuration (missing client id, non-https URL)
  * @see https://developers.notion.com/docs/authorization
  * @see https://developers.notion.com/reference/create-a-token
  */

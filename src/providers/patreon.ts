@@ -28,7 +28,6 @@ const attr = (u: PatreonUser) => (typeof u.attributes === 'object' ? u.attribute
 
 /**
  * Sign in with Patreon (OAuth 2.0, API v2; default scopes `identity identity[email]`).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://docs.patreon.com/#oauth
  * @see https://docs.patreon.com/#get-api-oauth2-v2-identity
  */

@@ -31,7 +31,6 @@ export type SlackProvider = OAuthProvider<SlackUser, 'slack'>;
 /**
  * Sign in with Slack (OpenID Connect; default scopes `openid profile email`). Slack's Web API
  * answers errors with HTTP 200 `{ok: false, error}`: they become `OAuthRequestError`s here.
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://docs.slack.dev/authentication/sign-in-with-slack/
  */
 export function slack(config: SlackConfig): SlackProvider {

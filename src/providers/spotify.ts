@@ -30,7 +30,6 @@ export type SpotifyProvider = OAuthProvider<SpotifyUser, 'spotify'>;
 
 /**
  * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow
  * @see https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile
  */

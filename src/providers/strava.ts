@@ -29,7 +29,6 @@ export type StravaProvider = OAuthProvider<StravaAthlete, 'strava'>;
 /**
  * Sign in with Strava (OAuth 2.0; default scope `read`). Strava shares no email address.
  * `revokeToken` deauthorizes the app for the athlete and takes an **access** token.
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://developers.strava.com/docs/authentication/
  */
 export function strava(config: StravaConfig): StravaProvider {

@@ -27,7 +27,6 @@ const CLAIMS = JSON.stringify({ id_token: WANTED, userinfo: WANTED });
 /**
  * Sign in with Twitch (OpenID Connect; default scopes `openid user:read:email`). Refresh tokens
  * come with every code exchange and may change on refresh; `revokeToken` revokes access tokens.
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oidc/
  */
 export function twitch(config: TwitchConfig): TwitchProvider {

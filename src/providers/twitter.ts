@@ -27,7 +27,6 @@ export type TwitterProvider = OAuthProvider<TwitterUser, 'twitter'>;
 /**
  * Sign in with X (OAuth 2.0 with PKCE, always; default scopes `users.read tweet.read`, add
  * `offline.access` for a refresh token). Confidential clients authenticate with HTTP Basic.
- * @throws TypeError on a bad configuration (missing client id, non-https URL)
  * @see https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
  * @see https://docs.x.com/x-api/users/get-my-user
  */

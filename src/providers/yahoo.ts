@@ -24,7 +24,6 @@ export type YahooProvider = OAuthProvider<YahooUser, 'yahoo'>;
 /**
  * Sign in with Yahoo (OpenID Connect; default scopes `openid profile email`). ID tokens are
  * ES256-signed although discovery also lists RS256, so the algorithm is pinned.
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://developer.yahoo.com/oauth2/guide/openid_connect/
  */
 export function yahoo(config: YahooConfig): YahooProvider {

@@ -41,7 +41,6 @@ function ownMailbox(user: YandexUser): boolean {
 /**
  * Sign in with Yandex ID (OAuth 2.0; scopes `login:info login:email login:avatar`, PKCE S256).
  * The user API takes `Authorization: OAuth <token>`, not Bearer.
- * @throws TypeError on a bad configuration (missing client id, non-https URL)
  * @see https://yandex.com/dev/id/doc/en/concepts/ya-oauth-intro
  * @see https://yandex.com/dev/id/doc/en/user-information
  */

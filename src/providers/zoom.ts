@@ -24,7 +24,6 @@ export type ZoomProvider = OAuthProvider<ZoomUser, 'zoom'>;
 /**
  * Sign in with Zoom (OAuth 2.0, PKCE S256; no default scopes: the app's, set in the Marketplace,
  * apply). Every refresh rotates the refresh token.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developers.zoom.us/docs/integrations/oauth/
  * @see https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
  */
