@@ -40,11 +40,11 @@ export interface ProviderDefinition<User, Id extends string> {
   /** Authorization parameters the provider needs on every request (`access_type`...). */
   params?: Readonly<Record<string, string>>;
   /**
-   * Wraps the configured `fetch` (for the client this builds, and `client.fetch`) to repair the
-   * provider's wire quirks: a field under another name, an error body of its own shape.
+   * Wraps the configured `fetch` of the client built from `endpoints` or discovery (and so
+   * `client.fetch`) to repair the provider's wire quirks: a renamed field, its own error shape.
    */
   fetch?: (fetchFn: typeof fetch) => typeof fetch;
-  /** Values of the callback the code exchange sends besides the code (Naver's `state`). */
+  /** OAuth 2.0 only: callback values the code exchange sends besides the code (Naver's `state`). */
   exchangeParams?: (callback: URLSearchParams) => Record<string, string>;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
   checkTokens?: (tokens: OAuthTokens) => OAuthTokens;
@@ -57,7 +57,7 @@ export interface ProviderDefinition<User, Id extends string> {
   userField?: string;
   /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
   getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
-  /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
+  /** Replaces RFC 7009 revocation, for a provider with its own revocation API (over `client`). */
   revokeToken?: (token: string, client: OAuthClient) => Promise<void>;
 }
 

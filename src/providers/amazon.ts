@@ -47,8 +47,7 @@ export function amazon(config: AmazonConfig): AmazonProvider {
   return defineProvider(config, {
     id: 'amazon',
     name: 'Amazon',
-    // Per region: Amazon does not document that a user_id is the same in every region.
-    issuer: auth,
+    issuer: auth, // per region: Amazon does not document one user_id in every region
     scopes: ['profile'],
     clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none', // as Amazon documents
     endpoints: {

@@ -38,7 +38,6 @@ export function atlassian(config: AtlassianConfig): AtlassianProvider {
     name: 'Atlassian',
     issuer: auth,
     scopes: ['read:me', 'offline_access'],
-    // The 3LO guide lists both as required on every authorization request.
     params: { audience: 'api.atlassian.com', prompt: 'consent' },
     endpoints: {
       authorizationEndpoint: `${auth}/authorize`,

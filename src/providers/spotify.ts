@@ -50,7 +50,6 @@ export function spotify(config: SpotifyConfig): SpotifyProvider {
       id: 'id',
       name: 'display_name',
       avatarURL: (user) => widestImage(user.images), // Spotify does not document their order
-      // "This email address is unverified": no `emailVerified`, so never a profile email.
     },
   });
 }
