@@ -13,7 +13,6 @@ export interface BoxUser extends PassThroughFields {
   avatar_url?: string;
 }
 
-/** Configuration of {@link box}. */
 export interface BoxConfig extends ConfidentialConfig, Pick<HostOverrides, 'apiURL'> {
   /** Authorization origin override (a local double). Default `https://account.box.com`. */
   accountURL?: string;

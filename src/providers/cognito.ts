@@ -1,3 +1,4 @@
+import { invalidArgument } from '../core/errors.ts';
 import { baseURL } from '../oauth/define-provider.ts';
 import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import { isTrueFlag } from '../oauth/profile-fields.ts';
@@ -36,13 +37,9 @@ export type CognitoProvider = OAuthProvider<CognitoUser, 'cognito'>;
 export function cognito(config: CognitoConfig): CognitoProvider {
   const region = segment('region', config?.region, /^[a-z]{2}(-[a-z]+)+-\d$/);
   const pool = segment('userPoolId', config.userPoolId, /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/);
-  if (!pool.startsWith(`${region}_`))
-    throw new TypeError('latchkey: "userPoolId" is not in "region"');
-  const service = baseURL(
-    'serviceURL',
-    config.serviceURL,
-    `https://cognito-idp.${region}.amazonaws.com`,
-  );
+  if (!pool.startsWith(`${region}_`)) invalidArgument('userPoolId', 'is not in "region"');
+  const idp = `https://cognito-idp.${region}.amazonaws.com`;
+  const service = baseURL('serviceURL', config.serviceURL, idp);
   return oidcPlatform<CognitoUser, 'cognito'>(config, {
     id: 'cognito',
     name: 'Amazon Cognito',

@@ -10,7 +10,6 @@ export interface GoogleUser extends OIDCClaims {
   hd?: string;
 }
 
-/** Configuration of {@link google}. */
 export interface GoogleConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {
   /** Ask for a refresh token (`access_type=offline`, and `prompt=consent` to get it again). */
   offlineAccess?: boolean;

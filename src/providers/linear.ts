@@ -17,7 +17,6 @@ export interface LinearUser extends PassThroughFields {
   avatarUrl?: string | null;
 }
 
-/** Configuration of {@link linear}. */
 export interface LinearConfig extends ProviderConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {}
 
 export type LinearProvider = OAuthProvider<LinearUser, 'linear'>;

@@ -13,7 +13,6 @@ export interface LinkedInUser extends OIDCClaims {
   locale?: { country?: string; language?: string } | string;
 }
 
-/** Configuration of {@link linkedin}. */
 export interface LinkedInConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {}
 
 export type LinkedInProvider = OAuthProvider<LinkedInUser, 'linkedin'>;

@@ -16,7 +16,6 @@ export interface NaverUser extends PassThroughFields {
   profile_image?: string;
 }
 
-/** Configuration of {@link naver}. */
 export interface NaverConfig
   extends ConfidentialConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {}
 

@@ -18,7 +18,6 @@ export interface PatreonUser extends PassThroughFields {
   };
 }
 
-/** Configuration of {@link patreon}. */
 export interface PatreonConfig extends ConfidentialConfig, Pick<HostOverrides, 'baseURL'> {}
 
 export type PatreonProvider = OAuthProvider<PatreonUser, 'patreon'>;

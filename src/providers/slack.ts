@@ -20,7 +20,6 @@ export interface SlackUser extends OIDCClaims {
   'https://slack.com/enterprise_id'?: string;
 }
 
-/** Configuration of {@link slack}. */
 export interface SlackConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {
   /** Accept only this workspace id (`T…`): sent as the `team` hint, enforced on the signed claim. */
   team?: string;

@@ -15,7 +15,6 @@ export interface TwitchUser extends OIDCClaims {
   updated_at?: string;
 }
 
-/** Configuration of {@link twitch}. */
 export interface TwitchConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {}
 
 export type TwitchProvider = OAuthProvider<TwitchUser, 'twitch'>;

@@ -9,7 +9,6 @@ export interface YahooUser extends OIDCClaims {
   locale?: string;
 }
 
-/** Configuration of {@link yahoo}. */
 export interface YahooConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {
   /**
    * PKCE. Default `false`: Yahoo does not document it, its discovery lists no challenge method,
