@@ -29,8 +29,11 @@ export interface ProviderDefinition<User, Id extends string> {
   openid?: boolean | Omit<OIDCUserOptions, 'who'>;
   /** The endpoints of a provider without a discovery document (OIDC providers discover theirs). */
   endpoints?: ProviderEndpoints;
-  /** Or the client for its endpoints, when it is shared with another module. */
-  client?: OAuthClient;
+  /**
+   * Or the client for its endpoints: shared with another module, or a function building one of
+   * the provider's own class (then a missing `clientId` is named for the provider).
+   */
+  client?: OAuthClient | (() => OAuthClient);
   /** Default `client_secret_basic` with a secret, `none` without. */
   clientAuthMethod?: ClientAuthMethod;
   /** OIDC: the one `iss` an ID token must carry, when not `issuer` (IssuerCheckedOIDCClient). */
@@ -74,7 +77,13 @@ export function defineProvider<User, Id extends string>(
   checkProviderId(definition.id);
   const { id, name, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
   const client =
-    definition.client ?? withProviderNamed(config, definition, () => clientFor(config, definition));
+    typeof definition.client === 'object'
+      ? definition.client
+      : withProviderNamed(
+          config,
+          definition,
+          definition.client ?? (() => clientFor(config, definition)),
+        );
   const defaultScopes = config.scopes ?? definition.scopes;
   const getUser = definition.getUser ?? userFromProfile(definition);
   return {

@@ -1,7 +1,6 @@
-import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { profileFrom } from '../oauth/profile-fields.ts';
-import { checkSameUser, type OIDCClaims } from '../oauth/oidc-user.ts';
+import { checkSameUser, oidcUser, type OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { readJSON } from '../oauth/transport.ts';
 import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
@@ -33,27 +32,21 @@ export type LineProvider = OAuthProvider<LineUser, 'line'>;
 export function line(config: LineConfig): LineProvider {
   const issuer = baseURL('issuer', config.issuer, 'https://access.line.me');
   const api = baseURL('apiURL', config.apiURL, 'https://api.line.me');
-  const client = withProviderNamed(config, { id: 'line', name: 'LINE' }, () => {
-    return new LineClient(issuer, api, config);
-  });
   return defineProvider(config, {
     id: 'line',
     name: 'LINE',
     issuer,
     scopes: ['openid', 'profile', 'email'],
-    client,
+    client: () => new LineClient(issuer, api, config),
     openid: { userInfo: 'never' },
-    async getUser(tokens) {
-      const claims = tokens.idTokenClaims as LineUser | null;
-      if (!claims) throw new OAuthResponseError('LINE returned no validated ID token');
-      let user: LineUser = claims;
+    async getUser(tokens, client) {
+      let user = (await oidcUser(client, tokens, { who: 'LINE', userInfo: 'never' })) as LineUser;
       if (tokens.scopes.includes('profile')) {
-        const answer = (await client.fetchJSON(`${api}/v2/profile`, tokens.accessToken)) as Record<
-          string,
-          unknown
-        > | null;
+        const answer = (await client.fetchJSON(`${api}/v2/profile`, tokens.accessToken)) as {
+          userId?: unknown;
+        } | null;
         checkSameUser(tokens, answer?.userId, 'LINE /v2/profile');
-        user = { ...claims, ...answer, sub: claims.sub };
+        user = { ...user, ...answer, sub: user.sub };
       }
       return profileFrom('LINE', user, {
         id: 'sub',
@@ -66,7 +59,7 @@ export function line(config: LineConfig): LineProvider {
       });
     },
     // LINE's revoke takes the token as `access_token`, with the channel id and secret.
-    async revokeToken(token) {
+    async revokeToken(token, client) {
       const body = new URLSearchParams({
         access_token: token,
         client_id: config.clientId,

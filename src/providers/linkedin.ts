@@ -1,4 +1,4 @@
-import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OIDCClient } from '../oauth/oidc-client.ts';
 import { oidcUser, standardClaims, type OIDCClaims } from '../oauth/oidc-user.ts';
 import { profileFrom, type ProfileFields } from '../oauth/profile-fields.ts';
@@ -30,20 +30,14 @@ export function linkedin(config: LinkedInConfig): LinkedInProvider {
   // LinkedIn wants client_id and client_secret in the body; `pkce` stays opt-in (native apps
   // that LinkedIn enabled for PKCE).
   const auth = { clientAuthMethod: 'client_secret_post', pkce: config.pkce ?? false } as const;
-  const named = { id: 'linkedin', name: 'LinkedIn' };
-  const client = withProviderNamed(
-    config,
-    named,
-    () => new OIDCClient(issuer, { ...config, ...auth }),
-  );
   return defineProvider(config, {
     id: 'linkedin',
     name: 'LinkedIn',
     issuer,
     scopes: ['openid', 'profile', 'email'],
-    client,
+    client: () => new OIDCClient(issuer, { ...config, ...auth }),
     // Not `openid`: that would send and demand a nonce LinkedIn never returns.
-    async getUser(tokens) {
+    async getUser(tokens, client) {
       const user = await oidcUser(client, tokens, { who: 'LinkedIn', userInfo: 'required' });
       return profileFrom('LinkedIn /v2/userinfo', user, FIELDS);
     },
