@@ -19,7 +19,6 @@ export interface AtlassianUser extends PassThroughFields {
   email_verified?: boolean;
 }
 
-/** Configuration of {@link atlassian} (3LO apps are confidential). */
 export interface AtlassianConfig
   extends ConfidentialConfig, Pick<HostOverrides, 'authURL' | 'apiURL'> {}
 
