@@ -4,6 +4,7 @@ import { invalidArgument } from '../core/errors.ts';
 import { readJSON } from '../oauth/client.ts';
 import { OAuthRequestError, OAuthResponseError } from '../oauth/errors.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
+import { configuredFetch } from '../oauth/transport.ts';
 import { gitHubHosts } from '../providers/github-hosts.ts';
 
 /** What to show the person. */
@@ -49,7 +50,7 @@ export async function githubDeviceFlow(options: GitHubDeviceFlowOptions): Promis
   const now = options.now ?? Date.now;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const baseFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseFetch = configuredFetch(options);
   const signal = options.signal;
   // The caller's abort signal joins the client's timeout on every request.
   const withSignal: typeof fetch = (input, init) =>

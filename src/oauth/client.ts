@@ -28,7 +28,13 @@ import {
   type DPoPKey,
 } from './dpop.ts';
 import { tokensFromResponse, type TokenResponseFields } from './tokens.ts';
-import { checkEndpoint, readJSON, requestOptions, type RequestOptions } from './transport.ts';
+import {
+  checkEndpoint,
+  configuredFetch,
+  readJSON,
+  requestOptions,
+  type RequestOptions,
+} from './transport.ts';
 
 export { checkCallbackState } from './callback.ts';
 export { checkEndpoint, isLoopbackURL, readJSON, requestOptions } from './transport.ts';
@@ -142,7 +148,7 @@ export class OAuthClient {
     this.#signed = options.requestObjects;
     this.#bindTokens = options.dpop === true;
     this.fapi = options.fapi === '2.0';
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = configuredFetch(options);
     this.#timeout = options.timeout ?? 10_000;
     this.#now = options.now ?? Date.now;
   }

@@ -1,6 +1,7 @@
 // The one definition every provider is declared over: a provider file states its data (id,
 // issuer, default scopes, its endpoints or client, profile mapping, quirks) and this turns it
 // into an OAuthProvider. What every provider does the same way is written here, once.
+import { exchangeWithCallback } from './callback-grant.ts';
 import type { ClientAuthMethod, OAuthClient } from './client.ts';
 import { endpointClient, type ProviderEndpoints } from './endpoints.ts';
 import { oidcLogout } from './logout-token.ts';
@@ -9,7 +10,7 @@ import { IssuerCheckedOIDCClient, type IssuerCheckedOIDCClientOptions } from './
 import { oidcUser, standardClaims, type OIDCUserOptions } from './oidc-user.ts';
 import { profileFrom, type MappedUser, type ProfileFields } from './profile-fields.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from './provider.ts';
-import { checkEndpoint } from './transport.ts';
+import { checkEndpoint, configuredFetch } from './transport.ts';
 
 /** What a provider file declares. */
 export interface ProviderDefinition<User, Id extends string> {
@@ -28,8 +29,11 @@ export interface ProviderDefinition<User, Id extends string> {
   openid?: boolean | Omit<OIDCUserOptions, 'who'>;
   /** The endpoints of a provider without a discovery document (OIDC providers discover theirs). */
   endpoints?: ProviderEndpoints;
-  /** Or the client for its endpoints, when it is shared with another module. */
-  client?: OAuthClient;
+  /**
+   * Or the client for its endpoints: shared with another module, or a function building one of
+   * the provider's own class (then a missing `clientId` is named for the provider).
+   */
+  client?: OAuthClient | (() => OAuthClient);
   /** Default `client_secret_basic` with a secret, `none` without. */
   clientAuthMethod?: ClientAuthMethod;
   /** OIDC: the one `iss` an ID token must carry, when not `issuer` (IssuerCheckedOIDCClient). */
@@ -38,6 +42,13 @@ export interface ProviderDefinition<User, Id extends string> {
   acceptIssuer?: IssuerCheckedOIDCClientOptions['acceptIssuer'];
   /** Authorization parameters the provider needs on every request (`access_type`...). */
   params?: Readonly<Record<string, string>>;
+  /**
+   * Wraps the configured `fetch` of the client built from `endpoints` or discovery (and so
+   * `client.fetch`) to repair the provider's wire quirks: a renamed field, its own error shape.
+   */
+  fetch?: (fetchFn: typeof fetch) => typeof fetch;
+  /** OAuth 2.0 only: callback values the code exchange sends besides the code (Naver's `state`). */
+  exchangeParams?: (callback: URLSearchParams) => Record<string, string>;
   /** Checks every token response (code exchange and refresh) beyond the protocol's checks. */
   checkTokens?: (tokens: OAuthTokens) => OAuthTokens;
   /**
@@ -45,10 +56,12 @@ export interface ProviderDefinition<User, Id extends string> {
    * fields that replace the standard claims' ({@link standardClaims}).
    */
   profile?: Partial<ProfileFields<User>>;
+  /** The field of the user-info answer holding the user, when the answer wraps it (`data`). */
+  userField?: string;
   /** Fetches and maps the user instead of `profile`; `providerUserId` must be stable and unique. */
   getUser?(tokens: OAuthTokens, client: OAuthClient): Promise<MappedUser<User>>;
-  /** Replaces RFC 7009 revocation, for a provider with its own revocation API. */
-  revokeToken?: (token: string) => Promise<void>;
+  /** Replaces RFC 7009 revocation, for a provider with its own revocation API (over `client`). */
+  revokeToken?: (token: string, client: OAuthClient) => Promise<void>;
 }
 
 /**
@@ -64,7 +77,13 @@ export function defineProvider<User, Id extends string>(
   checkProviderId(definition.id);
   const { id, name, openid = false, params, checkTokens = (t: OAuthTokens) => t } = definition;
   const client =
-    definition.client ?? withProviderNamed(config, definition, () => clientFor(config, definition));
+    typeof definition.client === 'object'
+      ? definition.client
+      : withProviderNamed(
+          config,
+          definition,
+          definition.client ?? (() => clientFor(config, definition)),
+        );
   const defaultScopes = config.scopes ?? definition.scopes;
   const getUser = definition.getUser ?? userFromProfile(definition);
   return {
@@ -82,9 +101,14 @@ export function defineProvider<User, Id extends string>(
         nonce: openid !== false,
       }),
     validateAuthorizationCode: async (o) =>
-      checkTokens(await client.validateAuthorizationCode({ ...o, openid: openid !== false })),
+      checkTokens(
+        definition.exchangeParams
+          ? await exchangeWithCallback(client, o, definition.exchangeParams)
+          : await client.validateAuthorizationCode({ ...o, openid: openid !== false }),
+      ),
     refreshAccessToken: async (token, o) => checkTokens(await client.refreshAccessToken(token, o)),
-    revokeToken: definition.revokeToken ?? ((token) => client.revokeToken(token)),
+    revokeToken: (token) =>
+      definition.revokeToken ? definition.revokeToken(token, client) : client.revokeToken(token),
     getUser: (tokens) => getUser(tokens, client),
     ...(openid && client instanceof OIDCClient ? { logout: oidcLogout(client) } : {}),
   };
@@ -95,7 +119,8 @@ function clientFor<User>(
   definition: ProviderDefinition<User, string>,
 ): OAuthClient {
   const { id, issuer, endpoints, openid, expectedIssuer, acceptIssuer } = definition;
-  const options = { clientAuthMethod: definition.clientAuthMethod, ...config };
+  const fetchFn = definition.fetch?.(configuredFetch(config)) ?? config.fetch;
+  const options = { clientAuthMethod: definition.clientAuthMethod, ...config, fetch: fetchFn };
   if (endpoints) {
     // oauth4webapi needs a non-empty issuer; this placeholder matches no real `iss`.
     return endpointClient(issuer || `urn:latchkey:no-issuer:${id}`, endpoints, options);
@@ -146,7 +171,7 @@ export function withProviderNamed<T>(
 function userFromProfile<User>(
   definition: ProviderDefinition<User, string>,
 ): (tokens: OAuthTokens, client: OAuthClient) => Promise<MappedUser<User>> {
-  const { name, openid, profile = {} } = definition;
+  const { name, openid, profile = {}, userField } = definition;
   if (openid) {
     // Every OIDC user carries the standard claims; a provider's own User type adds to them.
     const fields = { ...standardClaims, ...profile } as ProfileFields<User>;
@@ -164,7 +189,9 @@ function userFromProfile<User>(
     const url = (await client.metadata()).userinfo_endpoint;
     if (!url) throw new TypeError('latchkey: "profile" needs a "userInfoEndpoint"');
     const who = `${name} ${new URL(url).pathname}`;
-    return profileFrom(who, await client.fetchJSON(url, tokens.accessToken), fields);
+    const answer = await client.fetchJSON(url, tokens.accessToken);
+    const user = userField ? (answer as Record<string, unknown> | null)?.[userField] : answer;
+    return profileFrom(who, user, fields);
   };
 }
 

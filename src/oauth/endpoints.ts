@@ -1,7 +1,7 @@
 // A provider without a discovery document states its endpoints; this turns them into the
 // authorization server metadata the OAuth client runs on, each checked like every endpoint.
 import { OAuthClient, type OAuthClientOptions } from './client.ts';
-import { checkEndpoint, raiseErrorBodies } from './transport.ts';
+import { checkEndpoint, configuredFetch, raiseErrorBodies } from './transport.ts';
 
 /** A provider's endpoints (https, or http to loopback only), when it has no discovery document. */
 export interface ProviderEndpoints {
@@ -45,6 +45,6 @@ export function endpointClient(
   const erring = [metadata.token_endpoint, metadata.device_authorization_endpoint].filter(
     (endpoint) => endpoint !== undefined,
   );
-  const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+  const fetchFn = configuredFetch(options);
   return new OAuthClient(metadata, { ...options, fetch: raiseErrorBodies(fetchFn, erring) });
 }

@@ -25,9 +25,14 @@ export { requireClaim } from './claim-check.ts';
 export { endpointClient } from './endpoints.ts';
 export type { ProviderEndpoints } from './endpoints.ts';
 export { profileFrom, verifiedEmail } from './profile-fields.ts';
-export type { MappedUser, ProfileField, ProfileFields } from './profile-fields.ts';
+export type {
+  MappedUser,
+  PassThroughFields,
+  ProfileField,
+  ProfileFields,
+} from './profile-fields.ts';
 export { claimsProfile, oidcUser, standardClaims } from './oidc-user.ts';
-export type { OIDCUser, OIDCUserOptions } from './oidc-user.ts';
+export type { OIDCClaims, OIDCUser, OIDCUserOptions } from './oidc-user.ts';
 export type {
   AuthorizationUrlResult,
   GetAuthorizationUrlOptions,

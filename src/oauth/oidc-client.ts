@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { OAuthClient, checkEndpoint, requestOptions, type OAuthClientOptions } from './client.ts';
 import { OAuthResponseError, toOAuthError } from './errors.ts';
 import { FAPI_ALGS } from './fapi.ts';
+import { configuredFetch } from './transport.ts';
 
 /** Options of an OpenID Connect client. */
 /** The oldest ID token accepted: the longest a sign-in may take, plus clock skew. */
@@ -55,7 +56,7 @@ export class OIDCClient extends OAuthClient {
   /** @throws TypeError when the issuer is not https (or http to loopback) or an option is bad */
   constructor(issuer: string, options: OIDCClientOptions) {
     const url = checkEndpoint('issuer', issuer);
-    const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    const fetchFn = configuredFetch(options);
     super(() => discover(url, fetchFn, options.timeout ?? 10_000), options);
     this.issuer = issuer;
     this.#fapi = options.fapi === '2.0';

@@ -11,6 +11,22 @@ export interface OIDCUser {
   [claim: string]: unknown;
 }
 
+/**
+ * An OIDC user with the standard claims (OIDC Core §5.1) providers send; a provider's user type
+ * extends it with its own claims and notes. `Verified`: how it sends `email_verified`.
+ */
+export interface OIDCClaims<Verified = boolean> extends OIDCUser {
+  email?: string;
+  /** Only `true` lets `email` reach the profile. */
+  email_verified?: Verified;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  picture?: string;
+}
+
 /** Options of {@link oidcUser}. */
 export interface OIDCUserOptions {
   /** Named in the error when the ID token is missing ("Google", "The OpenID Provider"). */
@@ -47,6 +63,18 @@ export async function oidcUser(
   return options.signedClaimsWin
     ? { ...info, ...claims, sub: claims.sub }
     : { ...claims, ...info, sub: claims.sub };
+}
+
+/**
+ * Checks that a provider API's user is the validated ID token's (`sub`), before its answer is
+ * merged with the claims; without an ID token there is nothing to check.
+ * @throws OAuthResponseError naming `who` on another user
+ */
+export function checkSameUser(tokens: OAuthTokens, id: unknown, who: string): void {
+  const sub = tokens.idTokenClaims?.sub;
+  if (sub !== undefined && String(id) !== sub) {
+    throw new OAuthResponseError(`${who} answered for another user`);
+  }
 }
 
 /**

@@ -11,8 +11,17 @@ export interface MappedUser<User> {
   user: User;
 }
 
-/** A field of the provider's user, or a function of the user for anything else. */
-export type ProfileField<User> = (keyof User & string) | ((user: User) => unknown);
+/**
+ * A field of the provider's user; fields in order of preference (the first set one counts: a
+ * display name, else the legal name); or a function of the user for anything else.
+ */
+export type ProfileField<User> =
+  (keyof User & string) | readonly (keyof User & string)[] | ((user: User) => unknown);
+
+/** The fields of a provider's user that latchkey does not read, passed through as sent. */
+export interface PassThroughFields {
+  [field: string]: unknown;
+}
 
 /** Where a provider's user keeps each profile field (absent: the profile has none). */
 export interface ProfileFields<User> {
@@ -35,6 +44,9 @@ export interface ProfileFields<User> {
   emailVerified?: ProfileField<User> | true;
 }
 
+/** A UUID in lowercase hex, as an `idFormat` (and to check tenant ids). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A non-empty string, or `null`: providers send `""` and `null` for "not set". */
 export function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
@@ -54,8 +66,43 @@ export function verifiedEmail(
     : { email: null, emailVerified: false };
 }
 
+/**
+ * The mapped user with the address of the provider's email list whose `marks` (primary,
+ * verified) are all `true`: for a provider that tells verification only there (GitHub).
+ */
+export function withListedEmail<User>(
+  mapped: MappedUser<User>,
+  list: unknown,
+  marks: readonly string[],
+): MappedUser<User> {
+  const entries = (Array.isArray(list) ? list : []) as (Record<string, unknown> | null)[];
+  const entry = entries.find((e) => marks.every((mark) => e?.[mark] === true));
+  return { ...mapped, profile: { ...mapped.profile, ...verifiedEmail(entry?.email, true) } };
+}
+
+/** A name from its parts (first, last...): the set ones joined with spaces, or `null`. */
+export function joinName(...parts: unknown[]): string | null {
+  return parts.map(text).filter(Boolean).join(' ') || null;
+}
+
+/** A boolean some providers send as a string: only `true` or `"true"` is true. */
+export function isTrueFlag(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** The URL of the widest image in a list of `{url, width}` (width unknown counts as 0). */
+export function widestImage(images: unknown): string | null {
+  if (!Array.isArray(images)) return null;
+  type Image = { url: string; width?: number | null };
+  const usable = images.filter((i): i is Image => typeof i?.url === 'string');
+  usable.sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
+  return usable[0]?.url ?? null;
+}
+
 function read<User>(user: User, field: ProfileField<User> | undefined): unknown {
-  return typeof field === 'function' ? field(user) : field === undefined ? null : user[field];
+  if (typeof field === 'function') return field(user);
+  if (Array.isArray(field)) return field.map((f) => text(user[f as keyof User])).find(Boolean);
+  return field === undefined ? null : user[field as keyof User];
 }
 
 function userId<User>(user: User, fields: ProfileFields<User>): string | null {

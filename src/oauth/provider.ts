@@ -90,7 +90,10 @@ export interface ValidateAuthorizationCodeOptions {
 
 /**
  * Configuration every provider takes, declared once; a provider adds only its own fields (a
- * tenant, an Enterprise URL, a hosted domain...).
+ * tenant, an Enterprise URL, a hosted domain...). Every provider factory throws a `TypeError`
+ * naming the option on a bad configuration: a missing `clientId` (or a secret the provider
+ * requires), an endpoint or override URL that is not https (http only for loopback), and the
+ * provider's own checks its `@throws` lists.
  */
 export interface ProviderConfig {
   clientId: string;
@@ -161,6 +164,10 @@ export interface OAuthProvider<ProviderUser = unknown, Id extends string = strin
     refreshToken: string,
     options?: { dpopKey?: DPoPKey | null },
   ): Promise<OAuthTokens>;
+  /**
+   * RFC 7009 revocation, or the provider's own API; a provider with neither (its docs say so)
+   * throws `LatchkeyError` `config`.
+   */
   revokeToken(token: string): Promise<void>;
   /** Sign-out at the provider (OpenID Connect providers only; docs/enterprise-oidc.md). */
   readonly logout?: ProviderLogout;

@@ -52,6 +52,19 @@ export function requestOptions(
   };
 }
 
+/** The `fetch` a configuration names, else the global one (looked up per call, for tests). */
+export function configuredFetch(config: { fetch?: typeof fetch } | undefined): typeof fetch {
+  return config?.fetch ?? ((input, init) => fetch(input, init));
+}
+
+/** The JSON body of a response without consuming it, or `null` when it is not JSON. */
+export async function peekJSON(response: Response): Promise<unknown> {
+  return response
+    .clone()
+    .json()
+    .catch(() => null);
+}
+
 /**
  * Reads a provider API response as JSON.
  * @throws OAuthRequestError on a non-2xx status; OAuthResponseError on a body that is not JSON
@@ -82,10 +95,7 @@ export function raiseErrorBodies(fetchFn: typeof fetch, urls: readonly string[])
   return async (input, init) => {
     const response = await fetchFn(input, init);
     if (response.status !== 200 || !urls.includes(String(input))) return response;
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as Record<string, unknown> | null;
+    const body = (await peekJSON(response)) as Record<string, unknown> | null;
     if (typeof body?.error === 'string') {
       throw new OAuthRequestError(body.error, body.error_description, 200);
     }

@@ -1,9 +1,11 @@
 import { invalidArgument } from '../core/errors.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { HostOverrides } from './config-fields.ts';
 
 /** Login with Amazon's `GET /user/profile` (fields depend on the scopes granted). */
-export interface AmazonUser {
+export interface AmazonUser extends PassThroughFields {
   /** `amzn1.account.…`: the same for every app of one developer. */
   user_id: string;
   /** With the `profile` scope. */
@@ -12,23 +14,17 @@ export interface AmazonUser {
   email?: string;
   /** With the `postal_code` scope. */
   postal_code?: string;
-  [field: string]: unknown;
 }
 
 /** Amazon's regions: North America, Europe, Far East. */
 export type AmazonRegion = 'NA' | 'EU' | 'FE';
 
 /** Configuration of {@link amazon}. No `clientSecret` for a browser or app client (PKCE only). */
-export interface AmazonConfig extends ProviderConfig {
-  /** The region whose endpoints are used. Default `NA`. */
+export interface AmazonConfig extends ProviderConfig, Pick<HostOverrides, 'authURL' | 'apiURL'> {
+  /** The region whose endpoints are used (and the hosts' defaults). Default `NA`. */
   region?: AmazonRegion;
-  /** Authorization origin override (a local double). Default: the region's. */
-  authURL?: string;
-  /** API origin (token, profile) override (a local double). Default: the region's. */
-  apiURL?: string;
 }
 
-/** The Login with Amazon provider. */
 export type AmazonProvider = OAuthProvider<AmazonUser, 'amazon'>;
 
 const REGIONS: Record<AmazonRegion, [auth: string, api: string]> = {
@@ -38,8 +34,7 @@ const REGIONS: Record<AmazonRegion, [auth: string, api: string]> = {
 };
 
 /**
- * Login with Amazon (OAuth 2.0; default scope `profile`, PKCE S256). The email is never treated
- * as verified (Amazon does not say it is). No revocation endpoint: `revokeToken` throws `config`.
+ * Login with Amazon (OAuth 2.0; default scope `profile`, PKCE S256; no verified email).
  * @throws TypeError on a bad configuration (unknown region, missing client id, non-https URLs)
  * @see https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html
  * @see https://developer.amazon.com/docs/login-with-amazon/obtain-customer-profile.html
@@ -52,8 +47,7 @@ export function amazon(config: AmazonConfig): AmazonProvider {
   return defineProvider(config, {
     id: 'amazon',
     name: 'Amazon',
-    // Per region: Amazon does not document that a user_id is the same in every region.
-    issuer: auth,
+    issuer: auth, // per region: Amazon does not document one user_id in every region
     scopes: ['profile'],
     clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none', // as Amazon documents
     endpoints: {
@@ -65,9 +59,6 @@ export function amazon(config: AmazonConfig): AmazonProvider {
       id: 'user_id',
       idFormat: /^amzn1\.account\.[A-Za-z0-9]+$/,
       name: 'name',
-      // The registered address, shown on the consent screen; Amazon's docs state no
-      // verification, so it stays on `user.email` and never reaches `profile.email`.
-      email: 'email',
     },
   });
 }

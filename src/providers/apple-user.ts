@@ -32,8 +32,3 @@ export function parseAppleUser(field: string | null): AppleName | null {
   const result = { firstName: part(firstName), lastName: part(lastName) };
   return result.firstName === null && result.lastName === null ? null : result;
 }
-
-/** "First Last", or whichever part there is. */
-export function fullName(name: AppleName): string {
-  return [name.firstName, name.lastName].filter((p) => p !== null).join(' ');
-}

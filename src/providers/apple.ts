@@ -1,8 +1,10 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
+import { isTrueFlag, joinName } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
 import { appleClientSecret, withAppleClientSecret } from './apple-client-secret.ts';
-import { fullName, parseAppleUser, type AppleName } from './apple-user.ts';
+import { parseAppleUser, type AppleName } from './apple-user.ts';
+import type { HostOverrides } from './config-fields.ts';
 
 /** Apple's ID token claims (Apple has no userinfo endpoint). */
 export interface AppleUser extends OIDCUser {
@@ -16,7 +18,8 @@ export interface AppleUser extends OIDCUser {
 }
 
 /** Configuration of {@link apple}: the client secret is made from the app's `.p8` key. */
-export interface AppleConfig extends Omit<ProviderConfig, 'clientSecret' | 'clientPrivateKey'> {
+export interface AppleConfig
+  extends Omit<ProviderConfig, 'clientSecret' | 'clientPrivateKey'>, Pick<HostOverrides, 'issuer'> {
   /** The Services ID (web sign-in) or the app's bundle id. */
   clientId: string;
   teamId: string;
@@ -25,16 +28,11 @@ export interface AppleConfig extends Omit<ProviderConfig, 'clientSecret' | 'clie
   privateKey: string;
   /** Seconds each client secret lives (renewed at half-life). Default 3600, at most 6 months. */
   clientSecretLifetime?: number;
-  /** Issuer override (a local double). Default `https://appleid.apple.com`. */
-  issuer?: string;
   /** Clock of the client secret, for tests. Default `Date.now`. */
   now?: () => number;
 }
 
-/** The Apple provider. */
 export type AppleProvider = OAuthProvider<AppleUser, 'apple'>;
-
-const truthy = (value: unknown): boolean => value === true || value === 'true';
 
 /**
  * Sign in with Apple (OpenID Connect; default scopes `openid email name`, `response_mode=form_post`
@@ -48,20 +46,20 @@ export function apple(config: AppleConfig): AppleProvider {
   const { now, ...rest } = config;
   const lifetime = config.clientSecretLifetime;
   const secret = appleClientSecret({ ...rest, now, audience: issuer, lifetime });
-  // Apple takes the secret in the body (client_secret_post) of its token and revocation calls.
-  const send = withAppleClientSecret(config.fetch ?? ((i, o) => fetch(i, o)), issuer, secret);
   const base = defineProvider<AppleUser, 'apple'>(
-    { ...rest, clientSecret: null, fetch: send },
+    { ...rest, clientSecret: null },
     {
       id: 'apple',
       name: 'Apple',
       issuer,
       scopes: ['openid', 'email', 'name'],
-      clientAuthMethod: 'none', // client_id in the body; the fetch above adds the secret
+      clientAuthMethod: 'none', // client_id in the body; the fetch below adds the secret
+      // Apple takes the secret in the body (client_secret_post) of its token and revocation calls.
+      fetch: (send) => withAppleClientSecret(send, issuer, secret),
       openid: { userInfo: 'never' },
       profile: {
-        emailVerified: (user) => truthy(user.email_verified),
-        name: (user) => (user.name ? fullName(user.name) : null),
+        emailVerified: (user) => isTrueFlag(user.email_verified),
+        name: (user) => joinName(user.name?.firstName, user.name?.lastName),
         username: () => null,
         avatarURL: () => null,
       },

@@ -1,8 +1,10 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Atlassian's `GET https://api.atlassian.com/me` (the fields latchkey reads; the rest passes). */
-export interface AtlassianUser {
+export interface AtlassianUser extends PassThroughFields {
   /** The Atlassian account id, stable across every site and product. */
   account_id: string;
   /** `atlassian`, `app` or `customer`. */
@@ -15,26 +17,16 @@ export interface AtlassianUser {
   email?: string;
   /** Not in Atlassian's documented answer: the email counts only if this is ever `true`. */
   email_verified?: boolean;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link atlassian} (a `clientSecret` is required: 3LO apps are confidential). */
-export interface AtlassianConfig extends ProviderConfig {
-  clientSecret: string;
-  /** Authorization server override (a local double). Default `https://auth.atlassian.com`. */
-  authURL?: string;
-  /** API origin override (a local double). Default `https://api.atlassian.com`. */
-  apiURL?: string;
-}
+export interface AtlassianConfig
+  extends ConfidentialConfig, Pick<HostOverrides, 'authURL' | 'apiURL'> {}
 
-/** The Atlassian provider. */
 export type AtlassianProvider = OAuthProvider<AtlassianUser, 'atlassian'>;
 
 /**
- * Sign in with Atlassian (OAuth 2.0 "3LO"; default scopes `read:me offline_access`). Every
- * authorization request carries `audience=api.atlassian.com` and `prompt=consent`, as Atlassian
- * requires; refresh tokens rotate (persist the new one before use). No revocation endpoint.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * Sign in with Atlassian (OAuth 2.0 "3LO"; default scopes `read:me offline_access`), with the
+ * `audience` and `prompt=consent` Atlassian requires. Refresh tokens rotate.
  * @see https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo/
  */
 export function atlassian(config: AtlassianConfig): AtlassianProvider {
@@ -45,7 +37,6 @@ export function atlassian(config: AtlassianConfig): AtlassianProvider {
     name: 'Atlassian',
     issuer: auth,
     scopes: ['read:me', 'offline_access'],
-    // The 3LO guide lists both as required on every authorization request.
     params: { audience: 'api.atlassian.com', prompt: 'consent' },
     endpoints: {
       authorizationEndpoint: `${auth}/authorize`,
@@ -59,7 +50,6 @@ export function atlassian(config: AtlassianConfig): AtlassianProvider {
       name: 'name',
       avatarURL: 'picture',
       email: 'email',
-      // Atlassian documents no verification flag for /me: no address is trusted without one.
       emailVerified: 'email_verified',
     },
   });

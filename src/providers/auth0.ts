@@ -1,16 +1,11 @@
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { domainOrigin, oidcPlatform, type PlatformConfig } from './oidc-platform.ts';
 
 /** Auth0's ID token claims merged with its `/userinfo` response. */
-export interface Auth0User extends OIDCUser {
+export interface Auth0User extends OIDCClaims {
   /** `{connection}|{id}`: `auth0|…` for a database user, `google-oauth2|…` for a Google one… */
   sub: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
-  nickname?: string;
-  picture?: string;
 }
 
 /** Configuration of {@link auth0}. No `clientSecret` for a SPA or native application. */
@@ -21,7 +16,6 @@ export interface Auth0Config extends PlatformConfig {
   audience?: string;
 }
 
-/** The Auth0 provider. */
 export type Auth0Provider = OAuthProvider<Auth0User, 'auth0'>;
 
 /**

@@ -1,17 +1,12 @@
 import { baseURL } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { oidcPlatform, segment, type PlatformConfig } from './oidc-platform.ts';
 
 /** authentik's ID token claims merged with its userinfo response. */
-export interface AuthentikUser extends OIDCUser {
+export interface AuthentikUser extends OIDCClaims {
   /** By default a hash of the user id; the provider's "Subject mode" decides. */
   sub: string;
-  preferred_username?: string;
-  nickname?: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
   groups?: string[];
 }
 
@@ -23,7 +18,6 @@ export interface AuthentikConfig extends PlatformConfig {
   slug: string;
 }
 
-/** The authentik provider. */
 export type AuthentikProvider = OAuthProvider<AuthentikUser, 'authentik'>;
 
 /**

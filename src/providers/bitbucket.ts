@@ -1,10 +1,11 @@
 import { readJSON } from '../oauth/client.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { profileFrom, verifiedEmail } from '../oauth/profile-fields.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { profileFrom, withListedEmail, type PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Bitbucket Cloud's `GET /2.0/user` (the fields latchkey reads; the rest is passed through). */
-export interface BitbucketUser {
+export interface BitbucketUser extends PassThroughFields {
   /** `{…}`: a UUID in braces, the form Bitbucket's own URLs take. */
   uuid: string;
   /** The Atlassian account id behind the Bitbucket account. */
@@ -12,27 +13,17 @@ export interface BitbucketUser {
   display_name?: string;
   nickname?: string;
   links?: { avatar?: { href?: string } };
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link bitbucket} (an OAuth consumer's key and secret). */
-export interface BitbucketConfig extends ProviderConfig {
-  clientSecret: string;
-  /** Web origin override (a local double). Default `https://bitbucket.org`. */
-  baseURL?: string;
-  /** API origin override (a local double). Default `https://api.bitbucket.org`. */
-  apiURL?: string;
-}
+export interface BitbucketConfig
+  extends ConfidentialConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {}
 
-/** The Bitbucket provider. */
 export type BitbucketProvider = OAuthProvider<BitbucketUser, 'bitbucket'>;
-
-type Email = { email?: unknown; is_primary?: unknown; is_confirmed?: unknown };
 
 /**
  * Sign in with Bitbucket Cloud (OAuth 2.0; default scopes `account email`). The email comes
  * only from `/2.0/user/emails`, and only a confirmed primary address counts.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://developer.atlassian.com/cloud/bitbucket/oauth-2/
  * @see https://developer.atlassian.com/cloud/bitbucket/rest/api-group-users/
  */
@@ -49,25 +40,20 @@ export function bitbucket(config: BitbucketConfig): BitbucketProvider {
       tokenEndpoint: `${web}/site/oauth2/access_token`,
     },
     async getUser(tokens, client) {
-      const { profile, user } = profileFrom<BitbucketUser>(
-        'Bitbucket /2.0/user',
-        await client.fetchJSON(`${api}/2.0/user`, tokens.accessToken),
-        {
-          id: 'uuid',
-          idFormat: /^\{[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\}$/,
-          username: 'nickname',
-          name: 'display_name',
-          avatarURL: (u) => u.links?.avatar?.href,
-        },
-      );
+      const answer = await client.fetchJSON(`${api}/2.0/user`, tokens.accessToken);
+      const mapped = profileFrom<BitbucketUser>('Bitbucket /2.0/user', answer, {
+        id: 'uuid',
+        idFormat: /^\{[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\}$/,
+        username: 'nickname',
+        name: 'display_name',
+        avatarURL: (u) => u.links?.avatar?.href,
+      });
       // Without the `email` scope Bitbucket answers 403: no email then.
       const emails = await client.fetch(`${api}/2.0/user/emails?pagelen=100`, {
         headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' },
       });
       const page = emails.status === 403 ? {} : ((await readJSON(emails)) as { values?: unknown });
-      const list = Array.isArray(page?.values) ? (page.values as Email[]) : [];
-      const primary = list.find((e) => e?.is_primary === true && e.is_confirmed === true);
-      return { profile: { ...profile, ...verifiedEmail(primary?.email, true) }, user };
+      return withListedEmail(mapped, page?.values, ['is_primary', 'is_confirmed']);
     },
   });
 }

@@ -1,34 +1,28 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Box's `GET /2.0/users/me` (a full user object; the fields latchkey reads). */
-export interface BoxUser {
+export interface BoxUser extends PassThroughFields {
   id: string;
   type: 'user';
   name?: string;
-  /** The primary email address the user signs in with; Box does not say it was verified. */
+  /** The address the user signs in with; unverified (admins create users with any login). */
   login?: string;
   avatar_url?: string;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link box} (a `clientSecret` is required). */
-export interface BoxConfig extends ProviderConfig {
-  clientSecret: string;
+export interface BoxConfig extends ConfidentialConfig, Pick<HostOverrides, 'apiURL'> {
   /** Authorization origin override (a local double). Default `https://account.box.com`. */
   accountURL?: string;
-  /** API origin override (a local double). Default `https://api.box.com`. */
-  apiURL?: string;
 }
 
-/** The Box provider. */
 export type BoxProvider = OAuthProvider<BoxUser, 'box'>;
 
 /**
- * Sign in with Box (OAuth 2.0 for a Custom App with user authentication). No default scopes: Box
- * grants the scopes set on the app. Refresh tokens are single use (each refresh returns a new one)
- * and last 60 days. The `login` email is not treated as verified.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * Sign in with Box (OAuth 2.0, a Custom App with user authentication; no default scopes: the
+ * app's apply). Refresh tokens are single use and last 60 days.
  * @see https://developer.box.com/guides/authentication/oauth2/
  * @see https://developer.box.com/reference/get-users-me/
  */
@@ -52,9 +46,6 @@ export function box(config: BoxConfig): BoxProvider {
       idFormat: /^[0-9]+$/,
       name: 'name',
       avatarURL: 'avatar_url',
-      // `login` is where Box signs the user in, but Box documents no verification of it (and
-      // admins create managed users with any login): it never reaches `profile.email`.
-      email: 'login',
     },
   });
 }

@@ -1,8 +1,10 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import type { PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { HostOverrides } from './config-fields.ts';
 
 /** Discord's `GET /users/@me` (the fields latchkey reads; the rest is passed through). */
-export interface DiscordUser {
+export interface DiscordUser extends PassThroughFields {
   /** A snowflake: a 64-bit integer, sent as a string (it does not fit a JS number). */
   id: string;
   username: string;
@@ -15,20 +17,16 @@ export interface DiscordUser {
   /** Present with the `email` scope; not proof of ownership without `verified`. */
   email?: string | null;
   verified?: boolean;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link discord}. No `clientSecret` for a "Public Client" (PKCE only). */
-export interface DiscordConfig extends ProviderConfig {
+export interface DiscordConfig extends ProviderConfig, Pick<HostOverrides, 'baseURL'> {
   /** Reject a callback without RFC 9207 `iss` (a present one is always checked). Default false. */
   requireIss?: boolean;
-  /** Web origin override (a local double). Default `https://discord.com`. */
-  baseURL?: string;
   /** Avatar CDN override. Default `https://cdn.discordapp.com`. */
   cdnURL?: string;
 }
 
-/** The Discord provider. */
 export type DiscordProvider = OAuthProvider<DiscordUser, 'discord'>;
 
 function avatarURL(cdn: string, user: DiscordUser): string {
@@ -47,7 +45,6 @@ function avatarURL(cdn: string, user: DiscordUser): string {
 
 /**
  * Sign in with Discord (OAuth 2.0; default scopes `identify email`, PKCE S256).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://discord.com/developers/docs/topics/oauth2
  * @see https://discord.com/developers/docs/resources/user#get-current-user
  */
@@ -73,7 +70,7 @@ export function discord(config: DiscordConfig): DiscordProvider {
       idFormat: /^[0-9]{1,20}$/, // a snowflake
       required: ['username'],
       username: 'username',
-      name: (user) => (typeof user.global_name === 'string' ? user.global_name : user.username),
+      name: ['global_name', 'username'],
       avatarURL: (user) => avatarURL(cdn, user),
       email: 'email',
       // Discord returns the address even when never confirmed; only `verified` counts.

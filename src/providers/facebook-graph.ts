@@ -1,6 +1,7 @@
 // Facebook's Graph API answers errors as `{ error: { message, type, code, fbtrace_id } }`, at
 // the token endpoint too. This reshapes them into RFC 6749 errors (so the OAuth client raises a
 // typed OAuthRequestError) and signs API calls with `appsecret_proof`.
+import { peekJSON } from '../oauth/transport.ts';
 
 const utf8 = new TextEncoder();
 
@@ -28,10 +29,7 @@ export function graphErrors(send: typeof fetch, graph: string, tokenURL: string)
     const response = await send(input, init);
     const href = input instanceof Request ? input.url : String(input);
     if (response.ok || !href.startsWith(`${graph}/`)) return response;
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as {
+    const body = (await peekJSON(response)) as {
       error?: { message?: unknown; code?: unknown };
     } | null;
     const error = body?.error;

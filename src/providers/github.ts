@@ -1,11 +1,11 @@
 import { readJSON } from '../oauth/client.ts';
 import { defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
-import { profileFrom, verifiedEmail } from '../oauth/profile-fields.ts';
+import { profileFrom, withListedEmail, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { gitHubHosts, type GitHubHostsConfig } from './github-hosts.ts';
 
 /** GitHub's `/user` (the fields latchkey reads; the rest is passed through). */
-export interface GitHubUser {
+export interface GitHubUser extends PassThroughFields {
   id: number;
   login: string;
   name: string | null;
@@ -13,7 +13,6 @@ export interface GitHubUser {
   email: string | null;
   avatar_url: string;
   html_url: string;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link github}. Works for OAuth Apps and GitHub Apps alike. */
@@ -34,14 +33,12 @@ function withOfflineAccess(config: GitHubConfig, defaults: readonly string[]): G
   return { ...config, scopes, allowedScopes: config.allowedScopes && add(config.allowedScopes) };
 }
 
-/** The GitHub provider. */
 export type GitHubProvider = OAuthProvider<GitHubUser, 'github'>;
 
 /**
  * GitHub sign-in (OAuth Apps and GitHub Apps, github.com or Enterprise Server). Default scopes
  * `read:user user:email` (GitHub Apps ignore scopes: permissions apply); PKCE S256. OAuth Apps
  * get expiring tokens with a refresh token from their app setting or `offlineAccess`.
- * @throws TypeError on a bad configuration (missing client id, non-https endpoints)
  * @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
  */
 export function github(config: GitHubConfig): GitHubProvider {
@@ -63,27 +60,19 @@ export function github(config: GitHubConfig): GitHubProvider {
         client.fetch(`${api}${path}`, {
           headers: { ...headers, authorization: `Bearer ${tokens.accessToken}` },
         });
-      const { profile, user } = profileFrom<GitHubUser>(
-        'GitHub /user',
-        await readJSON(await get('/user')),
-        {
-          id: 'id',
-          idFormat: 'integer', // numeric on the wire; account keys are strings
-          required: ['login'],
-          username: 'login',
-          name: 'name',
-          avatarURL: 'avatar_url',
-        },
-      );
+      const mapped = profileFrom<GitHubUser>('GitHub /user', await readJSON(await get('/user')), {
+        id: 'id',
+        idFormat: 'integer', // numeric on the wire; account keys are strings
+        required: ['login'],
+        username: 'login',
+        name: 'name',
+        avatarURL: 'avatar_url',
+      });
       // Only /user/emails says whether an address is verified; without the `user:email` scope
       // (or a GitHub App's email permission) it answers 403/404 and we have no email.
       const emails = await get('/user/emails');
       const list = emails.status === 403 || emails.status === 404 ? [] : await readJSON(emails);
-      type Email = { email: string; primary: boolean; verified: boolean };
-      const primary = Array.isArray(list)
-        ? (list as Email[]).find((e) => e?.primary && e.verified === true)
-        : undefined;
-      return { profile: { ...profile, ...verifiedEmail(primary?.email, true) }, user };
+      return withListedEmail(mapped, list, ['primary', 'verified']);
     },
     async revokeToken(token) {
       // GitHub has no RFC 7009 endpoint: DELETE /applications/{client_id}/token. 204 only: it

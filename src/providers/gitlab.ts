@@ -1,17 +1,14 @@
 import { baseURL } from '../oauth/define-provider.ts';
-import { text } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { oidc, type OIDCUser } from './oidc.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
+import { oidc } from './oidc.ts';
 
 /** GitLab's ID token claims merged with `/oauth/userinfo` (same `sub`, checked). */
-export interface GitLabUser extends OIDCUser {
+export interface GitLabUser extends OIDCClaims {
   /** The numeric user id, as a string. */
   sub: string;
   /** The username (`preferred_username` on GitLab 15.x and later). */
   nickname?: string;
-  preferred_username?: string;
-  email?: string;
-  email_verified?: boolean;
   groups?: string[];
 }
 
@@ -27,14 +24,12 @@ export interface GitLabConfig extends ProviderConfig {
   baseURL?: string;
 }
 
-/** The GitLab provider. */
 export type GitLabProvider = OAuthProvider<GitLabUser, 'gitlab'>;
 
 /**
  * Sign in with GitLab (gitlab.com or a self-managed instance) over OpenID Connect; default
  * scopes `openid profile email`, PKCE S256. Access tokens last two hours and every refresh
  * rotates the refresh token (the token vault persists the new one before using it).
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://docs.gitlab.com/integration/openid_connect_provider/
  * @see https://docs.gitlab.com/api/oauth2/
  */
@@ -49,6 +44,6 @@ export function gitlab(config: GitLabConfig): GitLabProvider {
     issuer,
     scopes,
     // Older GitLab releases send the username only as `nickname`.
-    profile: { username: (user) => text(user.preferred_username) ?? user.nickname },
+    profile: { username: ['preferred_username', 'nickname'] },
   });
 }

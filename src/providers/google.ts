@@ -1,30 +1,22 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { requireClaim } from '../oauth/claim-check.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Google's ID token claims merged with its userinfo response (the signed claims win). */
-export interface GoogleUser extends OIDCUser {
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
-  picture?: string;
+export interface GoogleUser extends OIDCClaims {
   /** The Google Workspace domain of the account; absent for consumer accounts. */
   hd?: string;
 }
 
-/** Configuration of {@link google} (a `clientSecret` is required). */
-export interface GoogleConfig extends ProviderConfig {
-  clientSecret: string;
+export interface GoogleConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {
   /** Ask for a refresh token (`access_type=offline`, and `prompt=consent` to get it again). */
   offlineAccess?: boolean;
   /** Accept only accounts of this Workspace domain (`hd` claim); `*` for any Workspace domain. */
   hostedDomain?: string;
-  /** Issuer override (a local double). Default `https://accounts.google.com`. */
-  issuer?: string;
 }
 
-/** The Google provider. */
 export type GoogleProvider = OAuthProvider<GoogleUser, 'google'>;
 
 /**

@@ -1,35 +1,30 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { OAuthResponseError } from '../oauth/errors.ts';
-import { profileFrom } from '../oauth/profile-fields.ts';
+import { checkSameUser } from '../oauth/oidc-user.ts';
+import { profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { HostOverrides } from './config-fields.ts';
 import { providerPost } from './provider-post.ts';
 
 /** Kakao's `GET /v2/user/me` (the fields latchkey reads; the rest is passed through). */
-export interface KakaoUser {
+export interface KakaoUser extends PassThroughFields {
   /** The service user id: a 64-bit integer (a safe JS integer today), made a string. */
   id: number;
-  kakao_account?: {
+  kakao_account?: PassThroughFields & {
     profile?: { nickname?: string; profile_image_url?: string; is_default_image?: boolean };
     /** With the `account_email` consent item. */
     email?: string;
     /** `false` once the address belongs to another Kakao Account (then it is masked). */
     is_email_valid?: boolean;
     is_email_verified?: boolean;
-    [field: string]: unknown;
   };
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link kakao}: `clientId` is the REST API key. */
-export interface KakaoConfig extends ProviderConfig {
+export interface KakaoConfig extends ProviderConfig, Pick<HostOverrides, 'issuer' | 'apiURL'> {
   /** The client secret, only when enabled for the app (sent in the form body). */
   clientSecret?: string | null;
   /** Kakao Login's OpenID Connect (enable it in the app): `openid` scope, nonce, ID token. */
   openid?: boolean;
-  /** Auth host and OIDC issuer override (a local double). Default `https://kauth.kakao.com`. */
-  issuer?: string;
-  /** API host override. Default `https://kapi.kakao.com`. */
-  apiURL?: string;
 }
 
 /** The Kakao provider, with Kakao's unlink (disconnects the user from the app). */
@@ -69,10 +64,7 @@ export function kakao(config: KakaoConfig): KakaoProvider {
         }),
     async getUser(tokens, client) {
       const me = (await client.fetchJSON(`${api}/v2/user/me`, tokens.accessToken)) as KakaoUser;
-      // With OIDC, /v2/user/me must be the ID token's user (its `sub` is the id as a string).
-      const sub = tokens.idTokenClaims?.sub;
-      if (sub !== undefined && String(me?.id) !== sub)
-        throw new OAuthResponseError('Kakao /v2/user/me answered for another user');
+      checkSameUser(tokens, me?.id, 'Kakao /v2/user/me'); // with OIDC, `sub` is the id as a string
       return profileFrom('Kakao /v2/user/me', me, {
         id: 'id',
         idFormat: 'integer',

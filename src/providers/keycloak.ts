@@ -1,16 +1,12 @@
 import { baseURL } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { oidcPlatform, segment, type PlatformConfig } from './oidc-platform.ts';
 
 /** Keycloak's ID token claims merged with its userinfo response. */
-export interface KeycloakUser extends OIDCUser {
+export interface KeycloakUser extends OIDCClaims {
   /** The user id (a UUID), stable within the realm. */
   sub: string;
-  preferred_username?: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
 }
 
 /** Configuration of {@link keycloak}. No `clientSecret` for a public client (PKCE only). */
@@ -23,7 +19,6 @@ export interface KeycloakConfig extends PlatformConfig {
   legacyAuthPath?: boolean;
 }
 
-/** The Keycloak provider. */
 export type KeycloakProvider = OAuthProvider<KeycloakUser, 'keycloak'>;
 
 /**

@@ -1,100 +1,71 @@
 import { readJSON } from '../oauth/client.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthRequestError } from '../oauth/errors.ts';
-import { profileFrom } from '../oauth/profile-fields.ts';
+import { profileFrom, UUID, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { commaScopes, editAuthorizationURL } from './authorization-url.ts';
+import type { HostOverrides } from './config-fields.ts';
+import { rewriteAnswers, spaceSeparatedScope } from './rewrite-json.ts';
 
 /** Linear's GraphQL `viewer` (the fields latchkey asks for). */
-export interface LinearUser {
+export interface LinearUser extends PassThroughFields {
   id: string; // a UUID
   name?: string;
   displayName?: string;
   /** Linear documents no verification for this address. */
   email?: string;
   avatarUrl?: string | null;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link linear}. */
-export interface LinearConfig extends ProviderConfig {
-  /** Web origin override (a local double). Default `https://linear.app`. */
-  baseURL?: string;
-  /** API origin override (a local double). Default `https://api.linear.app`. */
-  apiURL?: string;
-}
+export interface LinearConfig extends ProviderConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {}
 
-/** The Linear provider. */
 export type LinearProvider = OAuthProvider<LinearUser, 'linear'>;
 const VIEWER = '{ viewer { id name displayName email avatarUrl } }';
 
 /**
  * Sign in with Linear (OAuth 2.0; default scope `read`, sent comma-separated as Linear wants;
  * PKCE S256; rotating refresh tokens). The user is the GraphQL `viewer`.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
  * @see https://linear.app/developers/oauth-2-0-authentication
  */
 export function linear(config: LinearConfig): LinearProvider {
   const web = baseURL('baseURL', config.baseURL, 'https://linear.app');
   const api = baseURL('apiURL', config.apiURL, 'https://api.linear.app');
-  const base = config.fetch ?? ((input, init) => fetch(input, init));
-  // Linear's documented token answer lists `scope` as a JSON array; RFC 6749 wants a string.
-  const scopeString: typeof fetch = async (input, init) => {
-    const response = await base(input, init);
-    if (String(input) !== `${api}/oauth/token` || !response.ok) return response;
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as { scope?: unknown } | null;
-    if (!Array.isArray(body?.scope)) return response;
-    const fixed = JSON.stringify({ ...body, scope: body.scope.join(' ') });
-    return new Response(fixed, { status: response.status, headers: response.headers });
-  };
-  const provider = defineProvider(
-    { ...config, fetch: scopeString },
-    {
-      id: 'linear',
-      name: 'Linear',
-      issuer: web,
-      scopes: ['read'],
-      clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none',
-      endpoints: {
-        authorizationEndpoint: `${web}/oauth/authorize`,
-        tokenEndpoint: `${api}/oauth/token`,
-        revocationEndpoint: `${api}/oauth/revoke`,
-      },
-      async getUser(tokens, client) {
-        const response = await client.fetch(`${api}/graphql`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${tokens.accessToken}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({ query: VIEWER }),
-        });
-        const answer = (await readJSON(response)) as {
-          data?: { viewer?: unknown };
-          errors?: unknown;
-        };
-        // GraphQL reports errors in the body, sometimes with HTTP 200.
-        if (answer?.errors) throw new OAuthRequestError('graphql_error', null, response.status);
-        return profileFrom<LinearUser>('Linear viewer', answer?.data?.viewer, {
-          id: 'id',
-          idFormat: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-          username: 'displayName',
-          name: 'name',
-          avatarURL: 'avatarUrl',
-        });
-      },
+  const provider = defineProvider(config, {
+    id: 'linear',
+    name: 'Linear',
+    issuer: web,
+    scopes: ['read'],
+    clientAuthMethod: config.clientSecret ? 'client_secret_post' : 'none',
+    endpoints: {
+      authorizationEndpoint: `${web}/oauth/authorize`,
+      tokenEndpoint: `${api}/oauth/token`,
+      revocationEndpoint: `${api}/oauth/revoke`,
     },
-  );
-  return {
-    ...provider,
-    // Linear separates scopes with commas (`read,write`), not spaces.
-    async createAuthorizationURL(options) {
-      const request = await provider.createAuthorizationURL(options);
-      const scope = request.url.searchParams.get('scope');
-      if (scope !== null) request.url.searchParams.set('scope', scope.replaceAll(' ', ','));
-      return request;
+    // Linear's documented token answer lists `scope` as a JSON array; RFC 6749 wants a string.
+    fetch: (base) => rewriteAnswers(base, `${api}/oauth/token`, spaceSeparatedScope),
+    async getUser(tokens, client) {
+      const response = await client.fetch(`${api}/graphql`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ query: VIEWER }),
+      });
+      const answer = (await readJSON(response)) as {
+        data?: { viewer?: unknown };
+        errors?: unknown;
+      };
+      // GraphQL reports errors in the body, sometimes with HTTP 200.
+      if (answer?.errors) throw new OAuthRequestError('graphql_error', null, response.status);
+      return profileFrom<LinearUser>('Linear viewer', answer?.data?.viewer, {
+        id: 'id',
+        idFormat: UUID,
+        username: 'displayName',
+        name: 'name',
+        avatarURL: 'avatarUrl',
+      });
     },
-  };
+  });
+  return editAuthorizationURL(provider, commaScopes); // Linear separates scopes with commas
 }

@@ -1,17 +1,16 @@
 import { invalidArgument } from '../core/errors.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
+import { UUID as GUID } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 /** Entra's ID token claims (v2.0 endpoint). */
-export interface MicrosoftEntraUser extends OIDCUser {
+export interface MicrosoftEntraUser extends OIDCClaims {
   iss: string;
   /** The directory (tenant) the user signed in through. */
   tid: string;
   /** The user's object id: stable across every app in that tenant. */
   oid: string;
-  name?: string;
-  preferred_username?: string;
   /** Mutable and not verified by Entra; see `xms_edov`. */
   email?: string;
   /** Optional claim: the email's domain owner was verified. */
@@ -28,9 +27,7 @@ export interface MicrosoftEntraConfig extends ProviderConfig {
   authority?: string;
 }
 
-/** The Microsoft Entra ID provider. */
 export type MicrosoftEntraProvider = OAuthProvider<MicrosoftEntraUser, 'microsoft-entra'>;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 const CONSUMERS = '9188040d-6c67-4c5b-b112-36a304b66dad'; // personal Microsoft accounts' tenant
 const AUTHORITY = 'https://login.microsoftonline.com';
@@ -38,7 +35,7 @@ const REJECT = 'urn:latchkey:entra:tenant-not-accepted'; // no token carries it:
 
 /**
  * Sign in with Microsoft Entra ID (work, school and personal accounts); default scopes `openid
- * profile email offline_access`, PKCE S256. No RFC 7009 endpoint: `revokeToken` throws `config`.
+ * profile email offline_access`, PKCE S256.
  * @throws TypeError on a bad configuration (tenant, non-https authority, missing client id)
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference
  */

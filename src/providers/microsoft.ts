@@ -11,7 +11,6 @@ export type MicrosoftUser = MicrosoftEntraUser;
 /** Configuration of {@link microsoft}: Entra's, without a tenant choice. */
 export type MicrosoftConfig = Omit<MicrosoftEntraConfig, 'tenant' | 'allowedTenants'>;
 
-/** The personal Microsoft accounts provider. */
 export type MicrosoftProvider = OAuthProvider<MicrosoftUser, 'microsoft'>;
 
 /**

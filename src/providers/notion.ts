@@ -1,10 +1,11 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
 import { OAuthResponseError } from '../oauth/errors.ts';
-import { profileFrom } from '../oauth/profile-fields.ts';
-import type { OAuthProvider, OAuthTokens, ProviderConfig } from '../oauth/provider.ts';
+import { profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider, OAuthTokens } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** The person who authorized: `owner.user` of Notion's token answer. */
-export interface NotionUser {
+export interface NotionUser extends PassThroughFields {
   object: 'user';
   /** A UUID: the same person in every workspace. */
   id: string;
@@ -13,7 +14,6 @@ export interface NotionUser {
   avatar_url?: string | null;
   /** Notion documents no verification for this address. */
   person?: { email?: string };
-  [field: string]: unknown;
 }
 
 /** What Notion's token answer carries besides the tokens (on `tokens.extra`). */
@@ -26,15 +26,11 @@ export interface NotionTokenExtra {
 }
 
 /** Configuration of {@link notion} (a public connection's OAuth client id and secret). */
-export interface NotionConfig extends ProviderConfig {
-  clientSecret: string;
+export interface NotionConfig extends ConfidentialConfig, Pick<HostOverrides, 'baseURL'> {
   /** `Notion-Version` sent to the OAuth endpoints. Default `2025-09-03`. */
   notionVersion?: string;
-  /** API origin override (a local double). Default `https://api.notion.com`. */
-  baseURL?: string;
 }
 
-/** The Notion provider. */
 export type NotionProvider = OAuthProvider<NotionUser, 'notion'>;
 const ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
 
@@ -42,7 +38,6 @@ const ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
  * Sign in with Notion (a public connection; OAuth 2.0 with `owner=user`, no scopes: pages are
  * picked on the consent screen). The user comes only in the token answer, as `owner.user`;
  * `tokens.extra` keeps the workspace and bot ids. Refresh tokens rotate.
- * @throws TypeError on a bad configuration (missing client id, non-https URL)
  * @see https://developers.notion.com/docs/authorization
  * @see https://developers.notion.com/reference/create-a-token
  */
@@ -50,43 +45,39 @@ export function notion(config: NotionConfig): NotionProvider {
   const api = baseURL('baseURL', config.baseURL, 'https://api.notion.com');
   const [token, revoke] = [`${api}/v1/oauth/token`, `${api}/v1/oauth/revoke`];
   const version = config.notionVersion ?? '2025-09-03';
-  const base = config.fetch ?? ((input, init) => fetch(input, init));
-  // Notion's OAuth endpoints take JSON bodies (HTTP Basic stays as oauth4webapi sends it).
-  const asJSON: typeof fetch = (input, init) => {
-    if (![token, revoke].includes(String(input)) || !(init?.body instanceof URLSearchParams))
-      return base(input, init);
-    const headers = { ...(init.headers as Record<string, string>) };
-    headers['content-type'] = 'application/json';
-    headers['notion-version'] = version;
-    return base(input, { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) });
-  };
-  return defineProvider(
-    { ...config, fetch: asJSON },
-    {
-      id: 'notion',
-      name: 'Notion',
-      issuer: api,
-      scopes: [],
-      params: { owner: 'user' },
-      endpoints: {
-        authorizationEndpoint: `${api}/v1/oauth/authorize`,
-        tokenEndpoint: token,
-        revocationEndpoint: revoke,
-      },
-      async getUser(tokens: OAuthTokens) {
-        const owner = (tokens.extra as Partial<NotionTokenExtra> | undefined)?.owner;
-        // No API call returns the authorizing person: only the code exchange's answer names them.
-        if (owner?.type !== 'user') {
-          throw new OAuthResponseError('Notion named no owner user with these tokens');
-        }
-        // `person.email` stays on the user only: Notion documents no verification of it.
-        return profileFrom<NotionUser>('Notion token owner', owner.user, {
-          id: 'id',
-          idFormat: ID,
-          name: 'name',
-          avatarURL: 'avatar_url',
-        });
-      },
+  return defineProvider(config, {
+    id: 'notion',
+    name: 'Notion',
+    issuer: api,
+    scopes: [],
+    params: { owner: 'user' },
+    endpoints: {
+      authorizationEndpoint: `${api}/v1/oauth/authorize`,
+      tokenEndpoint: token,
+      revocationEndpoint: revoke,
     },
-  );
+    // Notion's OAuth endpoints take JSON bodies (HTTP Basic stays as oauth4webapi sends it).
+    fetch: (base) => (input, init) => {
+      if (![token, revoke].includes(String(input)) || !(init?.body instanceof URLSearchParams))
+        return base(input, init);
+      const headers = { ...(init.headers as Record<string, string>) };
+      headers['content-type'] = 'application/json';
+      headers['notion-version'] = version;
+      return base(input, { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) });
+    },
+    async getUser(tokens: OAuthTokens) {
+      const owner = (tokens.extra as Partial<NotionTokenExtra> | undefined)?.owner;
+      // No API call returns the authorizing person: only the code exchange's answer names them.
+      if (owner?.type !== 'user') {
+        throw new OAuthResponseError('Notion named no owner user with these tokens');
+      }
+      // `person.email` stays on the user only: Notion documents no verification of it.
+      return profileFrom<NotionUser>('Notion token owner', owner.user, {
+        id: 'id',
+        idFormat: ID,
+        name: 'name',
+        avatarURL: 'avatar_url',
+      });
+    },
+  });
 }

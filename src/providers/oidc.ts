@@ -1,28 +1,22 @@
-import type { ClientAuthMethod } from '../oauth/client.ts';
-import { checkProviderId, defineProvider } from '../oauth/define-provider.ts';
+import {
+  checkProviderId,
+  defineProvider,
+  type ProviderDefinition,
+} from '../oauth/define-provider.ts';
 import type { OIDCUser } from '../oauth/oidc-user.ts';
-import type { ProfileFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 export type { OIDCUser } from '../oauth/oidc-user.ts';
 
 /** Configuration of {@link oidc}: any OpenID Provider, found by discovery from its issuer. */
-export interface OIDCConfig<
-  User extends OIDCUser = OIDCUser,
-  Id extends string = string,
-> extends ProviderConfig {
-  /** Provider id in routes and account keys (`okta`, `keycloak`, ...). */
-  id: Id;
-  /** Human name for buttons. */
-  name: string;
+export interface OIDCConfig<User extends OIDCUser = OIDCUser, Id extends string = string>
+  extends
+    ProviderConfig,
+    Pick<ProviderDefinition<User, Id>, 'id' | 'name' | 'clientAuthMethod' | 'profile'> {
   /** The issuer identifier; the discovery document must name exactly this issuer. */
   issuer: string;
-  /** Default `client_secret_basic` with a secret, `none` without. */
-  clientAuthMethod?: ClientAuthMethod;
   /** The one ID token algorithm accepted (default RS256, or the provider's asymmetric choice). */
   idTokenSigningAlg?: string;
-  /** Profile fields that replace the standard claims' (`sub`, `email`, `name`...). */
-  profile?: Partial<ProfileFields<User>>;
 }
 
 /**

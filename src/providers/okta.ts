@@ -1,14 +1,11 @@
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import { domainOrigin, oidcPlatform, segment, type PlatformConfig } from './oidc-platform.ts';
 
 /** Okta's ID token claims merged with its userinfo response. */
-export interface OktaUser extends OIDCUser {
+export interface OktaUser extends OIDCClaims {
   /** The Okta user id (`00u…`). */
   sub: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
   /** The Okta login (often, but not necessarily, an email address). */
   preferred_username?: string;
 }
@@ -24,7 +21,6 @@ export interface OktaConfig extends PlatformConfig {
   authorizationServerId?: string | null;
 }
 
-/** The Okta provider. */
 export type OktaProvider = OAuthProvider<OktaUser, 'okta'>;
 
 /**

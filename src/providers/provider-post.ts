@@ -2,7 +2,7 @@
 // provider's shape): the configured fetch and timeout, https only, typed errors, a JSON answer.
 import { toOAuthError } from '../oauth/errors.ts';
 import type { ProviderConfig } from '../oauth/provider.ts';
-import { checkEndpoint, readJSON } from '../oauth/transport.ts';
+import { checkEndpoint, configuredFetch, readJSON } from '../oauth/transport.ts';
 
 /**
  * POSTs to `url` (https, or http to loopback only) and reads the JSON answer.
@@ -16,7 +16,7 @@ export async function providerPost(
   step: string,
 ): Promise<unknown> {
   checkEndpoint('url', url);
-  const fetchFn = config.fetch ?? ((input, options) => fetch(input, options));
+  const fetchFn = configuredFetch(config);
   let response: Response;
   try {
     response = await fetchFn(url, {

@@ -1,10 +1,11 @@
 import { invalidArgument } from '../core/errors.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { text } from '../oauth/profile-fields.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { text, type PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Reddit's `GET /api/v1/me` (the fields latchkey reads; the rest is passed through). */
-export interface RedditUser {
+export interface RedditUser extends PassThroughFields {
   /** The account id in base 36 (its fullname is `t2_` + id). */
   id: string;
   /** The username (`u/name`). */
@@ -12,23 +13,17 @@ export interface RedditUser {
   /** Avatar URL, HTML-escaped (`&amp;`) by Reddit's legacy encoding. */
   icon_img?: string;
   subreddit?: { title?: string } | null;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link reddit} (a "web app" with a `clientSecret`). */
-export interface RedditConfig extends ProviderConfig {
-  clientSecret: string;
+/** Configuration of {@link reddit} (a "web app"). */
+export interface RedditConfig
+  extends ConfidentialConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {
   /** Sent on every request, as Reddit requires: `<platform>:<app ID>:<version> (by /u/<username>)`. */
   userAgent: string;
   /** `permanent` for a refresh token; `temporary` (default) ends with the one-hour access token. */
   duration?: 'temporary' | 'permanent';
-  /** Site override (a local double). Default `https://www.reddit.com`. */
-  baseURL?: string;
-  /** API host override (a local double). Default `https://oauth.reddit.com`. */
-  apiURL?: string;
 }
 
-/** The Reddit provider. */
 export type RedditProvider = OAuthProvider<RedditUser, 'reddit'>;
 
 // Reddit's documented format; generic agents ("node", "python-requests") are throttled or blocked.
@@ -54,30 +49,27 @@ export function reddit(config: RedditConfig): RedditProvider {
     invalidArgument('userAgent', 'must be "<platform>:<app ID>:<version> (by /u/<username>)"');
   const site = baseURL('baseURL', config.baseURL, 'https://www.reddit.com');
   const api = baseURL('apiURL', config.apiURL, 'https://oauth.reddit.com');
-  const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
-  return defineProvider(
-    { ...config, fetch: withUserAgent(fetchFn, config.userAgent) },
-    {
-      id: 'reddit',
-      name: 'Reddit',
-      issuer: '', // no issuer: no metadata, no ID token
-      scopes: ['identity'],
-      endpoints: {
-        authorizationEndpoint: `${site}/api/v1/authorize`,
-        tokenEndpoint: `${site}/api/v1/access_token`,
-        userInfoEndpoint: `${api}/api/v1/me`,
-        revocationEndpoint: `${site}/api/v1/revoke_token`,
-        http200Errors: true,
-      },
-      params: { duration: config.duration ?? 'temporary' },
-      profile: {
-        id: 'id',
-        idFormat: /^[0-9a-z]{1,13}$/,
-        required: ['name'],
-        username: 'name',
-        name: (user) => text(user.subreddit?.title) ?? user.name,
-        avatarURL: (user) => text(user.icon_img)?.replaceAll('&amp;', '&') ?? null,
-      },
+  return defineProvider(config, {
+    id: 'reddit',
+    name: 'Reddit',
+    issuer: '', // no issuer: no metadata, no ID token
+    scopes: ['identity'],
+    endpoints: {
+      authorizationEndpoint: `${site}/api/v1/authorize`,
+      tokenEndpoint: `${site}/api/v1/access_token`,
+      userInfoEndpoint: `${api}/api/v1/me`,
+      revocationEndpoint: `${site}/api/v1/revoke_token`,
+      http200Errors: true,
     },
-  );
+    fetch: (base) => withUserAgent(base, config.userAgent),
+    params: { duration: config.duration ?? 'temporary' },
+    profile: {
+      id: 'id',
+      idFormat: /^[0-9a-z]{1,13}$/,
+      required: ['name'],
+      username: 'name',
+      name: (user) => text(user.subreddit?.title) ?? user.name,
+      avatarURL: (user) => text(user.icon_img)?.replaceAll('&amp;', '&') ?? null,
+    },
+  });
 }

@@ -26,13 +26,11 @@ export interface RobloxConfig extends ProviderConfig {
   issuer?: string;
 }
 
-/** The Roblox provider. */
 export type RobloxProvider = OAuthProvider<RobloxUser, 'roblox'>;
 
 /**
  * Sign in with Roblox (OpenID Connect; default scopes `openid profile`, PKCE S256, nonce).
  * Refresh tokens are single-use: every refresh returns a new one (and a new ID token).
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://create.roblox.com/docs/cloud/reference/oauth2
  */
 export function roblox(config: RobloxConfig): RobloxProvider {

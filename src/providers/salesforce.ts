@@ -1,17 +1,15 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 
 /** Salesforce's ID token claims merged with `/services/oauth2/userinfo`. */
-export interface SalesforceUser extends OIDCUser {
+export interface SalesforceUser extends OIDCClaims {
   /** The identity URL: `https://{host}/id/{organization_id}/{user_id}`. */
   sub: string;
   organization_id: string;
   user_id: string;
   /** The Salesforce username (an email-shaped login name, not an email address). */
   preferred_username?: string;
-  email?: string;
-  email_verified?: boolean;
   photos?: { picture?: string; thumbnail?: string };
 }
 
@@ -33,7 +31,6 @@ export interface SalesforceConfig extends ProviderConfig {
   myDomain?: string;
 }
 
-/** The Salesforce provider. */
 export type SalesforceProvider = OAuthProvider<SalesforceUser, 'salesforce'>;
 const HOSTS = {
   production: 'https://login.salesforce.com',
@@ -63,7 +60,6 @@ export function salesforce(config: SalesforceConfig): SalesforceProvider {
       // One key for the user whatever login host issued `sub`: org id and user id.
       id: (user) => `${user.organization_id}/${user.user_id}`,
       idFormat: /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
-      username: 'preferred_username',
       avatarURL: (user) => user.photos?.picture ?? user.picture,
     },
   });

@@ -1,5 +1,7 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { widestImage, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { HostOverrides } from './config-fields.ts';
 
 /** An image of Spotify's `images` arrays (`width`/`height` may be `null`). */
 export interface SpotifyImage {
@@ -9,40 +11,25 @@ export interface SpotifyImage {
 }
 
 /** Spotify's `GET /v1/me` (the fields latchkey reads; the rest is passed through). */
-export interface SpotifyUser {
+export interface SpotifyUser extends PassThroughFields {
   /** The Spotify user id (a base-62 id, or a legacy username). */
   id: string;
   display_name: string | null;
   images?: SpotifyImage[];
   /** With `user-read-email`. Spotify says it is unverified: never used as a verified address. */
   email?: string;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link spotify}. No `clientSecret` for a PKCE-only public client. */
-export interface SpotifyConfig extends ProviderConfig {
+export interface SpotifyConfig extends ProviderConfig, Pick<HostOverrides, 'apiURL'> {
   /** Accounts service override (a local double). Default `https://accounts.spotify.com`. */
   accountsURL?: string;
-  /** Web API override (a local double). Default `https://api.spotify.com`. */
-  apiURL?: string;
 }
 
-/** The Spotify provider. */
 export type SpotifyProvider = OAuthProvider<SpotifyUser, 'spotify'>;
 
-/** The widest image: Spotify does not document the order of `images`. */
-function largest(images: unknown): string | null {
-  if (!Array.isArray(images)) return null;
-  const usable = images.filter((i): i is SpotifyImage => typeof i?.url === 'string');
-  usable.sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
-  return usable[0]?.url ?? null;
-}
-
 /**
- * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256). The email is
- * never verified by Spotify, so `profile.email` is always `null` (it stays in `user.email`).
- * No revocation endpoint: `revokeToken` throws `config`.
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
+ * Sign in with Spotify (OAuth 2.0; default scope `user-read-email`, PKCE S256).
  * @see https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow
  * @see https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile
  */
@@ -62,8 +49,7 @@ export function spotify(config: SpotifyConfig): SpotifyProvider {
     profile: {
       id: 'id',
       name: 'display_name',
-      avatarURL: (user) => largest(user.images),
-      // "This email address is unverified": no `emailVerified`, so never a profile email.
+      avatarURL: (user) => widestImage(user.images), // Spotify does not document their order
     },
   });
 }

@@ -2,6 +2,7 @@
 // field, code}]}`), not RFC 6749 §5.2. This reads them into the OAuth error they mean, before
 // oauth4webapi (which only knows `error`) sees the body.
 import { OAuthRequestError } from '../oauth/errors.ts';
+import { peekJSON } from '../oauth/transport.ts';
 
 interface Fault {
   message?: unknown;
@@ -23,10 +24,7 @@ export function stravaFetch(fetchFn: typeof fetch, tokenURL: string): typeof fet
   return async (input, init) => {
     const response = await fetchFn(input, init);
     if (response.ok || String(input) !== tokenURL) return response;
-    const fault = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as Fault | null;
+    const fault = (await peekJSON(response)) as Fault | null;
     const first = Array.isArray(fault?.errors) ? fault.errors[0] : undefined;
     if (first === undefined || typeof fault?.message !== 'string') return response;
     const error = ERRORS[String(first.resource)] ?? 'invalid_request';

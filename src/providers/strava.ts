@@ -1,14 +1,14 @@
 import { readJSON } from '../oauth/client.ts';
-import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
-import { endpointClient } from '../oauth/endpoints.ts';
-import { profileFrom } from '../oauth/profile-fields.ts';
+import { baseURL, defineProvider } from '../oauth/define-provider.ts';
+import { joinName, profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
 import { splitScopes } from '../oauth/tokens.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
 import { commaScopes, editAuthorizationURL } from './authorization-url.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 import { stravaFetch } from './strava-transport.ts';
 
 /** Strava's athlete (`GET /api/v3/athlete`; summary, or detailed with `profile:read_all`). */
-export interface StravaAthlete {
+export interface StravaAthlete extends PassThroughFields {
   id: number;
   /** Optional on Strava: often `null`. */
   username: string | null;
@@ -16,46 +16,32 @@ export interface StravaAthlete {
   lastname?: string | null;
   /** Avatar URL (124×124); a relative placeholder path when the athlete has no photo. */
   profile?: string;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link strava} (a `clientSecret` is required). */
-export interface StravaConfig extends ProviderConfig {
-  clientSecret: string;
+export interface StravaConfig extends ConfidentialConfig, Pick<HostOverrides, 'baseURL'> {
   /** `force` shows the consent screen every time; `auto` (Strava's default) only once. */
   approvalPrompt?: 'auto' | 'force';
-  /** Web origin override (a local double). Default `https://www.strava.com`. */
-  baseURL?: string;
 }
 
-/** The Strava provider. */
 export type StravaProvider = OAuthProvider<StravaAthlete, 'strava'>;
 
 /**
  * Sign in with Strava (OAuth 2.0; default scope `read`). Strava shares no email address.
  * `revokeToken` deauthorizes the app for the athlete and takes an **access** token.
- * @throws TypeError on a bad configuration (missing client id, non-https base URL)
  * @see https://developers.strava.com/docs/authentication/
  */
 export function strava(config: StravaConfig): StravaProvider {
   const web = baseURL('baseURL', config.baseURL, 'https://www.strava.com');
   const token = `${web}/oauth/token`;
-  const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
-  const endpoints = { authorizationEndpoint: `${web}/oauth/authorize`, tokenEndpoint: token };
-  // Strava takes the client id and secret in the form body.
-  const options = {
-    ...config,
-    clientAuthMethod: 'client_secret_post' as const,
-    fetch: stravaFetch(fetchFn, token),
-  };
-  const named = { id: 'strava', name: 'Strava' };
-  const client = withProviderNamed(config, named, () => endpointClient(web, endpoints, options));
   const provider = defineProvider(config, {
     id: 'strava',
     name: 'Strava',
     issuer: web,
     scopes: ['read'],
-    client,
+    clientAuthMethod: 'client_secret_post', // Strava takes the client id and secret in the body
+    endpoints: { authorizationEndpoint: `${web}/oauth/authorize`, tokenEndpoint: token },
+    fetch: (base) => stravaFetch(base, token),
     params: config.approvalPrompt ? { approval_prompt: config.approvalPrompt } : undefined,
     async getUser(tokens, c) {
       const athlete = await c.fetchJSON(`${web}/api/v3/athlete`, tokens.accessToken);
@@ -63,12 +49,12 @@ export function strava(config: StravaConfig): StravaProvider {
         id: 'id',
         idFormat: 'integer',
         username: 'username',
-        name: (a) => [a.firstname, a.lastname].filter((n) => typeof n === 'string' && n).join(' '),
+        name: (a) => joinName(a.firstname, a.lastname),
         avatarURL: (a) =>
           typeof a.profile === 'string' && a.profile.startsWith('https://') ? a.profile : null,
       });
     },
-    async revokeToken(accessToken) {
+    async revokeToken(accessToken, client) {
       // Not RFC 7009: it ends every token of this app for the athlete, given an access token.
       const body = new URLSearchParams({ access_token: accessToken });
       await readJSON(await client.fetch(`${web}/oauth/deauthorize`, { method: 'POST', body }));

@@ -1,7 +1,8 @@
 // What Twitch sends and takes that a standard OAuth client does not: token answers whose `scope`
 // is a JSON array and whose errors are `{status, message}`, and revocation with a bare client_id.
-import { toOAuthError } from '../oauth/errors.ts';
-import { readJSON } from '../oauth/transport.ts';
+import type { OAuthClient } from '../oauth/client.ts';
+import { peekJSON, readJSON } from '../oauth/transport.ts';
+import { spaceSeparatedScope } from './rewrite-json.ts';
 
 /**
  * Wraps `fetch` so Twitch's token answers read as RFC 6749 §5: `scope` joined with spaces (it is
@@ -12,14 +13,9 @@ export function twitchTokenFetch(fetchFn: typeof fetch, tokenURL: string): typeo
   return async (input, init) => {
     const response = await fetchFn(input, init);
     if (String(input) !== tokenURL) return response;
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as Record<string, unknown> | null;
+    const body = (await peekJSON(response)) as Record<string, unknown> | null;
     if (body === null || typeof body !== 'object') return response;
-    const fixed = { ...body };
-    if (Array.isArray(body.scope))
-      fixed.scope = body.scope.filter((s) => typeof s === 'string').join(' ');
+    const fixed = spaceSeparatedScope(body) ?? { ...body };
     if (!response.ok && typeof body.error !== 'string') fixed.error = `http_${response.status}`;
     if (!response.ok && body.error_description === undefined && typeof body.message === 'string')
       fixed.error_description = body.message;
@@ -34,27 +30,20 @@ export function twitchTokenFetch(fetchFn: typeof fetch, tokenURL: string): typeo
  * Twitch's revocation: `client_id` and `token` in the body, no secret (as documented). Twitch
  * documents it for access tokens; 400 `Invalid token` for an unknown one.
  * @throws OAuthRequestError on a refusal; OAuthResponseError on a network failure or timeout
+ * (the client's fetch and timeout)
  * @see https://dev.twitch.tv/docs/authentication/revoke-tokens/
  */
 export async function twitchRevoke(
-  fetchFn: typeof fetch,
+  client: OAuthClient,
   url: string,
   clientId: string,
   token: string,
-  timeout: number,
 ): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetchFn(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, token }).toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeout),
-    });
-  } catch (error) {
-    throw toOAuthError(error, 'revocation');
-  }
+  const response = await client.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: clientId, token }).toString(),
+  });
   if (!response.ok) await readJSON(response); // throws the typed error
   await response.body?.cancel();
 }

@@ -3,6 +3,7 @@
 // vault stores) carries the device id with it: `vkid.<base64url(device_id)>.<refresh token>`.
 import { OAuthResponseError } from '../oauth/errors.ts';
 import type { OAuthTokens } from '../oauth/provider.ts';
+import { peekJSON } from '../oauth/transport.ts';
 
 const PREFIX = 'vkid.';
 
@@ -35,10 +36,7 @@ export function withoutIdToken(fetchFn: typeof fetch, tokenURL: string): typeof 
   return async (input, init) => {
     const response = await fetchFn(input, init);
     if (String(input) !== tokenURL || !response.ok) return response;
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as Record<string, unknown> | null;
+    const body = (await peekJSON(response)) as Record<string, unknown> | null;
     if (body === null || typeof body !== 'object' || !('id_token' in body)) return response;
     const { id_token: _, ...rest } = body;
     const headers = new Headers({ 'content-type': 'application/json' });

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { baseURL, defineProvider, withProviderNamed } from '../oauth/define-provider.ts';
 import { endpointClient } from '../oauth/endpoints.ts';
-import { profileFrom, text } from '../oauth/profile-fields.ts';
+import { configuredFetch } from '../oauth/transport.ts';
+import { joinName, profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { exchangeWithCallback } from './callback-grant.ts';
+import { exchangeWithCallback } from '../oauth/callback-grant.ts';
+import type { HostOverrides } from './config-fields.ts';
 import { vkPost } from './vk-api.ts';
 import { bindDevice, checkDeviceId, splitDevice, withoutIdToken } from './vk-tokens.ts';
 
 /** The `user` of VK ID's `POST /oauth2/user_info` (the fields latchkey reads). */
-export interface VKUser {
+export interface VKUser extends PassThroughFields {
   /** The VK user id, as a string of digits. */
   user_id: string;
   first_name?: string;
@@ -16,14 +18,10 @@ export interface VKUser {
   avatar?: string;
   /** With the `email` scope; VK ID documents no verification of it. */
   email?: string;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link vk}: `clientId` is the app id (VK ID uses PKCE, no secret). */
-export interface VKConfig extends ProviderConfig {
-  /** VK ID host override (a local double). Default `https://id.vk.com`. */
-  baseURL?: string;
-}
+export interface VKConfig extends ProviderConfig, Pick<HostOverrides, 'baseURL'> {}
 
 /** The VK ID provider, with VK ID's logout (ends the session, keeps the app's access). */
 export type VKProvider = OAuthProvider<VKUser, 'vk'> & {
@@ -44,7 +42,7 @@ export function vk(config: VKConfig): VKProvider {
   if (config?.pkce === false) throw new TypeError('latchkey: VK ID requires PKCE');
   const web = baseURL('baseURL', config.baseURL, 'https://id.vk.com');
   const tokenEndpoint = `${web}/oauth2/auth`;
-  const fetchFn = withoutIdToken(config.fetch ?? ((i, o) => fetch(i, o)), tokenEndpoint);
+  const fetchFn = withoutIdToken(configuredFetch(config), tokenEndpoint);
   const options = { ...config, fetch: fetchFn, clientAuthMethod: 'none' as const };
   const endpoints = { authorizationEndpoint: `${web}/authorize`, tokenEndpoint };
   const named = { id: 'vk', name: 'VK ID' };
@@ -61,7 +59,7 @@ export function vk(config: VKConfig): VKProvider {
       return profileFrom('VK ID /oauth2/user_info', answer?.user, {
         id: 'user_id',
         idFormat: /^[0-9]{1,20}$/,
-        name: (u) => [text(u.first_name), text(u.last_name)].filter(Boolean).join(' '),
+        name: (u) => joinName(u.first_name, u.last_name),
         avatarURL: 'avatar',
         email: 'email', // never verified: VK ID documents no verification
       });

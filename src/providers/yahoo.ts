@@ -1,50 +1,36 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import type { OIDCUser } from '../oauth/oidc-user.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
-import { rewriteJSON } from './rewrite-json.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
+import { rewriteAnswers } from './rewrite-json.ts';
 
 /** Yahoo's ID token claims merged with `/openid/v1/userinfo` (same `sub`, checked). */
-export interface YahooUser extends OIDCUser {
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
-  given_name?: string;
-  family_name?: string;
-  nickname?: string;
-  picture?: string;
+export interface YahooUser extends OIDCClaims {
   locale?: string;
 }
 
-/** Configuration of {@link yahoo} (a `clientSecret` is required). */
-export interface YahooConfig extends ProviderConfig {
-  clientSecret: string;
+export interface YahooConfig extends ConfidentialConfig, Pick<HostOverrides, 'issuer'> {
   /**
    * PKCE. Default `false`: Yahoo does not document it, its discovery lists no challenge method,
    * and confidential clients sending one are reported to be refused. The OIDC nonce still binds
    * the code to this sign-in.
    */
   pkce?: boolean;
-  /** Issuer override (a local double). Default `https://api.login.yahoo.com`. */
-  issuer?: string;
 }
 
-/** The Yahoo provider. */
 export type YahooProvider = OAuthProvider<YahooUser, 'yahoo'>;
 
 /**
  * Sign in with Yahoo (OpenID Connect; default scopes `openid profile email`). ID tokens are
  * ES256-signed although discovery also lists RS256, so the algorithm is pinned.
- * @throws TypeError on a bad configuration (missing client id, non-https issuer)
  * @see https://developer.yahoo.com/oauth2/guide/openid_connect/
  */
 export function yahoo(config: YahooConfig): YahooProvider {
   const issuer = baseURL('issuer', config.issuer, 'https://api.login.yahoo.com');
-  const fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
   const options = {
     ...config,
     pkce: config.pkce ?? false,
     idTokenSigningAlg: 'ES256', // Yahoo's JWKS has RSA and EC keys; ID tokens use the EC key
-    fetch: revocationNamed(fetchFn, `${issuer}/.well-known/openid-configuration`),
   };
   return defineProvider(options, {
     id: 'yahoo',
@@ -52,21 +38,13 @@ export function yahoo(config: YahooConfig): YahooProvider {
     issuer,
     scopes: ['openid', 'profile', 'email'],
     openid: true,
+    // Discovery names the revocation endpoint `token_revocation_endpoint`; this publishes it
+    // under RFC 8414's `revocation_endpoint` too, so `revokeToken` finds it.
+    fetch: (base) =>
+      rewriteAnswers(base, `${issuer}/.well-known/openid-configuration`, (json) =>
+        typeof json.token_revocation_endpoint === 'string' && !('revocation_endpoint' in json)
+          ? { ...json, revocation_endpoint: json.token_revocation_endpoint }
+          : null,
+      ),
   });
-}
-
-/**
- * Yahoo's discovery names its revocation endpoint `token_revocation_endpoint`; this publishes it
- * under RFC 8414's `revocation_endpoint` too, so `revokeToken` finds it.
- */
-function revocationNamed(fetchFn: typeof fetch, discovery: string): typeof fetch {
-  return async (input, init) => {
-    const response = await fetchFn(input, init);
-    if (String(input) !== discovery) return response;
-    return rewriteJSON(response, (json) =>
-      typeof json.token_revocation_endpoint === 'string' && !('revocation_endpoint' in json)
-        ? { ...json, revocation_endpoint: json.token_revocation_endpoint }
-        : null,
-    );
-  };
 }

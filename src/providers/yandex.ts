@@ -1,12 +1,13 @@
 import { LatchkeyError } from '../core/errors.ts';
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { profileFrom, text } from '../oauth/profile-fields.ts';
+import { profileFrom, type PassThroughFields } from '../oauth/profile-fields.ts';
 import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
 import { readJSON } from '../oauth/transport.ts';
+import type { HostOverrides } from './config-fields.ts';
 import { providerPost } from './provider-post.ts';
 
 /** Yandex ID's `GET /info?format=json` (the fields latchkey reads; the rest is passed through). */
-export interface YandexUser {
+export interface YandexUser extends PassThroughFields {
   id: string;
   login: string;
   display_name?: string;
@@ -16,46 +17,30 @@ export interface YandexUser {
   emails?: string[];
   default_avatar_id?: string;
   is_avatar_empty?: boolean;
-  [field: string]: unknown;
 }
 
 /** Configuration of {@link yandex} (a `clientSecret` for a web app). */
-export interface YandexConfig extends ProviderConfig {
+export interface YandexConfig extends ProviderConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {
   /** A device id (6-50 characters) sent on authorization: only such tokens can be revoked. */
   deviceId?: string;
-  /** OAuth host override (a local double). Default `https://oauth.yandex.com`. */
-  baseURL?: string;
-  /** Yandex ID API host override. Default `https://login.yandex.ru`. */
-  apiURL?: string;
 }
 
-/** The Yandex provider. */
 export type YandexProvider = OAuthProvider<YandexUser, 'yandex'>;
 
 // Yandex's own mail domains: an address there named after the login is the account's mailbox.
-const MAIL_DOMAINS = [
-  'yandex.ru',
-  'yandex.com',
-  'ya.ru',
-  'yandex.by',
-  'yandex.kz',
-  'yandex.ua',
-  'yandex.com.tr',
-  'narod.ru',
-];
+const MAIL_DOMAIN = /^(yandex\.(ru|com|by|kz|ua|com\.tr)|ya\.ru|narod\.ru)$/;
 const loginKey = (s: string): string => s.toLowerCase().replaceAll('.', '-'); // `.` and `-` are one
 
 /** Whether the address is the account's own Yandex mailbox (`login@yandex.ru`...). */
 function ownMailbox(user: YandexUser): boolean {
   const [local, domain, ...rest] = String(user.default_email ?? '').split('@');
   if (!local || !domain || rest.length > 0 || typeof user.login !== 'string') return false;
-  return MAIL_DOMAINS.includes(domain.toLowerCase()) && loginKey(local) === loginKey(user.login);
+  return MAIL_DOMAIN.test(domain.toLowerCase()) && loginKey(local) === loginKey(user.login);
 }
 
 /**
  * Sign in with Yandex ID (OAuth 2.0; scopes `login:info login:email login:avatar`, PKCE S256).
  * The user API takes `Authorization: OAuth <token>`, not Bearer.
- * @throws TypeError on a bad configuration (missing client id, non-https URL)
  * @see https://yandex.com/dev/id/doc/en/concepts/ya-oauth-intro
  * @see https://yandex.com/dev/id/doc/en/user-information
  */
@@ -77,7 +62,7 @@ export function yandex(config: YandexConfig): YandexProvider {
         idFormat: /^[0-9]{1,20}$/,
         required: ['login'],
         username: 'login',
-        name: (u) => text(u.display_name) ?? u.real_name,
+        name: ['display_name', 'real_name'],
         avatarURL: (u) =>
           u.is_avatar_empty === false && /^[\w-]+(\/[\w-]+)*$/.test(String(u.default_avatar_id))
             ? `https://avatars.yandex.net/get-yapic/${u.default_avatar_id}/islands-200`

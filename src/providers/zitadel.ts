@@ -1,4 +1,4 @@
-import type { OIDCUser } from '../oauth/oidc-user.ts';
+import type { OIDCClaims } from '../oauth/oidc-user.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import {
   domainOrigin,
@@ -9,15 +9,11 @@ import {
 } from './oidc-platform.ts';
 
 /** ZITADEL's ID token claims merged with its userinfo response. */
-export interface ZitadelUser extends OIDCUser {
+export interface ZitadelUser extends OIDCClaims {
   /** The user id (numeric, as a string). */
   sub: string;
   /** The login name (`alice@acme.zitadel.cloud`). */
   preferred_username?: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
-  picture?: string;
 }
 
 /** Configuration of {@link zitadel}. No `clientSecret` for a PKCE (user agent, native) app. */
@@ -28,7 +24,6 @@ export interface ZitadelConfig extends PlatformConfig {
   projectId?: string;
 }
 
-/** The ZITADEL provider. */
 export type ZitadelProvider = OAuthProvider<ZitadelUser, 'zitadel'>;
 
 /**

@@ -1,9 +1,10 @@
 import { baseURL, defineProvider } from '../oauth/define-provider.ts';
-import { text } from '../oauth/profile-fields.ts';
-import type { OAuthProvider, ProviderConfig } from '../oauth/provider.ts';
+import { joinName, text, type PassThroughFields } from '../oauth/profile-fields.ts';
+import type { OAuthProvider } from '../oauth/provider.ts';
+import type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 
 /** Zoom's `GET /v2/users/me` (the fields latchkey reads; the rest is passed through). */
-export interface ZoomUser {
+export interface ZoomUser extends PassThroughFields {
   id: string;
   email?: string;
   /** `1` when the account's email address is verified, `0` when not: a number, not a boolean. */
@@ -13,26 +14,16 @@ export interface ZoomUser {
   last_name?: string;
   pic_url?: string;
   account_id?: string;
-  [field: string]: unknown;
 }
 
-/** Configuration of {@link zoom} (a `clientSecret` is required: Zoom authenticates with Basic). */
-export interface ZoomConfig extends ProviderConfig {
-  clientSecret: string;
-  /** OAuth origin override (a local double). Default `https://zoom.us`. */
-  baseURL?: string;
-  /** API origin override (a local double). Default `https://api.zoom.us`. */
-  apiURL?: string;
-}
+/** Configuration of {@link zoom} (Zoom authenticates the client with HTTP Basic). */
+export interface ZoomConfig extends ConfidentialConfig, Pick<HostOverrides, 'baseURL' | 'apiURL'> {}
 
-/** The Zoom provider. */
 export type ZoomProvider = OAuthProvider<ZoomUser, 'zoom'>;
 
 /**
- * Sign in with Zoom (OAuth 2.0, PKCE S256). No default scopes: a Zoom app's scopes are set in the
- * Marketplace (`user:read:user`, or classic `user:read`, lets it call `/users/me`). Every refresh
- * rotates the refresh token.
- * @throws TypeError on a bad configuration (missing client id, non-https URLs)
+ * Sign in with Zoom (OAuth 2.0, PKCE S256; no default scopes: the app's, set in the Marketplace,
+ * apply). Every refresh rotates the refresh token.
  * @see https://developers.zoom.us/docs/integrations/oauth/
  * @see https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
  */
@@ -53,8 +44,7 @@ export function zoom(config: ZoomConfig): ZoomProvider {
     },
     profile: {
       id: 'id',
-      name: (u) =>
-        text(u.display_name) ?? ([u.first_name, u.last_name].filter(text).join(' ') || null),
+      name: (u) => text(u.display_name) ?? joinName(u.first_name, u.last_name),
       avatarURL: 'pic_url',
       email: 'email',
       // `verified` is 1 or 0; only the number 1 says Zoom verified the address.

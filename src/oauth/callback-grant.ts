@@ -1,9 +1,9 @@
 // A code exchange for providers whose token endpoint wants values from the callback besides the
 // code (Naver's and VK ID's `state`, VK ID's `device_id`): the callback is checked exactly as
 // the generic client does, then the grant is sent with those values added.
-import { checkCallbackState, type OAuthClient } from '../oauth/client.ts';
-import { OAuthCallbackError, OAuthRequestError } from '../oauth/errors.ts';
-import type { OAuthTokens, ValidateAuthorizationCodeOptions } from '../oauth/provider.ts';
+import { checkCallbackState, type OAuthClient } from './client.ts';
+import { OAuthCallbackError, OAuthRequestError } from './errors.ts';
+import type { OAuthTokens, ValidateAuthorizationCodeOptions } from './provider.ts';
 
 /**
  * Validates the callback (repeated parameters, state, iss, error, code) before any request, then
