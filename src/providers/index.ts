@@ -4,6 +4,7 @@ export { oidc } from './oidc.ts';
 export type { OIDCConfig, OIDCUser } from './oidc.ts';
 export { oauth2 } from './oauth2.ts';
 export type { FetchJSON, OAuth2Config } from './oauth2.ts';
+export type { ConfidentialConfig, HostOverrides } from './config-fields.ts';
 export { google } from './google.ts';
 export type { GoogleConfig, GoogleProvider, GoogleUser } from './google.ts';
 export { microsoftEntra } from './microsoft-entra.ts';
