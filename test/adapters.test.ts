@@ -110,8 +110,9 @@ const ADAPTERS: Record<string, App> = {
     );
     return listen(createServer(toNodeListener(app)));
   },
-  // SvelteKit and Astro are not installed: their hook and middleware run here on the event and
-  // context shapes the frameworks document (request, locals, client address, cookies.set).
+  // The SvelteKit hook and the Astro middleware on the event and context shapes the frameworks
+  // document (request, locals, client address, cookies.set); SvelteKit itself runs the hook in
+  // test/sveltekit-example.test.ts, Astro is not installed.
   'sveltekit (RequestEvent shape)': async (auth, handler) => {
     const handle = latchkeySvelteKit(auth, handler);
     return listen(
