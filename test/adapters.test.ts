@@ -110,8 +110,9 @@ const ADAPTERS: Record<string, App> = {
     );
     return listen(createServer(toNodeListener(app)));
   },
-  // SvelteKit and Astro are not installed: their hook and middleware run here on the event and
-  // context shapes the frameworks document (request, locals, client address, cookies.set).
+  // SvelteKit is not installed: its hook runs here on the event shape SvelteKit documents
+  // (request, locals, client address, cookies.set); so does the Astro middleware, on Astro's
+  // context shape, beside test/astro-example.test.ts under the real framework.
   'sveltekit (RequestEvent shape)': async (auth, handler) => {
     const handle = latchkeySvelteKit(auth, handler);
     return listen(
