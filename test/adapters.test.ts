@@ -111,8 +111,8 @@ const ADAPTERS: Record<string, App> = {
     return listen(createServer(toNodeListener(app)));
   },
   // The SvelteKit hook and the Astro middleware on the event and context shapes the frameworks
-  // document (request, locals, client address, cookies.set); SvelteKit itself runs the hook in
-  // test/sveltekit-example.test.ts, Astro is not installed.
+  // document (request, locals, client address, cookies.set), beside the real frameworks in
+  // test/sveltekit-example.test.ts and test/astro-example.test.ts.
   'sveltekit (RequestEvent shape)': async (auth, handler) => {
     const handle = latchkeySvelteKit(auth, handler);
     return listen(
