@@ -6,6 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { signOutThroughHandler } from '../src/adapters/sign-out.ts';
 import { LatchkeyError, StoreError } from '../src/core/errors.ts';
 import { Browser, createHarness, ORIGIN, type Harness } from './http-harness.ts';
+import {
+  HandBrowser,
+  signInThroughApp,
+  startLogoutWorld,
+  type LogoutWorld,
+} from './logout-fixtures.ts';
 
 const COOKIE = '__Host-latchkey_session';
 
@@ -84,5 +90,33 @@ describe('signOutThroughHandler', () => {
     h.counting.failNext('deleteSession');
     await assert.rejects(signOutThroughHandler(h.handler, actionHeaders(b), ORIGIN), StoreError);
     assert.ok(await h.auth.validateSession(b.cookies.get(COOKIE)!));
+  });
+});
+
+describe('signOutThroughHandler with provider logout', () => {
+  let world: LogoutWorld;
+  before(async () => {
+    world = await startLogoutWorld(() => ({ providerLogout: {} }));
+  });
+  after(() => world.close());
+
+  it('returns the provider end-session URL when asked, after ending the session here', async () => {
+    const browser = new HandBrowser();
+    const token = await signInThroughApp(world, browser);
+    const headers = new Headers({ cookie: browser.jar(world.rp).header(), origin: world.rp });
+    const local = await signOutThroughHandler(world.handler, headers, world.rp);
+    assert.equal(local, null, 'not asked: signed out here only');
+    assert.equal(await world.auth.validateSession(token), null);
+
+    const again = new HandBrowser(browser.jars);
+    const next = await signInThroughApp(world, again);
+    const asked = new Headers({ cookie: again.jar(world.rp).header(), origin: world.rp });
+    const location =
+      (await signOutThroughHandler(world.handler, asked, world.rp, {
+        endProviderSession: true,
+      })) ?? '';
+    assert.ok(location.startsWith(`${world.issuer}/session/end?`), location);
+    assert.equal(new URL(location).searchParams.get('client_id'), world.clientId);
+    assert.equal(await world.auth.validateSession(next), null);
   });
 });
