@@ -15,7 +15,11 @@ export function createAuth(env: Record<string, string | undefined> = process.env
   const auth = createLatchkey<UserAttributes>({
     store: memoryStore(),
     // The plain development cookie on http://localhost; production (https) gets `__Host-…`.
-    cookie: { insecureLocalhost: env.NODE_ENV !== 'production' },
+    // INSECURE_LOCALHOST_COOKIES=1 keeps the plain one for a production build tried on
+    // http://127.0.0.1 (as the Next.js test runs `next start`).
+    cookie: {
+      insecureLocalhost: env.NODE_ENV !== 'production' || env.INSECURE_LOCALHOST_COOKIES === '1',
+    },
   });
   const handler = createAuthHandler(auth, {
     providers: [

@@ -1,12 +1,16 @@
-// Next.js (App Router) over the fetch handler: route handlers for `app/auth/[...latchkey]/route.ts`
-// and a `getSession()` that server components, route handlers and server actions call with no
-// argument — it reads the request through `headers()` from next/headers.
+// Next.js (App Router) over the fetch handler: route handlers for `app/auth/[...latchkey]/route.ts`,
+// a `getSession()` that server components, route handlers and server actions call with no
+// argument — it reads the request through `headers()` from next/headers — and a `signOut()` for
+// server actions, which cannot answer with the logout route's response.
 import { cookies, headers } from 'next/headers.js';
 import type { Latchkey } from '../core/latchkey.ts';
 import { readRequestSession } from '../core/request.ts';
 import type { SessionValidationResult } from '../core/types.ts';
 import type { AuthHandler } from '../http/handler.ts';
 import { cookieOptions } from './cookie-options.ts';
+import { signOutThroughHandler, type SignOutOptions } from './sign-out.ts';
+
+export type { SignOutOptions } from './sign-out.ts';
 
 /** What {@link latchkeyNext} returns: the route handlers and the session reader. */
 export interface LatchkeyNext<UA extends object, SA extends object> {
@@ -22,6 +26,16 @@ export interface LatchkeyNext<UA extends object, SA extends object> {
    * @throws StoreError when the store fails.
    */
   getSession(): Promise<SessionValidationResult<UA, SA> | null>;
+  /**
+   * Signs the current request out — for a server action's `<form action={…}>` sign-out button,
+   * or a route handler — through the handler's `POST {basePath}/logout` (its origin check,
+   * `onSignOut` hook and provider logout run as for a form post), then deletes the session
+   * cookie through `cookies()`. Not in a server component (Next forbids setting cookies there).
+   * @returns the provider's end-session URL to `redirect()` to, or `null` when done locally.
+   * @throws LatchkeyError `config` when the request's `Origin` is not the app's origin (set the
+   * handler's `origin` option behind a proxy); StoreError when the store fails.
+   */
+  signOut(options?: SignOutOptions): Promise<string | null>;
 }
 
 /**
@@ -44,11 +58,7 @@ export function latchkeyNext<UA extends object, SA extends object>(
     DELETE: route,
     async getSession() {
       const incoming = await headers();
-      // The Host the browser used; the handler's `origin` option, when set, overrides it.
-      const proto = incoming.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
-      const url = `${proto}://${incoming.get('host') ?? 'localhost'}/`;
-      const origin = handler.requestOrigin({ url, headers: incoming });
-      const current = await readRequestSession(auth, incoming, origin);
+      const current = await readRequestSession(auth, incoming, appOrigin(handler, incoming));
       if (current?.renewalCookie) {
         const { name, value } = current.renewalCookie;
         try {
@@ -59,5 +69,25 @@ export function latchkeyNext<UA extends object, SA extends object>(
       }
       return current?.result ?? null;
     },
+    async signOut(options) {
+      const incoming = await headers();
+      const origin = appOrigin(handler, incoming);
+      const location = await signOutThroughHandler(handler, incoming, origin, options);
+      // The blank cookie the route sent, set with every attribute: a `__Host-` cookie is only
+      // replaced by a Secure one with Path=/, which `cookies().delete(name)` would not send.
+      const blank = auth.createBlankSessionCookie(origin);
+      (await cookies()).set(blank.name, blank.value, cookieOptions(blank));
+      return location;
+    },
   };
+}
+
+/**
+ * The app's origin for the request Next is answering: the handler's `origin` option when set,
+ * else (with `trustProxy`) the forwarded headers, else the `Host` the browser used.
+ */
+function appOrigin(handler: AuthHandler, incoming: Headers): string {
+  const proto = incoming.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  const url = `${proto}://${incoming.get('host') ?? 'localhost'}/`;
+  return handler.requestOrigin({ url, headers: incoming });
 }
