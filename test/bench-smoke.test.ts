@@ -1,4 +1,4 @@
-// The session, store, storage, PostgreSQL-scale, session-cache, middleware and sign-in
+// The session, core, store, storage, PostgreSQL-scale, session-cache, middleware and sign-in
 // benchmarks run end to end in `--quick` mode and print one valid JSON line per benchmark (or
 // per store, or per size). Not a measurement: the figures of a quick run mean nothing.
 import assert from 'node:assert/strict';
@@ -103,6 +103,15 @@ describe('benchmarks run in --quick mode', () => {
     assert.equal(rest.length, 0);
     assert.equal(line!.benchmark, 'session');
     for (const field of ['ratio_to_raw', 'flatness', 'inprocess_ratio', 'inprocess_raw_us']) {
+      assert.ok((line![field] as number) > 0, `${field}: ${JSON.stringify(line)}`);
+    }
+  });
+
+  it('bench/core.ts', async () => {
+    const [line, ...rest] = await runQuick('core.ts', []);
+    assert.equal(rest.length, 0);
+    assert.equal(line!.benchmark, 'core');
+    for (const field of ['validate_ns', 'parse_token_ns', 'sha256_compare_ns']) {
       assert.ok((line![field] as number) > 0, `${field}: ${JSON.stringify(line)}`);
     }
   });

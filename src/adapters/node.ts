@@ -125,17 +125,19 @@ export function readNodeSession<UA extends object, SA extends object>(
  * `null` when signed out.
  * @throws StoreError when the store fails.
  */
-export async function getSession<UA extends object, SA extends object>(
+export function getSession<UA extends object, SA extends object>(
   auth: Latchkey<UA, SA>,
   handler: AuthHandler,
   req: IncomingMessage,
   res?: ServerResponse,
 ): Promise<SessionValidationResult<UA, SA> | null> {
-  const current = await readNodeSession(auth, handler, req);
-  if (current?.renewalCookie && res) {
-    const existing = res.getHeader('set-cookie');
-    const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
-    res.setHeader('set-cookie', [...list, current.renewalCookie.serialize()]);
-  }
-  return current?.result ?? null;
+  // One promise less than an async function awaiting it: this runs on every request.
+  return readNodeSession(auth, handler, req).then((current) => {
+    if (current?.renewalCookie && res) {
+      const existing = res.getHeader('set-cookie');
+      const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+      res.setHeader('set-cookie', [...list, current.renewalCookie.serialize()]);
+    }
+    return current?.result ?? null;
+  });
 }

@@ -116,6 +116,8 @@ export class Latchkey<
   readonly absoluteTimeout: number;
   readonly renewInterval: number;
   readonly cookieName: string;
+  /** `__Host-<cookieName>`, made once: every request reads it. */
+  readonly #hostCookieName: string;
   readonly #insecureLocalhost: boolean;
   readonly #sameSite: 'lax' | 'strict';
   readonly #now: () => number;
@@ -140,6 +142,7 @@ export class Latchkey<
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(this.cookieName)) {
       invalidArgument('cookie.name', 'must be 1-64 letters, digits, _ or -');
     }
+    this.#hostCookieName = cookieName(this.cookieName, null);
     this.#insecureLocalhost = config.cookie?.insecureLocalhost ?? false;
     this.#sameSite = config.cookie?.sameSite ?? 'lax';
     this.#now = config.now ?? Date.now;
@@ -435,7 +438,8 @@ export class Latchkey<
    * no origin: `__Host-`).
    */
   sessionCookieName(origin?: string | URL): string {
-    return cookieName(this.cookieName, this.#developmentPort(origin));
+    const port = this.#developmentPort(origin);
+    return port === null ? this.#hostCookieName : cookieName(this.cookieName, port);
   }
 
   /** A `Set-Cookie` for the session, expiring with its idle expiry. */

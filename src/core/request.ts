@@ -123,5 +123,5 @@ export async function readRequestSession<UA extends object, SA extends object>(
   const renewalCookie = renewed
     ? auth.createSessionCookie(found.token, result.session, origin)
     : null;
-  return { ...found, result, renewalCookie };
+  return { token: found.token, via: found.via, result, renewalCookie };
 }
