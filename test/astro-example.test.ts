@@ -4,13 +4,12 @@
 // Astro's `context.cookies`, and sign-out passes Astro's origin check. The build takes most of
 // this file's time (about ten seconds; more on a busy machine).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { UserAttributes } from '../examples/shared/auth.ts';
 import type { User } from '../src/core/types.ts';
 import type { GitHubDouble } from '../src/testing/index.ts';
+import { freePort, runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
 import {
   EXAMPLE_ENV,
   signInRoundTrip,
@@ -35,48 +34,25 @@ const now = Date.now;
 Date.now = () => now() + offset;
 process.on('SIGUSR2', () => { offset += 2 * 60 * 60_000; console.log('clock +2h'); });`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Runs a command to its end; rejects with its output unless it exits 0. */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(process.execPath, args, { cwd: example, env, stdio: 'pipe' });
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')}: ${code}\n${output}`)),
-    );
-  });
-}
-
 describe('examples/astro (astro build, @astrojs/node standalone)', () => {
   let double: GitHubDouble;
-  let child: ChildProcess;
+  let server: ExampleProcess;
   let base: string;
-  let output = '';
+  const output = () => server.output();
 
   before(
     async () => {
       assert.ok(localsUserIsTyped);
       double = await startExamplesDouble();
       const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
-      await run([join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], env);
+      const astro = join(root, 'node_modules/astro/bin/astro.mjs');
+      const build = await runToEnd([astro, 'build'], { cwd: example, env });
+      assert.equal(build.code, 0, build.output);
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
       const clock = `--import=data:text/javascript,${encodeURIComponent(CLOCK)}`;
-      child = spawn(process.execPath, [clock, join(example, 'dist/server/entry.mjs')], {
+      server = runExample([clock, join(example, 'dist/server/entry.mjs')], {
         cwd: example,
-        // Its own process group, so that closing ends whatever it started too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...env,
           ...EXAMPLE_ENV,
@@ -86,26 +62,13 @@ describe('examples/astro (astro build, @astrojs/node standalone)', () => {
           PORT: String(port),
         },
       });
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      for (let i = 0; i < 120; i++) {
-        const answer = await fetch(`${base}/me`).catch(() => null);
-        if (answer?.status === 200) return void (await answer.arrayBuffer());
-        await answer?.arrayBuffer();
-        if (child.exitCode !== null) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      throw new Error(`the built Astro server did not answer:\n${output}`);
+      await waitFor(`${base}/me`, server, 120);
     },
     { timeout: 300_000 },
   );
 
   after(async () => {
-    if (child?.pid !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await double?.close();
   });
 
@@ -118,7 +81,7 @@ describe('examples/astro (astro build, @astrojs/node standalone)', () => {
 
   it('signs in through the middleware; an endpoint reads Astro.locals.user', async () => {
     const jar = await signInRoundTrip(base, double, '/me');
-    assert.ok(jar, output);
+    assert.ok(jar, output());
   });
 
   it('an .astro page rendered on demand reads Astro.locals.user', async () => {
@@ -134,9 +97,9 @@ describe('examples/astro (astro build, @astrojs/node standalone)', () => {
     const jar = await signInRoundTrip(base, double, '/me');
     await signInAgain(jar);
     const port = new URL(base).port;
-    const seen = output.split('clock +2h').length;
-    process.kill(child.pid!, 'SIGUSR2');
-    while (output.split('clock +2h').length === seen) await new Promise((r) => setTimeout(r, 20));
+    const seen = output().split('clock +2h').length;
+    process.kill(server.child.pid!, 'SIGUSR2');
+    while (output().split('clock +2h').length === seen) await new Promise((r) => setTimeout(r, 20));
     const renewed = await jar.fetch(`${base}/me`);
     assert.equal(await renewed.text(), 'Hi octocat');
     const cookie = renewed.headers

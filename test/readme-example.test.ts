@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { freePort } from './example-process.ts';
 
 const root = join(import.meta.dirname, '..');
 const code = (text: string): string[] =>
@@ -15,14 +15,6 @@ const code = (text: string): string[] =>
     .filter((line) => !line.startsWith('//'))
     .map((line) => line.trimEnd())
     .filter(Boolean);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('README example', () => {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-readme-'));

@@ -4,45 +4,25 @@
 // type-checks (svelte-check, components included) with `locals.user` typed by its app.d.ts.
 // The build takes tens of seconds.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GitHubDouble } from '../src/testing/index.ts';
+import { freePort, runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
 import { EXAMPLE_ENV, signInRoundTrip, startExamplesDouble } from './framework-example-helpers.ts';
 
 const root = join(import.meta.dirname, '..');
 const example = join(root, 'examples/sveltekit');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Runs a Node script in the example to its end; its exit code and output. */
-async function run(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, args, {
-    cwd: example,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // No GitHub settings: building must not need the app's secrets.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
+/** Runs a Node script in the example to its end. */
+const run = (args: string[]) =>
+  // No GitHub settings: building must not need the app's secrets.
+  runToEnd(args, { cwd: example, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
 
 describe('examples/sveltekit (vite build, adapter-node)', () => {
   let double: GitHubDouble;
-  let server: ChildProcess;
+  let server: ExampleProcess;
   let base: string;
-  let output = '';
 
   before(
     async () => {
@@ -53,11 +33,8 @@ describe('examples/sveltekit (vite build, adapter-node)', () => {
       double = await startExamplesDouble();
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      server = spawn(process.execPath, ['build'], {
+      server = runExample(['build'], {
         cwd: example,
-        // Its own process group, so that `after` ends whatever it starts.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: process.env.PATH,
           ...EXAMPLE_ENV,
@@ -70,34 +47,18 @@ describe('examples/sveltekit (vite build, adapter-node)', () => {
           ORIGIN: base,
         },
       });
-      server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      for (let i = 0; i < 120; i++) {
-        const answer = await fetch(`${base}/me`).catch(() => null);
-        if (answer?.status === 200) {
-          await answer.arrayBuffer();
-          const ready = performance.now();
-          console.log(
-            `# vite build ${((built - started) / 1000).toFixed(1)} s, ` +
-              `server up ${((ready - built) / 1000).toFixed(1)} s`,
-          );
-          return;
-        }
-        await answer?.arrayBuffer();
-        if (server.exitCode !== null) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      throw new Error(`the built SvelteKit server did not answer:\n${output}`);
+      await waitFor(`${base}/me`, server, 120);
+      const ready = performance.now();
+      console.log(
+        `# vite build ${((built - started) / 1000).toFixed(1)} s, ` +
+          `server up ${((ready - built) / 1000).toFixed(1)} s`,
+      );
     },
     { timeout: 300_000 },
   );
 
   after(async () => {
-    if (server?.pid !== undefined && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      process.kill(-server.pid, 'SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await double?.close();
   });
 
