@@ -2,11 +2,10 @@
 // cross-site to the app on localhost, so the SameSite=Lax flow cookie stays behind; latchkey's
 // same-origin re-post page brings it along and the sign-in completes.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { toNodeHandler } from '../src/adapters/node.ts';
 import { createLatchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler } from '../src/http/index.ts';
@@ -16,8 +15,7 @@ import { applePreset } from '../src/testing/presets/apple.ts';
 import { startProviderDouble, type ProviderDouble } from '../src/testing/provider-double.ts';
 import { appleKey, KEY_ID, SERVICES_ID, TEAM_ID } from './apple-helpers.ts';
 import { SECRET } from './http-harness.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from './chromium.ts';
 
 describe('Apple form_post in Chromium', () => {
   let double: ProviderDouble;
@@ -26,7 +24,6 @@ describe('Apple form_post in Chromium', () => {
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`);
     const key = await appleKey();
     double = await startProviderDouble(applePreset, {
       clients: [{ clientId: SERVICES_ID, jwks: key.jwks, issuer: TEAM_ID }],
@@ -50,16 +47,7 @@ describe('Apple form_post in Chromium', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     // localhost and 127.0.0.1 are different sites: Apple's post is cross-site.
     app = `http://localhost:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -2,14 +2,13 @@
 // GitHub double's own login page, stay signed in, list and revoke sessions, sign out, and the
 // open-redirect and replay defences as a browser sees them.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../demo/app.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from './chromium.ts';
 
 async function signIn(page: Page, demo: Demo, login: string, start = '/'): Promise<string[]> {
   const callbacks: string[] = [];
@@ -39,10 +38,6 @@ describe('demo in Chromium', () => {
   let dir: string;
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests`,
-    );
     dir = mkdtempSync(join(tmpdir(), 'latchkey-demo-'));
     demo = await startDemo({
       port: 0,
@@ -51,16 +46,7 @@ describe('demo in Chromium', () => {
       sessionSecret: 'browser-test-secret-0123456789abcdef',
       log: () => {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

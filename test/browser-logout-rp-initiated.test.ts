@@ -5,12 +5,11 @@
 // the forms itself, so this is the path a person takes — and the tampered variants a person
 // could be tricked into, none of which leaves the app's origin.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLogoutWorld, type LogoutWorld } from './logout-fixtures.ts';
+import { launchChromium } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Every wait is bounded: a stuck page fails the test instead of hanging the run.
 const STEP_TIMEOUT = 10_000;
 
@@ -19,22 +18,8 @@ describe('RP-initiated logout in Chromium', { timeout: 90_000 }, () => {
   let browser: Browser;
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests`,
-    );
     world = await startLogoutWorld(() => ({ providerLogout: {} }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium({ timeout: 30_000 });
   });
 
   after(async () => {

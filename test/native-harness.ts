@@ -114,16 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Headless Chromium as the person's browser. */
-export const CHROMIUM_OPTIONS = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-  ],
-};
+export { CHROMIUM_OPTIONS } from './chromium.ts';
 
 /**
  * The person answers the page that asks "Sign in to … on this computer?" (a program opened the

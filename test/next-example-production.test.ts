@@ -6,10 +6,9 @@
 // the page's JavaScript (a `Next-Action` fetch) and as the plain form post of a page without it,
 // which neither a cross-site page nor a post without Origin can make.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import type { GitHubDouble } from '../src/testing/index.ts';
 import {
   EXAMPLE_ENV,
@@ -18,8 +17,7 @@ import {
   startExamplesDouble,
 } from './framework-example-helpers.ts';
 import { freePort, runNext, waitFor, type NextProcess } from './next-example-helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from './chromium.ts';
 
 /** A reverse proxy on 127.0.0.1 passing the browser's Host on, as proxies set up for Next do. */
 async function startProxy(target: number): Promise<{ server: Server; base: string }> {
@@ -85,7 +83,6 @@ describe('examples/next (next build, next start behind a proxy)', () => {
 
   before(
     async () => {
-      assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`);
       double = await startExamplesDouble();
       const env = {
         ...EXAMPLE_ENV,
@@ -105,16 +102,7 @@ describe('examples/next (next build, next start behind a proxy)', () => {
         INSECURE_LOCALHOST_COOKIES: '1',
       });
       await waitFor(`${base}/me`, next);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-        ],
-      });
+      browser = await launchChromium();
     },
     { timeout: 600_000 },
   );
