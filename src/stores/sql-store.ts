@@ -70,6 +70,8 @@ export abstract class SqlStore implements Store {
   readonly tablePrefix: string;
   protected readonly driver: SqlDriver;
   protected readonly tables: TableNames;
+  /** The hot path's statement, made once: drivers key their prepared statements by its text. */
+  readonly #sessionAndUserSql: string;
   protected readonly now: () => number;
   /** The quoted name of the temp table's `key` column (reserved in MySQL). */
   protected readonly keyColumn: string;
@@ -80,6 +82,7 @@ export abstract class SqlStore implements Store {
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
     this.driver = driver;
     this.tables = tableNames(dialect, this.tablePrefix);
+    this.#sessionAndUserSql = sessionAndUserSql(this.tables);
     this.keyColumn = quoteIdentifier(dialect, 'key');
     this.now = options.now ?? Date.now;
     this.#sweeper = new ExpirySweeper((now, limit) => this.sweepTemps(now, limit), this.now);
@@ -315,7 +318,7 @@ export abstract class SqlStore implements Store {
 
   /** The hot path: one JOIN of the session and its user by session id. */
   async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
-    const row = await this.#one('getSessionAndUser', sessionAndUserSql(this.tables), [sessionId]);
+    const row = await this.#one('getSessionAndUser', this.#sessionAndUserSql, [sessionId]);
     if (row === null) return null;
     return {
       session: toSession(row),
