@@ -420,6 +420,10 @@ describe('several servers behind HAProxy under faults', () => {
         violations: violations.length,
       };
       console.log(JSON.stringify(figures));
+      // On a failure, what the apps logged says why (the error's name and code, never secrets).
+      if (violations.length > 0 || rec.other5xx > 0) {
+        console.log(appSet.logs().join('\n---\n'));
+      }
       if (process.env.LATCHKEY_FAULT_DEBUG) {
         for (const f of faults) {
           console.log(f.name, f.start, f.recovered);

@@ -13,6 +13,7 @@ import {
   type RefreshEvent,
   type TokenVaultOptions,
 } from '../src/tokens/index.ts';
+import { answerError } from '../src/http/error-policy.ts';
 import { startGitHubWorld, type GitHubWorld } from './token-fixtures.ts';
 
 const HOUR = 3_600_000;
@@ -242,6 +243,29 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       // And the stored refresh token is the live one.
       world.advance(8 * HOUR);
       assert.notEqual(await vault.getAccessTokenForAccount(account), recovered);
+    });
+
+    it('another process waiting out a lease held through an outage gets a retryable 503', async () => {
+      const { account, vault } = await signedIn('eve');
+      world.advance(8 * HOUR);
+      // This process refreshes, cannot save the rotated set, and keeps the lease meanwhile.
+      store.failWrites = 10;
+      await assert.rejects(vault.getAccessTokenForAccount(account), StoreError);
+      store.failWrites = 0;
+      // Another process finds the lease held and the row unchanged until its wait runs out.
+      const other = vaultFor({ waitTimeout: 200 });
+      const error = await other.getAccessTokenForAccount(account).catch((e: unknown) => e);
+      assert.ok(error instanceof TokenRefreshError, String(error));
+      assert.equal(error.retryable, true);
+      const answer = answerError({ error: () => {} }, error);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.headers.get('retry-after'), '1');
+      assert.equal(((await answer.json()) as { error: string }).error, 'refresh_pending');
+      // The holder writes its kept set first thing; then the other process reads it.
+      const recovered = await vault.getAccessTokenForAccount(account);
+      assert.equal(await other.getAccessTokenForAccount(account), recovered);
+      // A provider failure is not retryable.
+      assert.equal(new TokenRefreshError('github', 'provider 500').retryable, false);
     });
 
     it('non-expiring OAuth App tokens are never refreshed; a manual refresh says so', async () => {

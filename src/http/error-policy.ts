@@ -28,7 +28,8 @@ export const consoleLogger: AuthLogger = {
 
 /**
  * Logs an error thrown by a route and answers it: `503 store_unavailable` with `Retry-After: 5`
- * for a store failure, else `500 server_error` with an `X-Latchkey-Error-Id` that the log line
+ * for a store failure, `503 refresh_pending` with `Retry-After: 1` for a provider-token refresh
+ * another process still holds, else `500 server_error` with an `X-Latchkey-Error-Id` that the log line
  * also carries. `cookies` are set on the answer (a failed callback still clears its flow).
  */
 export function answerError(
@@ -39,6 +40,15 @@ export function answerError(
   if (error instanceof LatchkeyError && error.code === 'store_error') {
     logger.error('latchkey: store unavailable', { code: error.code, name: error.name });
     return errorResponse(503, 'store_unavailable', cookies, { 'retry-after': '5' });
+  }
+  // A provider-token refresh another process holds and has not finished (TokenRefreshError's
+  // `retryable`): transient like a store outage, and as safe to retry.
+  if (error instanceof LatchkeyError && (error as { retryable?: unknown }).retryable === true) {
+    logger.error('latchkey: token refresh still held elsewhere', {
+      code: error.code,
+      name: error.name,
+    });
+    return errorResponse(503, 'refresh_pending', cookies, { 'retry-after': '1' });
   }
   const errorId = crypto.randomUUID();
   logger.error('latchkey: unexpected error in an auth route', {

@@ -17,6 +17,7 @@ export type HttpErrorCode =
   | 'unauthorized'
   | 'rate_limited'
   | 'store_unavailable'
+  | 'refresh_pending'
   | 'server_error'
   | 'last_account'
   | 'account_exists'

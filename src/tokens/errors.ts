@@ -44,11 +44,22 @@ export class ReauthorizationRequiredError extends LatchkeyError {
  */
 export class TokenRefreshError extends LatchkeyError {
   readonly providerId: string;
+  /**
+   * The refresh may well succeed if the request is simply retried: another process holds the
+   * account's refresh and has not finished within `waitTimeout` (typically its store write is
+   * waiting out an outage). The routes answer it `503` with `Retry-After`, like a store outage.
+   */
+  readonly retryable: boolean;
 
-  constructor(providerId: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    providerId: string,
+    detail: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
     super('token_refresh', `Refreshing the "${providerId}" token failed: ${detail}`, options);
     this.name = 'TokenRefreshError';
     this.providerId = providerId;
+    this.retryable = options?.retryable ?? false;
   }
 }
 

@@ -65,7 +65,9 @@ export class RefreshLease {
     const key = accountKeyString(account);
     for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
       if (performance.now() > deadline) {
-        throw new TokenRefreshError(account.providerId, 'timed out waiting for another refresh');
+        throw new TokenRefreshError(account.providerId, 'timed out waiting for another refresh', {
+          retryable: true,
+        });
       }
       await sleep(delay);
       const row = await storeCall('getAccount', () => this.#store.getAccount(fullKey(account)));
