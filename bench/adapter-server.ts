@@ -4,7 +4,7 @@
 import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createLatchkey } from '../src/index.ts';
 import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyHono } from '../src/adapters/hono.ts';
@@ -12,6 +12,7 @@ import { toNodeHandler } from '../src/adapters/node.ts';
 import { createAuthHandler } from '../src/http/index.ts';
 import { github } from '../src/providers/index.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
+import { listenAndPrintPort } from './listen.ts';
 
 const [framework, path] = process.argv.slice(2);
 if (!path) throw new Error('usage: adapter-server.ts <hono|express|node> <db>');
@@ -24,14 +25,6 @@ const handler = createAuthHandler(auth, {
 });
 const BARE = { ok: true };
 
-function listen(server: Server): void {
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-  });
-}
-
 if (framework === 'hono') {
   const app = new Hono();
   app.get('/bare', (c) => c.json(BARE));
@@ -43,11 +36,11 @@ if (framework === 'hono') {
   const app = express();
   app.get('/bare', (_req, res) => void res.json(BARE));
   app.use(latchkeyExpress(auth, handler));
-  listen(createServer(app));
+  listenAndPrintPort(createServer(app));
 } else if (framework === 'node') {
   const routes = toNodeHandler(handler);
   const body = JSON.stringify(BARE);
-  listen(
+  listenAndPrintPort(
     createServer((req, res) => {
       if (req.url === '/bare') res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       else void routes(req, res);

@@ -9,6 +9,7 @@ import { createLatchkey, type Latchkey } from '../src/index.ts';
 import type { Store } from '../src/store.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
+import { listenAndPrintPort } from './listen.ts';
 
 const [kind, target] = process.argv.slice(2);
 if ((kind !== 'sqlite' && kind !== 'postgres') || !target) {
@@ -51,9 +52,5 @@ const server = createServer((req, res) => {
     res.writeHead(200, json).end(JSON.stringify({ hits, misses }));
   } else res.writeHead(404).end();
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-});
+listenAndPrintPort(server);
 process.on('SIGTERM', () => server.close(() => void store.close().finally(() => process.exit(0))));

@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { createLatchkey, type SessionValidationResult } from '../src/index.ts';
 import { latchkeyExpress } from '../src/adapters/express.ts';
 import { latchkeyHono } from '../src/adapters/hono.ts';
@@ -14,6 +14,7 @@ import { getSession } from '../src/adapters/node.ts';
 import { createAuthHandler } from '../src/http/index.ts';
 import { github } from '../src/providers/index.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
+import { listenAndPrintPort } from './listen.ts';
 
 const [framework, path] = process.argv.slice(2);
 if (!path) throw new Error('usage: middleware-server.ts <hono|express|node> <db>');
@@ -29,14 +30,6 @@ const body = (result: SessionValidationResult | null): string | null =>
   result ? JSON.stringify({ userId: result.user.id, attributes: result.user.attributes }) : null;
 const direct = (req: IncomingMessage) =>
   auth.validateSession(auth.readSessionCookie(req.headers.cookie));
-
-function listen(server: Server): void {
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-  });
-}
 
 const json = { 'content-type': 'application/json' };
 
@@ -68,9 +61,9 @@ if (framework === 'hono') {
   const latchkey = latchkeyExpress(auth, handler);
   app.use(latchkey);
   app.get('/me', (req, res) => answer(res, body(latchkey.current(req))));
-  listen(createServer(app));
+  listenAndPrintPort(createServer(app));
 } else if (framework === 'node') {
-  listen(
+  listenAndPrintPort(
     createServer((req, res) => {
       const read = req.url === '/direct' ? direct(req) : getSession(auth, handler, req, res);
       read.then(

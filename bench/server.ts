@@ -10,6 +10,7 @@ import { createLatchkey } from '../src/index.ts';
 import { readCookie } from '../src/core/cookies.ts';
 import { sqliteStore } from '../src/stores/sqlite-store.ts';
 import { RAW_JOIN } from './in-process.ts';
+import { listenAndPrintPort } from './listen.ts';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: server.ts <db>');
@@ -54,9 +55,5 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-});
+listenAndPrintPort(server);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -17,10 +17,8 @@ import { latchkeyKoa } from '../src/adapters/koa.ts';
 import { createLatchkey } from '../src/core/latchkey.ts';
 import { createAuthHandler } from '../src/http/index.ts';
 import { memoryStore } from '../src/stores/memory-store.ts';
+import type { Equal } from './type-equal.ts';
 
-/** Compiles only when `A` and `B` are the same type. */
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const same = <A, B>(_proof: Equal<A, B>): void => {};
 
 interface UA {

@@ -16,13 +16,11 @@ import {
   startExamplesDouble,
   type Jar,
 } from './framework-example-helpers.ts';
+import type { Equal } from './type-equal.ts';
 
 const root = join(import.meta.dirname, '..');
 const example = join(root, 'examples/astro');
 
-/** Compiles only when `A` and `B` are the same type. */
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 // examples/astro/src/env.d.ts gives Astro.locals the app's attributes (tsc checks this line).
 const localsUserIsTyped: Equal<App.Locals['user'], User<UserAttributes> | null> = true;
 
