@@ -81,7 +81,24 @@ describe('redis store on a cluster', () => {
     const replica = await replicaPort(cluster.ports);
     assert.equal(await ask(replica, 'CLUSTER', 'FAILOVER'), 'OK');
     await waitFor(async () => (await ask(replica, 'ROLE')).startsWith('master'));
-    for (const token of kept) assert.ok(await auth.validateSession(token), 'not lost');
+    // The failover is over once every node agrees: three primaries again (the old one turned
+    // replica) and every replica's link up, so no node still answers as the old primary.
+    const roles = () => Promise.all(cluster.ports.map((port) => ask(port, 'ROLE')));
+    await waitFor(async () => {
+      const all = await roles();
+      const replicas = all.filter((role) => role.startsWith('slave'));
+      return (
+        all.filter((role) => role.startsWith('master')).length === 3 &&
+        replicas.length === 3 &&
+        replicas.every((role) => role.split(',')[3] === 'connected')
+      );
+    });
+    for (const token of kept) {
+      assert.ok(
+        await auth.validateSession(token),
+        `not lost (roles: ${(await roles()).join(' | ')})`,
+      );
+    }
     for (const token of revoked) assert.equal(await auth.validateSession(token), null);
     await auth.invalidateUserSessions(user.id);
     for (const token of kept) assert.equal(await auth.validateSession(token), null);
