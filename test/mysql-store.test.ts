@@ -67,6 +67,58 @@ describe('mysql store specifics', () => {
     assert.equal(rows[0]!.one, 1, 'app pool still open');
   });
 
+  it('reads through the callback pool under a mysql2/promise pool, and still works without one', async () => {
+    const p = prefix();
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2 });
+    const calls = { promise: 0, callback: 0 };
+    const promiseExecute = pool.execute.bind(pool);
+    pool.execute = ((...args: Parameters<typeof pool.execute>) => {
+      calls.promise++;
+      return promiseExecute(...args);
+    }) as typeof pool.execute;
+    const core = pool.pool;
+    const coreExecute = core.execute.bind(core);
+    core.execute = ((...args: Parameters<typeof core.execute>) => {
+      calls.callback++;
+      return coreExecute(...args);
+    }) as typeof core.execute;
+    after(() => pool.end());
+    const store = mysqlStore(pool, { tablePrefix: p });
+    await store.migrate();
+    const session = {
+      id: 'sid',
+      userId: 'u',
+      secretHash: new Uint8Array(32).fill(7),
+      createdAt: 1,
+      lastSeenAt: 1,
+      expiresAt: 2,
+      absoluteExpiresAt: 3,
+      attributes: '{}',
+    };
+    await store.createUser({ id: 'u', attributes: '{"a":1}', createdAt: 1 });
+    await store.createSession(session);
+    const before = calls.callback;
+    const found = await store.getSessionAndUser('sid');
+    assert.deepEqual(found, {
+      session: { ...session, secretHash: Buffer.from(session.secretHash) },
+      user: { id: 'u', attributes: '{"a":1}', createdAt: 1 },
+    });
+    // No per-call stack capture of the promise API on statements outside transactions.
+    assert.equal(calls.promise, 0);
+    assert.equal(calls.callback, before + 1);
+    // A pool that is not mysql2's own (no callback pool underneath) goes through `execute`.
+    const wrapped = {
+      query: (sql: string) => pool.query(sql),
+      execute: (sql: string, values: unknown[]) => pool.execute(sql, values as never),
+      getConnection: () => pool.getConnection(),
+      end: () => pool.end(),
+    };
+    const plain = mysqlStore(wrapped as never, { tablePrefix: p });
+    assert.deepEqual((await plain.getSessionAndUser('sid'))?.user.attributes, '{"a":1}');
+    assert.equal(await plain.getSessionAndUser('other'), null);
+    assert.ok(calls.promise >= 2);
+  });
+
   it('serialises concurrent migrations with GET_LOCK', async () => {
     const p = prefix();
     const stores = Array.from({ length: 4 }, () => mysqlStore(MYSQL_URL, { tablePrefix: p }));

@@ -12,7 +12,14 @@ import { ExpirySweeper } from './expiry-sweep.ts';
 import { checkTablePrefix, migrationsFor, migrationsTableSql, tableNames } from './migrations.ts';
 import type { MigrationResult } from './migrations.ts';
 import { FIRST_KEY, keyValues, type Row } from './sql-rows.ts';
-import { accountValues, sessionValues, toAccount, toUser } from './sql-rows.ts';
+import {
+  accountValues,
+  sessionValues,
+  toAccount,
+  toSession,
+  toSessionAndUser,
+  toUser,
+} from './sql-rows.ts';
 
 /** The part of a D1 prepared statement latchkey uses (`D1PreparedStatement`). */
 export interface D1StatementLike {
@@ -58,27 +65,6 @@ function storeError(operation: string, error: unknown): LatchkeyError {
 
 function userNotFound(cause: unknown): LatchkeyError {
   return new LatchkeyError('user_not_found', 'No such user', { cause });
-}
-
-/** D1 hands a BLOB back as an array of bytes (or, through some proxies, a buffer). */
-function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
-  throw new TypeError('secret_hash is not binary');
-}
-
-function toSession(row: Row): SessionRow {
-  return {
-    id: row.id as string,
-    userId: row.user_id as string,
-    secretHash: toBytes(row.secret_hash),
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    expiresAt: Number(row.expires_at),
-    absoluteExpiresAt: Number(row.absolute_expires_at),
-    attributes: row.attributes as string,
-  };
 }
 
 const changes = (result: { meta: { changes?: number } }): number =>
@@ -282,9 +268,7 @@ export class D1Store implements Store {
     } catch (error) {
       throw storeError('getSessionAndUser', error);
     }
-    if (row === null) return null;
-    const user = { id: row.user_id as string, attributes: row.user_attributes as string };
-    return { session: toSession(row), user: { ...user, createdAt: Number(row.user_created_at) } };
+    return toSessionAndUser(row);
   }
 
   async updateSessionExpiry(

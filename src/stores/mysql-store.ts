@@ -32,6 +32,17 @@ export interface MysqlPoolConnectionLike extends MysqlQueryable {
 export interface MysqlPoolLike extends MysqlQueryable {
   getConnection(): Promise<MysqlPoolConnectionLike>;
   end(): Promise<void>;
+  /**
+   * The callback pool a `mysql2/promise` pool wraps. When present, statements outside
+   * transactions go through it (see `callbackExecutor`).
+   */
+  readonly pool?: unknown;
+}
+
+/** mysql2's callback `Pool`, as far as latchkey uses it. */
+interface MysqlCallbackPool {
+  execute(sql: string, values: MysqlValue[], done: (error: unknown, result: unknown) => void): void;
+  query(sql: string, done: (error: unknown, result: unknown) => void): void;
 }
 
 /** Options of {@link mysqlStore}. */
@@ -51,14 +62,44 @@ function bind(params: readonly unknown[]): MysqlValue[] {
   );
 }
 
+/** A statement's outcome from mysql2's answer: rows for a query, else the affected-row count. */
+function toResult(result: unknown): SqlResult {
+  if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], affected: 0 };
+  const affected = (result as { affectedRows?: number } | null)?.affectedRows ?? 0;
+  return { rows: [], affected };
+}
+
 function executor(conn: MysqlQueryable): SqlExecutor {
   return {
     async run(sql: string, params?: readonly unknown[]): Promise<SqlResult> {
       const [result] =
         params && params.length > 0 ? await conn.execute(sql, bind(params)) : await conn.query(sql);
-      if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], affected: 0 };
-      const affected = (result as { affectedRows?: number } | null)?.affectedRows ?? 0;
-      return { rows: [], affected };
+      return toResult(result);
+    },
+  };
+}
+
+/** The callback pool under a `mysql2/promise` pool, or `null` for any other pool. */
+function callbackPoolOf(pool: MysqlPoolLike): MysqlCallbackPool | null {
+  const core = pool.pool as Partial<MysqlCallbackPool> | null | undefined;
+  return typeof core?.execute === 'function' && typeof core.query === 'function'
+    ? (core as MysqlCallbackPool)
+    : null;
+}
+
+// mysql2's promise API captures a stack trace on every call (its `trace` option, on by
+// default), which cost about a fifth of a session read's time in bench/stores.ts. latchkey
+// wraps every driver error in its own StoreError, whose stack names the caller, so statements
+// outside transactions go through the callback pool underneath and skip that capture.
+function callbackExecutor(core: MysqlCallbackPool): SqlExecutor {
+  return {
+    run(sql: string, params?: readonly unknown[]): Promise<SqlResult> {
+      return new Promise((resolve, reject) => {
+        const done = (error: unknown, result: unknown) =>
+          error ? reject(error) : resolve(toResult(result));
+        if (params && params.length > 0) core.execute(sql, bind(params), done);
+        else core.query(sql, done);
+      });
     },
   };
 }
@@ -80,8 +121,9 @@ function mysqlDriver(pool: MysqlPoolLike, owned: boolean): SqlDriver {
       conn.release();
     }
   }
+  const core = callbackPoolOf(pool);
   return {
-    run: executor(pool).run,
+    run: (core ? callbackExecutor(core) : executor(pool)).run,
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       // InnoDB may pick a transaction as a deadlock victim (concurrent upserts of one new key);
       // it was rolled back whole, so running it again is safe.

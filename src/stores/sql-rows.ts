@@ -1,14 +1,18 @@
 // Row mapping shared by every SQL store (SQLite, PostgreSQL, MySQL): the column lists in the
 // schema's order and the conversions from a driver's row object to the store contract's rows.
 import type { AccountKey } from '../core/types.ts';
-import type { AccountRow, SessionRow, UserRow } from '../store.ts';
+import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store.ts';
 import type { TableNames } from './migrations.ts';
 
 /** A row as a driver returns it: column name to value. */
 export type Row = Record<string, unknown>;
 
+/** A BLOB as drivers return it: bytes, or (D1, and through some of its proxies) an array of
+ * bytes or an ArrayBuffer. */
 function toBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
   throw new TypeError('secret_hash is not binary');
 }
 
@@ -35,7 +39,7 @@ export function toAccount(row: Row): AccountRow {
   };
 }
 
-/** A session row from a driver row; the hash must come back as binary. */
+/** A session row from a driver row (the hash as one of the BLOB forms `toBytes` reads). */
 export function toSession(row: Row): SessionRow {
   return {
     id: row.id as string,
@@ -46,6 +50,19 @@ export function toSession(row: Row): SessionRow {
     expiresAt: Number(row.expires_at),
     absoluteExpiresAt: Number(row.absolute_expires_at),
     attributes: row.attributes as string,
+  };
+}
+
+/** The session and its user from a row of `sessionAndUserSql`; `null` without a row. */
+export function toSessionAndUser(row: Row | null | undefined): SessionAndUser | null {
+  if (row == null) return null;
+  return {
+    session: toSession(row),
+    user: {
+      id: row.user_id as string,
+      attributes: row.user_attributes as string,
+      createdAt: Number(row.user_created_at),
+    },
   };
 }
 

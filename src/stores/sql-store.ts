@@ -16,6 +16,7 @@ import {
   sessionValues,
   toAccount,
   toSession,
+  toSessionAndUser,
   toUser,
   type Row,
 } from './sql-rows.ts';
@@ -59,6 +60,8 @@ export interface SqlStoreOptions {
   /** Clock for temporary-record expiry, for tests. Default `Date.now`. */
   now?: () => number;
 }
+
+const firstSessionAndUser = (result: SqlResult) => toSessionAndUser(result.rows[0]);
 
 const ACCOUNT_KEY = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
 
@@ -316,18 +319,16 @@ export abstract class SqlStore implements Store {
     }
   }
 
-  /** The hot path: one JOIN of the session and its user by session id. */
-  async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
-    const row = await this.#one('getSessionAndUser', this.#sessionAndUserSql, [sessionId]);
-    if (row === null) return null;
-    return {
-      session: toSession(row),
-      user: {
-        id: row.user_id as string,
-        attributes: row.user_attributes as string,
-        createdAt: Number(row.user_created_at),
-      },
-    };
+  /**
+   * The hot path: one JOIN of the session and its user by session id. A `then` on the driver's
+   * promise rather than an async function over `#one`: two promises fewer on every request.
+   */
+  getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
+    return this.driver
+      .run(this.#sessionAndUserSql, [sessionId])
+      .then(firstSessionAndUser, (error) => {
+        throw this.fail('getSessionAndUser', error);
+      });
   }
 
   async updateSessionExpiry(
