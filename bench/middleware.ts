@@ -3,6 +3,7 @@
 // `getSession`) against the same route calling `validateSession` itself, on the same server.
 // Each framework runs in its own server process on one core; the two routes alternate in ABBA
 // order so drift cancels in each round's ratio. Target: `<framework>_ratio` >= 0.95.
+// Usage: node bench/middleware.ts [--quick] [--frameworks hono,express,node]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,12 @@ const quick = process.argv.includes('--quick');
 // Short rounds, many of them: see bench/session.ts.
 const duration = quick ? 1 : 2;
 const rounds = quick ? 2 : 15;
-const frameworks = ['hono', 'express', 'node'] as const;
+const all = ['hono', 'express', 'node'] as const;
+// `--frameworks node,hono` measures only those.
+const only = process.argv.includes('--frameworks')
+  ? process.argv[process.argv.indexOf('--frameworks') + 1]!.split(',')
+  : null;
+const frameworks = all.filter((name) => only === null || only.includes(name));
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-middleware-'));
 const servers: ServerHandle[] = [];

@@ -28,12 +28,35 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> |
   return out;
 }
 
-/** A Node request's origin: the scheme from the socket, the host from `Host` (else `localhost`). */
+// Origins by `Host` header, one map per scheme: an app sees one or a handful of hosts, and every
+// session read needs the origin. Bounded, because `Host` is the client's to choose.
+const httpOrigins = new Map<string, string>();
+const httpsOrigins = new Map<string, string>();
+const MAX_HOSTS = 64;
+
+/**
+ * A Node request's origin, normalised: the scheme from the socket, the host from `Host`
+ * (`localhost` when it is missing or malformed).
+ */
 function originOf(req: IncomingMessage): string {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const rawHost = req.headers.host;
-  const host = rawHost && HOST.test(rawHost) ? rawHost : 'localhost';
-  return `${encrypted ? 'https' : 'http'}://${host}`;
+  const rawHost = req.headers.host ?? '';
+  const known = encrypted ? httpsOrigins : httpOrigins;
+  let origin = known.get(rawHost);
+  if (origin === undefined) {
+    const scheme = encrypted ? 'https' : 'http';
+    origin = `${scheme}://localhost`;
+    if (HOST.test(rawHost)) {
+      try {
+        origin = new URL(`${scheme}://${rawHost}`).origin;
+      } catch {
+        // A host the pattern lets through but URL refuses (`[:::]`): as if it were missing.
+      }
+    }
+    if (known.size >= MAX_HOSTS) known.clear();
+    known.set(rawHost, origin);
+  }
+  return origin;
 }
 
 /**
@@ -115,7 +138,8 @@ export function readNodeSession<UA extends object, SA extends object>(
   handler: AuthHandler,
   req: IncomingMessage,
 ): Promise<RequestSession<UA, SA> | null> {
-  const origin = handler.requestOrigin({ url: `${originOf(req)}/`, headers: req.headers });
+  const own = originOf(req);
+  const origin = handler.requestOrigin({ url: `${own}/`, urlOrigin: own, headers: req.headers });
   return readRequestSession(auth, req, origin);
 }
 

@@ -32,7 +32,7 @@ export function requestOrigin(h: H, request: RequestLike, url?: URL): string {
       }
     }
   }
-  return url ? url.origin : originOfURL(request.url);
+  return url ? url.origin : (request.urlOrigin ?? originOfURL(request.url));
 }
 
 // Origins of the last few distinct scheme-and-authority prefixes: every request of an app
