@@ -62,6 +62,7 @@ export interface SqlStoreOptions {
 }
 
 const firstSessionAndUser = (result: SqlResult) => toSessionAndUser(result.rows[0]);
+const firstUser = (result: SqlResult) => (result.rows[0] ? toUser(result.rows[0]) : null);
 
 const ACCOUNT_KEY = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
 
@@ -73,8 +74,9 @@ export abstract class SqlStore implements Store {
   readonly tablePrefix: string;
   protected readonly driver: SqlDriver;
   protected readonly tables: TableNames;
-  /** The hot path's statement, made once: drivers key their prepared statements by its text. */
+  /** The hot paths' statements, made once: drivers key their prepared statements by the text. */
   readonly #sessionAndUserSql: string;
+  readonly #userSql: string;
   protected readonly now: () => number;
   /** The quoted name of the temp table's `key` column (reserved in MySQL). */
   protected readonly keyColumn: string;
@@ -86,6 +88,7 @@ export abstract class SqlStore implements Store {
     this.driver = driver;
     this.tables = tableNames(dialect, this.tablePrefix);
     this.#sessionAndUserSql = sessionAndUserSql(this.tables);
+    this.#userSql = `SELECT id, attributes, created_at FROM ${this.tables.user} WHERE id = ?`;
     this.keyColumn = quoteIdentifier(dialect, 'key');
     this.now = options.now ?? Date.now;
     this.#sweeper = new ExpirySweeper((now, limit) => this.sweepTemps(now, limit), this.now);
@@ -222,13 +225,11 @@ export abstract class SqlStore implements Store {
     }
   }
 
-  async getUser(userId: string): Promise<UserRow | null> {
-    const row = await this.#one(
-      'getUser',
-      `SELECT id, attributes, created_at FROM ${this.tables.user} WHERE id = ?`,
-      [userId],
-    );
-    return row ? toUser(row) : null;
+  /** On every validation of a session kept elsewhere (Redis): a `then`, its text made once. */
+  getUser(userId: string): Promise<UserRow | null> {
+    return this.driver.run(this.#userSql, [userId]).then(firstUser, (error) => {
+      throw this.fail('getUser', error);
+    });
   }
 
   async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
