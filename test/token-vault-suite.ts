@@ -249,12 +249,13 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       const { account, vault } = await signedIn('eve');
       world.advance(8 * HOUR);
       // This process refreshes, cannot save the rotated set, and keeps the lease meanwhile.
-      store.failWrites = 10;
+      store.failWrites = 1_000;
       await assert.rejects(vault.getAccessTokenForAccount(account), StoreError);
-      store.failWrites = 0;
-      // Another process finds the lease held and the row unchanged until its wait runs out.
+      // Another process finds the lease held and the row unchanged until its wait runs out
+      // (the holder's background attempts keep failing: the outage goes on).
       const other = vaultFor({ waitTimeout: 200 });
       const error = await other.getAccessTokenForAccount(account).catch((e: unknown) => e);
+      store.failWrites = 0;
       assert.ok(error instanceof TokenRefreshError, String(error));
       assert.equal(error.retryable, true);
       const answer = answerError({ error: () => {} }, error);
@@ -266,6 +267,27 @@ export function tokenVaultSuite(name: string, open: () => Promise<Store>): void 
       assert.equal(await other.getAccessTokenForAccount(account), recovered);
       // A provider failure is not retryable.
       assert.equal(new TokenRefreshError('github', 'provider 500').retryable, false);
+    });
+
+    it('the holder records its kept rotation by itself once the store is back; waiters get it', async () => {
+      const { account, vault } = await signedIn('cy');
+      world.advance(8 * HOUR);
+      store.failWrites = 1_000;
+      await assert.rejects(vault.getAccessTokenForAccount(account), StoreError);
+      const before = world.double.stats.refreshes;
+      // Another process starts waiting on the lease during the outage...
+      const other = vaultFor({ waitTimeout: 10_000 });
+      const started = performance.now();
+      const waiting = other.getAccessTokenForAccount(account);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // ...and the store comes back. The holder is never called again.
+      store.failWrites = 0;
+      const got = await waiting;
+      const waited = performance.now() - started;
+      assert.ok(waited < 6_000, `waited ${Math.round(waited)} ms for the kept rotation`);
+      assert.equal(world.double.stats.refreshes, before, 'no second refresh');
+      assert.equal(world.double.isTokenActive(got!), true);
+      assert.equal((await vault.getTokens(account))?.accessToken, got);
     });
 
     it('non-expiring OAuth App tokens are never refreshed; a manual refresh says so', async () => {

@@ -64,6 +64,9 @@ export interface LoadedAccount {
 // (delivered with HTTP 200).
 const DEAD_REFRESH_ERRORS = new Set(['invalid_grant', 'bad_refresh_token']);
 const WRITE_RETRY_DELAYS = [0, 50, 200];
+// Gaps between background attempts to record a kept rotation while the store is down: soon
+// after a short outage, then every few seconds (each attempt is WRITE_RETRY_DELAYS' writes).
+const FLUSH_DELAYS = [100, 250, 500, 1_000, 2_000, 4_000];
 const RETRY = Symbol('retry');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,6 +88,8 @@ export class TokenRefresher {
   readonly #inflight = new Map<string, Promise<ProviderTokens | null>>();
   /** Rotations the provider granted but the store refused to record; retried first. */
   readonly #pending = new Map<string, { expectedVersion: number; tokens: ProviderTokens }>();
+  /** Accounts whose kept rotation is being retried in the background. */
+  readonly #flushing = new Set<string>();
 
   readonly #lease: RefreshLease;
 
@@ -192,6 +197,34 @@ export class TokenRefresher {
     return this.#afterLostWrite(account, pending.tokens);
   }
 
+  /**
+   * Records a kept rotation without waiting for this process's next call for the account:
+   * other processes wait on the lease until it lands (then read it), so the sooner the better.
+   * Retries with growing gaps until the rotation is recorded or forgotten; the timer never
+   * keeps the process alive.
+   */
+  #flushInBackground(account: AccountKey, key: string, attempt = 0): void {
+    if (attempt === 0) {
+      if (this.#flushing.has(key)) return;
+      this.#flushing.add(key);
+    }
+    const delay = FLUSH_DELAYS[Math.min(attempt, FLUSH_DELAYS.length - 1)];
+    const timer = setTimeout(() => {
+      if (!this.#pending.has(key)) {
+        this.#flushing.delete(key);
+        return;
+      }
+      this.#singleFlight(key, () => this.#flushPending(account, key)).then(
+        () => this.#flushing.delete(key),
+        () => {
+          if (this.#pending.has(key)) this.#flushInBackground(account, key, attempt + 1);
+          else this.#flushing.delete(key);
+        },
+      );
+    }, delay);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
   async #refreshFlow(
     account: AccountKey,
     forceVersion: number | null,
@@ -293,11 +326,10 @@ export class TokenRefresher {
       } catch (error) {
         // The provider rotated and the store is down: keep the new set in this process and the
         // lease held (so no other process spends the consumed refresh token), retry first thing.
-        this.#pending.set(TokenRefresher.keyOf(account), {
-          expectedVersion: current.row.tokensVersion,
-          tokens: next,
-        });
+        const key = TokenRefresher.keyOf(account);
+        this.#pending.set(key, { expectedVersion: current.row.tokensVersion, tokens: next });
         keepLease = true;
+        this.#flushInBackground(account, key);
         throw error;
       }
       if (!written) return this.#afterLostWrite(account, next);
