@@ -7,12 +7,9 @@ import type { AccountKey } from '../core/types.ts';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
 import type { AccountTokensUpdate, Store } from '../store.ts';
 import {
-  ACCOUNT_COLUMNS,
   accountValues,
   FIRST_KEY,
   keyValues,
-  SESSION_COLUMNS,
-  sessionAndUserSql,
   sessionValues,
   toAccount,
   toSession,
@@ -31,6 +28,7 @@ import {
   type TableNames,
 } from './migrations.ts';
 import { ExpirySweeper } from './expiry-sweep.ts';
+import { sqlStatements, type SqlStatements } from './sql-statements.ts';
 
 /** One statement's outcome: rows for queries, the affected-row count for writes. */
 export interface SqlResult {
@@ -64,8 +62,6 @@ export interface SqlStoreOptions {
 const firstSessionAndUser = (result: SqlResult) => toSessionAndUser(result.rows[0]);
 const firstUser = (result: SqlResult) => (result.rows[0] ? toUser(result.rows[0]) : null);
 
-const ACCOUNT_KEY = 'provider_id = ? AND issuer = ? AND provider_user_id = ?';
-
 /**
  * The common {@link Store} over a networked SQL engine. Subclasses are a driver adapter plus
  * the dialect-specific statements.
@@ -74,9 +70,8 @@ export abstract class SqlStore implements Store {
   readonly tablePrefix: string;
   protected readonly driver: SqlDriver;
   protected readonly tables: TableNames;
-  /** The hot paths' statements, made once: drivers key their prepared statements by the text. */
-  readonly #sessionAndUserSql: string;
-  readonly #userSql: string;
+  /** The shared statements, made once: drivers key their prepared statements by the text. */
+  readonly #sql: SqlStatements;
   protected readonly now: () => number;
   /** The quoted name of the temp table's `key` column (reserved in MySQL). */
   protected readonly keyColumn: string;
@@ -87,9 +82,8 @@ export abstract class SqlStore implements Store {
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
     this.driver = driver;
     this.tables = tableNames(dialect, this.tablePrefix);
-    this.#sessionAndUserSql = sessionAndUserSql(this.tables);
-    this.#userSql = `SELECT id, attributes, created_at FROM ${this.tables.user} WHERE id = ?`;
     this.keyColumn = quoteIdentifier(dialect, 'key');
+    this.#sql = sqlStatements(this.tables, this.keyColumn);
     this.now = options.now ?? Date.now;
     this.#sweeper = new ExpirySweeper((now, limit) => this.sweepTemps(now, limit), this.now);
   }
@@ -169,10 +163,7 @@ export abstract class SqlStore implements Store {
 
   async #insertAccount(db: SqlExecutor, account: AccountRow): Promise<void> {
     try {
-      await db.run(
-        `INSERT INTO ${this.tables.account} (${ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        accountValues(account),
-      );
+      await db.run(this.#sql.insertAccount, accountValues(account));
     } catch (error) {
       if (this.isUniqueViolation(error)) {
         throw new AccountExistsError(account.providerId, { cause: error });
@@ -184,10 +175,7 @@ export abstract class SqlStore implements Store {
 
   async #insertSession(db: SqlExecutor, session: SessionRow): Promise<void> {
     try {
-      await db.run(
-        `INSERT INTO ${this.tables.session} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        sessionValues(session),
-      );
+      await db.run(this.#sql.insertSession, sessionValues(session));
     } catch (error) {
       if (this.isForeignKeyViolation(error)) throw userNotFound(error);
       throw error;
@@ -197,10 +185,7 @@ export abstract class SqlStore implements Store {
   async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
     try {
       await this.driver.transaction(async (tx) => {
-        await tx.run(
-          `INSERT INTO ${this.tables.user} (id, attributes, created_at) VALUES (?, ?, ?)`,
-          [user.id, user.attributes, user.createdAt],
-        );
+        await tx.run(this.#sql.insertUser, [user.id, user.attributes, user.createdAt]);
         if (account) await this.#insertAccount(tx, account);
         if (session) await this.#insertSession(tx, session);
       });
@@ -225,31 +210,30 @@ export abstract class SqlStore implements Store {
     }
   }
 
-  /** On every validation of a session kept elsewhere (Redis): a `then`, its text made once. */
+  /** On every validation of a session kept elsewhere (Redis): a `then` on the driver's promise. */
   getUser(userId: string): Promise<UserRow | null> {
-    return this.driver.run(this.#userSql, [userId]).then(firstUser, (error) => {
+    return this.driver.run(this.#sql.getUser, [userId]).then(firstUser, (error) => {
       throw this.fail('getUser', error);
     });
   }
 
   async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
-    const row = await this.#one(
-      'getUserByAccount',
-      `SELECT u.id, u.attributes, u.created_at FROM ${this.tables.account} a JOIN ${this.tables.user} u ON u.id = a.user_id WHERE a.provider_id = ? AND a.issuer = ? AND a.provider_user_id = ?`,
-      keyValues(key),
-    );
+    const row = await this.#one('getUserByAccount', this.#sql.getUserByAccount, keyValues(key));
     return row ? toUser(row) : null;
   }
 
   async updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
-    const sql = `UPDATE ${this.tables.user} SET attributes = ? WHERE id = ?`;
-    if ((await this.#write('updateUserAttributes', sql, [attributes, userId])) > 0) return true;
+    const changed = await this.#write('updateUserAttributes', this.#sql.updateUser, [
+      attributes,
+      userId,
+    ]);
+    if (changed > 0) return true;
     // MySQL without CLIENT_FOUND_ROWS reports 0 for an unchanged row: ask whether it exists.
     return (await this.getUser(userId)) !== null;
   }
 
   async deleteUser(userId: string): Promise<void> {
-    await this.#write('deleteUser', `DELETE FROM ${this.tables.user} WHERE id = ?`, [userId]);
+    await this.#write('deleteUser', this.#sql.deleteUser, [userId]);
   }
 
   async linkAccount(account: AccountRow): Promise<void> {
@@ -261,25 +245,17 @@ export abstract class SqlStore implements Store {
   }
 
   async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
-    const sql = `DELETE FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`;
-    return (await this.#write('unlinkAccount', sql, keyValues(key))) > 0;
+    return (await this.#write('unlinkAccount', this.#sql.deleteAccount, keyValues(key))) > 0;
   }
 
   async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
-    const row = await this.#one(
-      'getAccount',
-      `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE ${ACCOUNT_KEY}`,
-      keyValues(key),
-    );
+    const row = await this.#one('getAccount', this.#sql.getAccount, keyValues(key));
     return row ? toAccount(row) : null;
   }
 
   async getUserAccounts(userId: string): Promise<AccountRow[]> {
     try {
-      const { rows } = await this.driver.run(
-        `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE user_id = ? ORDER BY created_at, provider_id, issuer, provider_user_id`,
-        [userId],
-      );
+      const { rows } = await this.driver.run(this.#sql.getUserAccounts, [userId]);
       return rows.map(toAccount);
     } catch (error) {
       throw this.fail('getUserAccounts', error);
@@ -291,8 +267,9 @@ export abstract class SqlStore implements Store {
     limit: number,
   ): Promise<AccountRow[]> {
     try {
+      // The limit is inlined: a bound LIMIT is refused by some MySQL servers (sent as a double).
       const { rows } = await this.driver.run(
-        `SELECT ${ACCOUNT_COLUMNS} FROM ${this.tables.account} WHERE tokens IS NOT NULL AND (provider_id, issuer, provider_user_id) > (?, ?, ?) ORDER BY provider_id, issuer, provider_user_id LIMIT ${Math.max(1, Math.trunc(limit))}`,
+        `${this.#sql.accountsWithTokensAfter} LIMIT ${Math.max(1, Math.trunc(limit))}`,
         keyValues(after ?? FIRST_KEY),
       );
       return rows.map(toAccount);
@@ -305,11 +282,9 @@ export abstract class SqlStore implements Store {
     key: Required<AccountKey>,
     update: AccountTokensUpdate,
   ): Promise<boolean> {
-    // The version bump makes every successful write change the row, so the count is exact.
-    const sql = `UPDATE ${this.tables.account} SET tokens = ?, needs_reauth = ?, tokens_version = tokens_version + 1 WHERE ${ACCOUNT_KEY} AND tokens_version = ?`;
     const { expectedVersion, tokens, needsReauth } = update;
     const params = [tokens, needsReauth, ...keyValues(key), expectedVersion];
-    return (await this.#write('updateAccountTokens', sql, params)) === 1;
+    return (await this.#write('updateAccountTokens', this.#sql.updateTokens, params)) === 1;
   }
 
   async createSession(session: SessionRow): Promise<void> {
@@ -326,7 +301,7 @@ export abstract class SqlStore implements Store {
    */
   getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
     return this.driver
-      .run(this.#sessionAndUserSql, [sessionId])
+      .run(this.#sql.getSessionAndUser, [sessionId])
       .then(firstSessionAndUser, (error) => {
         throw this.fail('getSessionAndUser', error);
       });
@@ -337,16 +312,13 @@ export abstract class SqlStore implements Store {
     expiresAt: number,
     lastSeenAt: number,
   ): Promise<void> {
-    const sql = `UPDATE ${this.tables.session} SET expires_at = ?, last_seen_at = ? WHERE id = ?`;
-    await this.#write('updateSessionExpiry', sql, [expiresAt, lastSeenAt, sessionId]);
+    const params = [expiresAt, lastSeenAt, sessionId];
+    await this.#write('updateSessionExpiry', this.#sql.updateSessionExpiry, params);
   }
 
   async getUserSessions(userId: string): Promise<SessionRow[]> {
     try {
-      const { rows } = await this.driver.run(
-        `SELECT ${SESSION_COLUMNS} FROM ${this.tables.session} WHERE user_id = ?`,
-        [userId],
-      );
+      const { rows } = await this.driver.run(this.#sql.getUserSessions, [userId]);
       return rows.map(toSession);
     } catch (error) {
       throw this.fail('getUserSessions', error);
@@ -354,41 +326,30 @@ export abstract class SqlStore implements Store {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    const sql = `DELETE FROM ${this.tables.session} WHERE id = ?`;
-    await this.#write('deleteSession', sql, [sessionId]);
+    await this.#write('deleteSession', this.#sql.deleteSession, [sessionId]);
   }
 
   async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
-    const base = `DELETE FROM ${this.tables.session} WHERE user_id = ?`;
-    if (exceptSessionId === undefined) await this.#write('deleteUserSessions', base, [userId]);
-    else await this.#write('deleteUserSessions', `${base} AND id <> ?`, [userId, exceptSessionId]);
+    if (exceptSessionId === undefined) {
+      await this.#write('deleteUserSessions', this.#sql.deleteUserSessions, [userId]);
+    } else {
+      const params = [userId, exceptSessionId];
+      await this.#write('deleteUserSessions', this.#sql.deleteUserSessionsExcept, params);
+    }
   }
 
   async getTemp(kind: string, key: string): Promise<string | null> {
-    const row = await this.#one(
-      'getTemp',
-      `SELECT value FROM ${this.tables.temp} WHERE kind = ? AND ${this.keyColumn} = ? AND expires_at > ?`,
-      [kind, key, this.now()],
-    );
+    const row = await this.#one('getTemp', this.#sql.getTemp, [kind, key, this.now()]);
     return row ? (row.value as string) : null;
   }
 
   async deleteTemp(kind: string, key: string): Promise<void> {
-    const sql = `DELETE FROM ${this.tables.temp} WHERE kind = ? AND ${this.keyColumn} = ?`;
-    await this.#write('deleteTemp', sql, [kind, key]);
+    await this.#write('deleteTemp', this.#sql.deleteTemp, [kind, key]);
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const t = this.tables;
-    // `expires_at` alone, through its index: the idle expiry never passes the absolute one (see
-    // SessionRow), so a session past either has `expires_at <= now`. An `OR absolute_expires_at`
-    // would make PostgreSQL and MariaDB scan the whole table.
-    const sessions = await this.#write(
-      'deleteExpired',
-      `DELETE FROM ${t.session} WHERE expires_at <= ?`,
-      [now],
-    );
-    await this.#write('deleteExpired', `DELETE FROM ${t.temp} WHERE expires_at <= ?`, [now]);
+    const sessions = await this.#write('deleteExpired', this.#sql.deleteExpiredSessions, [now]);
+    await this.#write('deleteExpired', this.#sql.deleteExpiredTemps, [now]);
     return sessions;
   }
 
