@@ -1,5 +1,6 @@
 // What the PostgreSQL and Redis session channels share: the listeners, the listening state and
 // reconnection. An engine supplies only how to open one listening connection and how to publish.
+import { unrefTimer } from '../core/unref-timer.ts';
 import {
   decodeInvalidation,
   type SessionChannel,
@@ -75,9 +76,8 @@ export abstract class StoreChannel implements SessionChannel {
       if (this.#current === attempt) this.#current = undefined;
       this.#setListening(false);
       if (this.#closed) return;
-      this.#retry = setTimeout(() => void this.#connect(), this.#delay);
       // Retrying alone must not keep a process alive that has nothing else to do.
-      this.#retry.unref?.();
+      this.#retry = unrefTimer(setTimeout(() => void this.#connect(), this.#delay));
       this.#delay = Math.min(this.#delay * 2, LAST_RETRY_MS);
     };
     const deliver = (text: string): void => {

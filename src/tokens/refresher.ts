@@ -7,6 +7,7 @@
 // the new access token, so a consumed refresh token is never sent twice — oidc-provider with
 // `rotateRefreshToken` revokes the whole grant on reuse, GitHub answers `bad_refresh_token`.
 import { LatchkeyError, StoreError } from '../core/errors.ts';
+import { unrefTimer } from '../core/unref-timer.ts';
 import type { AccountKey } from '../core/types.ts';
 import type { OAuthProvider } from '../oauth/provider.ts';
 import type { AccountRow, Store } from '../store.ts';
@@ -201,7 +202,7 @@ export class TokenRefresher {
    * Records a kept rotation without waiting for this process's next call for the account:
    * other processes wait on the lease until it lands (then read it), so the sooner the better.
    * Retries with growing gaps until the rotation is recorded or forgotten; the timer never
-   * keeps the process alive.
+   * keeps the process alive (`unrefTimer`).
    */
   #flushInBackground(account: AccountKey, key: string, attempt = 0): void {
     if (attempt === 0) {
@@ -222,7 +223,7 @@ export class TokenRefresher {
         },
       );
     }, delay);
-    (timer as { unref?: () => void }).unref?.();
+    unrefTimer(timer);
   }
 
   async #refreshFlow(
