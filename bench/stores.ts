@@ -1,9 +1,12 @@
 // Store benchmarks, in process (npm run bench:postgres | bench:mysql | bench:redis [-- --quick]).
 // latchkey's `validateSession` against the practical floor on the same connection pool:
-//   postgres  one prepared `pg` JOIN of session and user (latchkey's own statement text);
+//   postgres  one prepared `pg` JOIN of session and user (latchkey's own statement text); and,
+//             as a second floor, the same through pg's callback form with rows as arrays, as
+//             latchkey's store reads it;
 //   mysql     the same JOIN through `mysql2/promise`'s `execute` (server-side prepared), as
-//             apps write it; and, as a second floor, through the callback pool underneath,
-//             which skips the promise API's per-call stack capture as latchkey's store does;
+//             apps write it; and, as a second floor, through the callback pool underneath with
+//             rows as arrays, which skips the promise API's per-call stack capture, as
+//             latchkey's store does;
 //   redis     one `ioredis` HGETALL of the session hash, then one prepared `pg` SELECT of its
 //             user — the same data latchkey's Redis store reads.
 // `concurrency` loops each await one validation after another for `duration` seconds; rounds
@@ -72,6 +75,15 @@ async function setupPostgres(usersOnly: boolean): Promise<Setup & { pool: pg.Poo
       const { rows } = await pool.query({ name: 'bench_raw', text, values: [sessionId(token)] });
       if (rows.length !== 1) throw new Error('raw lookup missed');
     },
+    rawCallback: async (token) => {
+      const query = { name: 'bench_raw_arrays', text, values: [sessionId(token)] };
+      const rows = await new Promise<unknown[][]>((resolve, reject) =>
+        pool.query({ ...query, rowMode: 'array' }, (error, result) =>
+          error ? reject(error) : resolve(result.rows),
+        ),
+      );
+      if (rows.length !== 1) throw new Error('raw lookup missed');
+    },
     fill: (count, sample) =>
       fillRows(count, sample, 4_000, (rows, now) =>
         insertSqlRows(run, tables, rows, now, usersOnly),
@@ -97,7 +109,7 @@ async function setupMysql(): Promise<Setup> {
     },
     rawCallback: async (token) => {
       const rows = await new Promise<unknown[]>((resolve, reject) =>
-        pool.pool.execute(sql, [sessionId(token)], (error, result) =>
+        pool.pool.execute({ sql, rowsAsArray: true }, [sessionId(token)], (error, result) =>
           error ? reject(error) : resolve(result as unknown[]),
         ),
       );
@@ -115,7 +127,7 @@ async function setupMysql(): Promise<Setup> {
 }
 
 async function setupRedis(): Promise<Setup> {
-  const base = await setupPostgres(true);
+  const { rawCallback: _unused, ...base } = await setupPostgres(true);
   const redis = new Redis(REDIS_URL);
   const store = redisStore({ redis, base: base.store, keyPrefix });
   const userSql = `SELECT id, attributes, created_at FROM ${tableNames('postgres', tablePrefix).user} WHERE id = $1`;

@@ -28,6 +28,54 @@ storeConformance('postgres', async () => {
 });
 
 describe('postgres store specifics', () => {
+  it('reads a session with rows as arrays through pg, and through any pool-like object', async () => {
+    const p = prefix();
+    const seen: { rowMode?: string; callback: boolean }[] = [];
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
+    after(() => pool.end());
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { rowMode?: string };
+      seen.push({ rowMode: config?.rowMode, callback: typeof args.at(-1) === 'function' });
+      return query(...args);
+    };
+    const store = postgresStore(pool, { tablePrefix: p });
+    await store.migrate();
+    const session = {
+      id: 'sid',
+      userId: 'u',
+      secretHash: new Uint8Array(32).fill(9),
+      createdAt: 1,
+      lastSeenAt: 2,
+      expiresAt: 3,
+      absoluteExpiresAt: 4,
+      attributes: '{"s":1}',
+    };
+    await store.createUser({ id: 'u', attributes: '{"a":1}', createdAt: 5 }, undefined, session);
+    seen.length = 0;
+    const expected = {
+      session: { ...session, secretHash: Buffer.from(session.secretHash) },
+      user: { id: 'u', attributes: '{"a":1}', createdAt: 5 },
+    };
+    assert.deepEqual(await store.getSessionAndUser('sid'), expected);
+    assert.equal(await store.getSessionAndUser('none'), null);
+    // One query each, rows as arrays, in pg's callback form (no promise wrapper per query).
+    assert.deepEqual(seen, [
+      { rowMode: 'array', callback: true },
+      { rowMode: 'array', callback: true },
+    ]);
+    // A pool-like object that is not a pg.Pool, and ignores rowMode: keyed rows still map.
+    const objectRows = {
+      query: (config: { text: string; values?: unknown[]; name?: string }) =>
+        pool.query({ text: config.text, values: config.values }),
+      connect: () => pool.connect(),
+      end: async () => {},
+    };
+    const plain = postgresStore(objectRows, { tablePrefix: p });
+    assert.deepEqual(await plain.getSessionAndUser('sid'), expected);
+    assert.equal(await plain.getSessionAndUser('none'), null);
+  });
+
   it('shares an app pool without ending it, and types the columns natively', async () => {
     const p = prefix();
     const store = postgresStore(admin, { tablePrefix: p });

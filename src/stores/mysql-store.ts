@@ -10,6 +10,7 @@ import {
   type SqlResult,
   type SqlStoreOptions,
 } from './sql-store.ts';
+import { rowValues } from './sql-rows.ts';
 
 /** A value latchkey binds to a MySQL statement. */
 export type MysqlValue = string | number | boolean | null | Buffer;
@@ -41,7 +42,11 @@ export interface MysqlPoolLike extends MysqlQueryable {
 
 /** mysql2's callback `Pool`, as far as latchkey uses it. */
 interface MysqlCallbackPool {
-  execute(sql: string, values: MysqlValue[], done: (error: unknown, result: unknown) => void): void;
+  execute(
+    sql: string | { sql: string; rowsAsArray: true },
+    values: MysqlValue[],
+    done: (error: unknown, result: unknown) => void,
+  ): void;
   query(sql: string, done: (error: unknown, result: unknown) => void): void;
 }
 
@@ -122,8 +127,18 @@ function mysqlDriver(pool: MysqlPoolLike, owned: boolean): SqlDriver {
     }
   }
   const core = callbackPoolOf(pool);
+  const run = (core ? callbackExecutor(core) : executor(pool)).run;
   return {
-    run: (core ? callbackExecutor(core) : executor(pool)).run,
+    run,
+    firstRow: core
+      ? (sql, params) =>
+          new Promise((resolve, reject) => {
+            // Rows as arrays: mysql2 builds no keyed object per row.
+            core.execute({ sql, rowsAsArray: true }, bind(params), (error, result) =>
+              error ? reject(error) : resolve((result as unknown[][])[0]),
+            );
+          })
+      : (sql, params) => run(sql, params).then((result) => rowValues(result.rows[0])),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       // InnoDB may pick a transaction as a deadlock victim (concurrent upserts of one new key);
       // it was rolled back whole, so running it again is safe.

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PostgresSessionChannel } from './postgres-channel.ts';
+import { rowValues } from './sql-rows.ts';
 import {
   SqlStore,
   type SqlDriver,
@@ -17,7 +18,8 @@ export interface PgQueryable {
     text: string;
     values?: unknown[];
     name?: string;
-  }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+    rowMode?: 'array';
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 /** The few `pg.Pool` methods latchkey uses: pass the app's own pool to share it. */
@@ -60,15 +62,35 @@ function executor(client: PgQueryable): SqlExecutor {
         params && params.length > 0
           ? await client.query({ ...convert(sql), values: bind(params) })
           : await client.query({ text: sql });
-      return { rows: result.rows, affected: result.rowCount ?? 0 };
+      return { rows: result.rows as Record<string, unknown>[], affected: result.rowCount ?? 0 };
     },
   };
+}
+
+/** The session lookup's read: rows as arrays, so pg builds no keyed object per row. */
+function firstRowReader(pool: PgPoolLike): SqlDriver['firstRow'] {
+  if (pool instanceof pg.Pool) {
+    // pg's callback form: no promise wrapper (and its rejection handler) around each query.
+    const callbackPool = pool as pg.Pool;
+    return (sql, params) =>
+      new Promise((resolve, reject) => {
+        const query = { ...convert(sql), values: bind(params), rowMode: 'array' as const };
+        callbackPool.query(query, (error: Error | undefined, result: pg.QueryArrayResult) =>
+          error ? reject(error) : resolve(result.rows[0]),
+        );
+      });
+  }
+  return (sql, params) =>
+    pool
+      .query({ ...convert(sql), values: bind(params), rowMode: 'array' })
+      .then((result) => rowValues(result.rows[0]));
 }
 
 function pgDriver(pool: PgPoolLike, owned: boolean): SqlDriver {
   const run = executor(pool).run;
   return {
     run,
+    firstRow: firstRowReader(pool),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;

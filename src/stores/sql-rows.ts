@@ -66,6 +66,36 @@ export function toSessionAndUser(row: Row | null | undefined): SessionAndUser | 
   };
 }
 
+/**
+ * The session and its user from a row of `sessionAndUserSql` as values in column order: what
+ * the SQLite store reads with `setReturnArrays`, and PostgreSQL and MySQL with rows as arrays.
+ */
+export function sessionAndUserFromValues(row: readonly unknown[]): SessionAndUser {
+  return {
+    session: {
+      id: row[0] as string,
+      userId: row[1] as string,
+      secretHash: toBytes(row[2]),
+      createdAt: Number(row[3]),
+      lastSeenAt: Number(row[4]),
+      expiresAt: Number(row[5]),
+      absoluteExpiresAt: Number(row[6]),
+      attributes: row[7] as string,
+    },
+    user: { id: row[1] as string, attributes: row[8] as string, createdAt: Number(row[9]) },
+  };
+}
+
+/**
+ * A row's values in column order, whichever form the driver gave: an array, or (a pool-like
+ * object that ignored the request for arrays) a keyed object, whose keys keep the column order
+ * for the distinct, non-numeric names latchkey selects.
+ */
+export function rowValues(row: unknown): readonly unknown[] | undefined {
+  if (row === undefined || row === null) return undefined;
+  return Array.isArray(row) ? row : Object.values(row as Row);
+}
+
 /** Session columns in insert order. */
 export const SESSION_COLUMNS =
   'id, user_id, secret_hash, created_at, last_seen_at, expires_at, absolute_expires_at, attributes';

@@ -13,7 +13,7 @@ import {
   sessionValues,
   toAccount,
   toSession,
-  toSessionAndUser,
+  sessionAndUserFromValues,
   toUser,
   type Row,
 } from './sql-rows.ts';
@@ -49,6 +49,11 @@ export interface SqlDriver extends SqlExecutor {
   pinned<T>(fn: (conn: SqlExecutor) => Promise<T>): Promise<T>;
   /** Ends the pool when the store created it. */
   close(): Promise<void>;
+  /**
+   * The first row of a query as its values in column order, or `undefined` without one: the
+   * session lookup's read, which needs no per-row keyed object.
+   */
+  firstRow(sql: string, params: readonly unknown[]): Promise<readonly unknown[] | undefined>;
 }
 
 /** Options shared by the PostgreSQL and MySQL stores. */
@@ -59,7 +64,8 @@ export interface SqlStoreOptions {
   now?: () => number;
 }
 
-const firstSessionAndUser = (result: SqlResult) => toSessionAndUser(result.rows[0]);
+const sessionAndUserOrNull = (row: readonly unknown[] | undefined) =>
+  row === undefined ? null : sessionAndUserFromValues(row);
 const firstUser = (result: SqlResult) => (result.rows[0] ? toUser(result.rows[0]) : null);
 
 /**
@@ -301,8 +307,8 @@ export abstract class SqlStore implements Store {
    */
   getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
     return this.driver
-      .run(this.#sql.getSessionAndUser, [sessionId])
-      .then(firstSessionAndUser, (error) => {
+      .firstRow(this.#sql.getSessionAndUser, [sessionId])
+      .then(sessionAndUserOrNull, (error) => {
         throw this.fail('getSessionAndUser', error);
       });
   }
