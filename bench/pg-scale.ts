@@ -1,7 +1,8 @@
 // PostgreSQL validation cost as the session table grows (npm run bench:pg-scale [-- --quick]).
 // One table is grown in steps (1k, 100k, 1M users and sessions; --quick: 500, 2k) and at each
 // size latchkey's `validateSession` is measured against one prepared `pg` JOIN of session and
-// user (latchkey's own statement text) on the same pool, as bench/stores.ts does: 16 loops,
+// user (latchkey's own statement text) on the same pool — and, as a second floor, the same
+// through pg's callback form with rows as arrays — as bench/stores.ts does: 16 loops,
 // ABBA rounds, median ratio. Tokens are drawn uniformly from every session filled so far, so
 // the larger sizes read a working set bigger than shared_buffers, not a cached few pages.
 // Rows go in as one `unnest` INSERT per 10,000 (two statements on two connections at a time).
@@ -91,6 +92,18 @@ const raw = async (token: string) => {
   const { rows } = await pool.query({ name: 'bench_raw', text: rawText, values });
   if (rows.length !== 1) throw new Error('raw lookup missed');
 };
+// The second floor: pg's callback form with rows as arrays, the way latchkey's store reads.
+const rawCallback = async (token: string) => {
+  const query = { name: 'bench_raw_arrays', text: rawText, values: [token.slice(4, 28)] };
+  const rows = await new Promise<unknown[][]>((resolve, reject) =>
+    pool.query({ ...query, rowMode: 'array' }, (error, result) =>
+      error ? reject(error) : resolve(result.rows),
+    ),
+  );
+  if (rows.length !== 1) throw new Error('raw lookup missed');
+};
+const ops = { raw, raw_callback: rawCallback, latchkey };
+const names = Object.keys(ops) as (keyof typeof ops)[];
 
 /** B-tree levels of the session primary key (pageinspect), or null where it is unavailable. */
 async function pkeyLevel(): Promise<number | null> {
@@ -116,16 +129,17 @@ try {
     const fillS = (performance.now() - started) / 1_000;
     await pool.query(`ANALYZE ${t.user}, ${t.session}`);
     if (!quick) {
-      await measure(latchkey, tokens);
-      await measure(raw, tokens);
+      for (const name of names) await measure(ops[name], tokens);
     }
-    const runs = { latchkey: [] as number[], raw: [] as number[] };
+    const runs = { latchkey: [] as number[], raw: [] as number[], raw_callback: [] as number[] };
+    const callbackRatios: number[] = [];
     const ratios: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? (['raw', 'latchkey'] as const) : (['latchkey', 'raw'] as const);
-      for (const name of order)
-        runs[name].push(await measure(name === 'raw' ? raw : latchkey, tokens));
+      for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+        runs[name].push(await measure(ops[name], tokens));
+      }
       ratios.push(runs.latchkey[r]! / runs.raw[r]!);
+      callbackRatios.push(runs.latchkey[r]! / runs.raw_callback[r]!);
     }
     const { rows } = await pool.query(
       'SELECT pg_total_relation_size($1::regclass) AS s, pg_indexes_size($1::regclass) AS i',
@@ -144,6 +158,8 @@ try {
         latchkey_ops: Math.round(latchkeyOps),
         raw_ops: Math.round(rawOps),
         ratio_to_raw: Number(median(ratios).toFixed(3)),
+        raw_callback_ops: Math.round(median(runs.raw_callback)),
+        ratio_to_raw_callback: Number(median(callbackRatios).toFixed(3)),
         // Wall time per validation with 16 in flight: 1e6 / throughput.
         latchkey_us_per_op: Number((1e6 / latchkeyOps).toFixed(1)),
         raw_us_per_op: Number((1e6 / rawOps).toFixed(1)),
