@@ -38,6 +38,8 @@ export function storeError(operation: string, error: unknown): LatchkeyError {
   return new StoreError(operation, { cause: error });
 }
 
+const tempValue = (row: Row): string => row.value as string;
+
 function userNotFound(cause: unknown): LatchkeyError {
   return new LatchkeyError('user_not_found', 'No such user', { cause });
 }
@@ -93,39 +95,63 @@ export abstract class SqliteDialectStore implements Store {
     return this.isMissingUser(error) ? userNotFound(error) : error;
   }
 
-  async getUser(userId: string): Promise<UserRow | null> {
+  /** The statement's first row mapped, or `null`; driver errors become `operation`'s. */
+  async #row<T>(
+    operation: string,
+    map: (row: Row) => T,
+    name: SqliteStatementName,
+    ...values: SqliteValue[]
+  ): Promise<T | null> {
     try {
-      const row = await this.get('getUser', userId);
-      return row ? toUser(row) : null;
+      const row = await this.get(name, ...values);
+      return row ? map(row) : null;
     } catch (error) {
-      throw storeError('getUser', error);
+      throw storeError(operation, error);
     }
+  }
+
+  /** The statement's rows mapped; driver errors become `operation`'s. */
+  async #rows<T>(
+    operation: string,
+    map: (row: Row) => T,
+    name: SqliteStatementName,
+    ...values: SqliteValue[]
+  ): Promise<T[]> {
+    try {
+      return (await this.all(name, ...values)).map(map);
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+
+  /** How many rows the write changed; driver errors become `operation`'s. */
+  async #write(
+    operation: string,
+    name: SqliteStatementName,
+    ...values: SqliteValue[]
+  ): Promise<number> {
+    try {
+      return await this.run(name, ...values);
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+
+  async getUser(userId: string): Promise<UserRow | null> {
+    return this.#row('getUser', toUser, 'getUser', userId);
   }
 
   async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
-    try {
-      const row = await this.get('getUserByAccount', ...keyValues(key));
-      return row ? toUser(row) : null;
-    } catch (error) {
-      throw storeError('getUserByAccount', error);
-    }
+    return this.#row('getUserByAccount', toUser, 'getUserByAccount', ...keyValues(key));
   }
 
   async updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
-    try {
-      return (await this.run('updateUser', attributes, userId)) > 0;
-    } catch (error) {
-      throw storeError('updateUserAttributes', error);
-    }
+    return (await this.#write('updateUserAttributes', 'updateUser', attributes, userId)) > 0;
   }
 
   async deleteUser(userId: string): Promise<void> {
-    try {
-      // Accounts and sessions go by ON DELETE CASCADE (both engines enforce foreign keys).
-      await this.run('deleteUser', userId);
-    } catch (error) {
-      throw storeError('deleteUser', error);
-    }
+    // Accounts and sessions go by ON DELETE CASCADE (both engines enforce foreign keys).
+    await this.#write('deleteUser', 'deleteUser', userId);
   }
 
   async linkAccount(account: AccountRow): Promise<void> {
@@ -137,57 +163,32 @@ export abstract class SqliteDialectStore implements Store {
   }
 
   async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
-    try {
-      return (await this.run('deleteAccount', ...keyValues(key))) > 0;
-    } catch (error) {
-      throw storeError('unlinkAccount', error);
-    }
+    return (await this.#write('unlinkAccount', 'deleteAccount', ...keyValues(key))) > 0;
   }
 
   async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
-    try {
-      const row = await this.get('getAccount', ...keyValues(key));
-      return row ? toAccount(row) : null;
-    } catch (error) {
-      throw storeError('getAccount', error);
-    }
+    return this.#row('getAccount', toAccount, 'getAccount', ...keyValues(key));
   }
 
   async getUserAccounts(userId: string): Promise<AccountRow[]> {
-    try {
-      return (await this.all('getUserAccounts', userId)).map(toAccount);
-    } catch (error) {
-      throw storeError('getUserAccounts', error);
-    }
+    return this.#rows('getUserAccounts', toAccount, 'getUserAccounts', userId);
   }
 
   async listAccountsWithTokens(
     after: Required<AccountKey> | null,
     limit: number,
   ): Promise<AccountRow[]> {
-    try {
-      const page = await this.all(
-        'listAccountsWithTokens',
-        ...keyValues(after ?? FIRST_KEY),
-        limit,
-      );
-      return page.map(toAccount);
-    } catch (error) {
-      throw storeError('listAccountsWithTokens', error);
-    }
+    const page = [...keyValues(after ?? FIRST_KEY), limit];
+    return this.#rows('listAccountsWithTokens', toAccount, 'listAccountsWithTokens', ...page);
   }
 
   async updateAccountTokens(
     key: Required<AccountKey>,
     update: AccountTokensUpdate,
   ): Promise<boolean> {
-    try {
-      const flag = update.needsReauth ? 1 : 0;
-      const params = [update.tokens, flag, ...keyValues(key), update.expectedVersion];
-      return (await this.run('updateTokens', ...params)) === 1;
-    } catch (error) {
-      throw storeError('updateAccountTokens', error);
-    }
+    const flag = update.needsReauth ? 1 : 0;
+    const cas = [update.tokens, flag, ...keyValues(key), update.expectedVersion];
+    return (await this.#write('updateAccountTokens', 'updateTokens', ...cas)) === 1;
   }
 
   async createSession(session: SessionRow): Promise<void> {
@@ -203,84 +204,51 @@ export abstract class SqliteDialectStore implements Store {
     expiresAt: number,
     lastSeenAt: number,
   ): Promise<void> {
-    try {
-      await this.run('updateSessionExpiry', expiresAt, lastSeenAt, sessionId);
-    } catch (error) {
-      throw storeError('updateSessionExpiry', error);
-    }
+    const expiry = [expiresAt, lastSeenAt, sessionId];
+    await this.#write('updateSessionExpiry', 'updateSessionExpiry', ...expiry);
   }
 
   async getUserSessions(userId: string): Promise<SessionRow[]> {
-    try {
-      return (await this.all('getUserSessions', userId)).map(toSession);
-    } catch (error) {
-      throw storeError('getUserSessions', error);
-    }
+    return this.#rows('getUserSessions', toSession, 'getUserSessions', userId);
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    try {
-      await this.run('deleteSession', sessionId);
-    } catch (error) {
-      throw storeError('deleteSession', error);
-    }
+    await this.#write('deleteSession', 'deleteSession', sessionId);
   }
 
   async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
-    try {
-      if (exceptSessionId === undefined) await this.run('deleteUserSessions', userId);
-      else await this.run('deleteUserSessionsExcept', userId, exceptSessionId);
-    } catch (error) {
-      throw storeError('deleteUserSessions', error);
+    if (exceptSessionId === undefined) {
+      await this.#write('deleteUserSessions', 'deleteUserSessions', userId);
+    } else {
+      const except = [userId, exceptSessionId];
+      await this.#write('deleteUserSessions', 'deleteUserSessionsExcept', ...except);
     }
   }
 
   async setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void> {
-    try {
-      await this.run('setTemp', kind, key, value, expiresAt);
-    } catch (error) {
-      throw storeError('setTemp', error);
-    }
+    await this.#write('setTemp', 'setTemp', kind, key, value, expiresAt);
     await this.#sweeper.afterWrite();
   }
 
   async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
-    let added: boolean;
-    try {
-      added = (await this.run('addTemp', kind, key, value, expiresAt, this.#now())) > 0;
-    } catch (error) {
-      throw storeError('addTemp', error);
-    }
+    const added =
+      (await this.#write('addTemp', 'addTemp', kind, key, value, expiresAt, this.#now())) > 0;
     if (added) await this.#sweeper.afterWrite();
     return added;
   }
 
   async getTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      const row = await this.get('getTemp', kind, key, this.#now());
-      return row ? (row.value as string) : null;
-    } catch (error) {
-      throw storeError('getTemp', error);
-    }
+    return this.#row('getTemp', tempValue, 'getTemp', kind, key, this.#now());
   }
 
   async takeTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      // DELETE … RETURNING is one statement: of two takers only one sees the row.
-      const row = await this.get('takeTemp', kind, key);
-      if (!row || Number(row.expires_at) <= this.#now()) return null;
-      return row.value as string;
-    } catch (error) {
-      throw storeError('takeTemp', error);
-    }
+    // DELETE … RETURNING is one statement: of two takers only one sees the row.
+    const live = (row: Row) => (Number(row.expires_at) <= this.#now() ? null : tempValue(row));
+    return this.#row('takeTemp', live, 'takeTemp', kind, key);
   }
 
   async deleteTemp(kind: string, key: string): Promise<void> {
-    try {
-      await this.run('deleteTemp', kind, key);
-    } catch (error) {
-      throw storeError('deleteTemp', error);
-    }
+    await this.#write('deleteTemp', 'deleteTemp', kind, key);
   }
 
   async incrementCounter(
