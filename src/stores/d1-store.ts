@@ -1,25 +1,22 @@
 // latchkey/d1: the whole store on Cloudflare D1 (SQLite behind an async binding), for Workers.
 // The schema and statements are the SQLite store's; D1 only differs in being async and in having
 // no interactive transactions, so every multi-row write is one `batch()` (D1 runs a batch as one
-// transaction). The session lookup stays one prepared JOIN. Works on any D1 binding: a Worker's
-// `env.DB`, or Miniflare's in tests. No Cloudflare package is needed: the binding is typed here.
-import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
-import type { AccountKey } from '../core/types.ts';
+// transaction). The session lookup stays one prepared JOIN. The single-statement methods are the
+// SQLite store's own (sqlite-dialect-store.ts), here run on the binding. Works on any D1 binding:
+// a Worker's `env.DB`, or Miniflare's in tests. No Cloudflare package is needed: the binding is
+// typed here.
+import { AccountExistsError } from '../core/errors.ts';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
-import type { AccountTokensUpdate, Store } from '../store.ts';
 import { sqliteStatements, type SqliteStatementName } from './sqlite-statements.ts';
-import { ExpirySweeper } from './expiry-sweep.ts';
-import { checkTablePrefix, migrationsFor, migrationsTableSql, tableNames } from './migrations.ts';
-import type { MigrationResult } from './migrations.ts';
-import { FIRST_KEY, keyValues, type Row } from './sql-rows.ts';
+import { SqliteDialectStore, storeError, type SqliteValue } from './sqlite-dialect-store.ts';
 import {
-  accountValues,
-  sessionValues,
-  toAccount,
-  toSession,
-  toSessionAndUser,
-  toUser,
-} from './sql-rows.ts';
+  checkTablePrefix,
+  migrationsFor,
+  migrationsTableSql,
+  tableNames,
+  type MigrationResult,
+} from './migrations.ts';
+import { accountValues, sessionValues, toSessionAndUser, type Row } from './sql-rows.ts';
 
 /** The part of a D1 prepared statement latchkey uses (`D1PreparedStatement`). */
 export interface D1StatementLike {
@@ -58,25 +55,13 @@ const isUniqueIn = (error: unknown, table: string): boolean =>
 const isForeignKey = (error: unknown): boolean =>
   /FOREIGN KEY constraint failed/.test(errorText(error));
 
-function storeError(operation: string, error: unknown): LatchkeyError {
-  if (error instanceof LatchkeyError) return error;
-  return new StoreError(operation, { cause: error });
-}
-
-function userNotFound(cause: unknown): LatchkeyError {
-  return new LatchkeyError('user_not_found', 'No such user', { cause });
-}
-
 const changes = (result: { meta: { changes?: number } }): number =>
   Number(result.meta.changes ?? 0);
 
 /** A {@link Store} on a Cloudflare D1 database. Create with {@link d1Store}. */
-export class D1Store implements Store {
+export class D1Store extends SqliteDialectStore {
   readonly db: D1DatabaseLike;
-  readonly tablePrefix: string;
-  readonly #now: () => number;
   readonly #sql: Record<SqliteStatementName, string>;
-  readonly #sweeper: ExpirySweeper;
   readonly #accountTable: string;
 
   /** @throws TypeError on a bad `tablePrefix`. */
@@ -84,19 +69,34 @@ export class D1Store implements Store {
     if (!db || typeof db.prepare !== 'function' || typeof db.batch !== 'function') {
       throw new TypeError('d1Store: pass a D1 database binding (env.DB)');
     }
+    super(options);
     this.db = db;
-    this.tablePrefix = checkTablePrefix(options.tablePrefix);
-    this.#now = options.now ?? Date.now;
     this.#sql = sqliteStatements(tableNames('sqlite', this.tablePrefix));
     this.#accountTable = `${this.tablePrefix}account`;
-    this.#sweeper = new ExpirySweeper(
-      async (now, limit) => changes(await this.#q('sweepTemps', now, limit).run()),
-      this.#now,
-    );
   }
 
-  #q(name: SqliteStatementName, ...values: unknown[]): D1StatementLike {
+  #q(name: SqliteStatementName, ...values: SqliteValue[]): D1StatementLike {
     return this.db.prepare(this.#sql[name]).bind(...values);
+  }
+
+  protected get(name: SqliteStatementName, ...values: SqliteValue[]): Promise<Row | null> {
+    return this.#q(name, ...values).first();
+  }
+
+  protected async all(name: SqliteStatementName, ...values: SqliteValue[]): Promise<Row[]> {
+    return (await this.#q(name, ...values).all()).results;
+  }
+
+  protected async run(name: SqliteStatementName, ...values: SqliteValue[]): Promise<number> {
+    return changes(await this.#q(name, ...values).run());
+  }
+
+  protected isDuplicateAccount(error: unknown): boolean {
+    return isUniqueIn(error, this.#accountTable);
+  }
+
+  protected isMissingUser(error: unknown): boolean {
+    return isForeignKey(error);
   }
 
   /**
@@ -143,120 +143,9 @@ export class D1Store implements Store {
     } catch (error) {
       // The batch rolled back whole. A duplicate account key is the one expected conflict; a
       // reused user id (the core never makes one) stays a StoreError.
-      if (account && isUniqueIn(error, this.#accountTable))
+      if (account && this.isDuplicateAccount(error))
         throw new AccountExistsError(account.providerId, { cause: error });
       throw storeError('createUser', error);
-    }
-  }
-
-  async getUser(userId: string): Promise<UserRow | null> {
-    try {
-      const row = await this.#q('getUser', userId).first();
-      return row ? toUser(row) : null;
-    } catch (error) {
-      throw storeError('getUser', error);
-    }
-  }
-
-  async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
-    try {
-      const row = await this.#q('getUserByAccount', ...keyValues(key)).first();
-      return row ? toUser(row) : null;
-    } catch (error) {
-      throw storeError('getUserByAccount', error);
-    }
-  }
-
-  async updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
-    try {
-      return changes(await this.#q('updateUser', attributes, userId).run()) > 0;
-    } catch (error) {
-      throw storeError('updateUserAttributes', error);
-    }
-  }
-
-  async deleteUser(userId: string): Promise<void> {
-    try {
-      // Accounts and sessions go by ON DELETE CASCADE (D1 enforces foreign keys).
-      await this.#q('deleteUser', userId).run();
-    } catch (error) {
-      throw storeError('deleteUser', error);
-    }
-  }
-
-  async linkAccount(account: AccountRow): Promise<void> {
-    try {
-      await this.#q('insertAccount', ...accountValues(account)).run();
-    } catch (error) {
-      if (isUniqueIn(error, this.#accountTable))
-        throw new AccountExistsError(account.providerId, { cause: error });
-      if (isForeignKey(error)) throw userNotFound(error);
-      throw storeError('linkAccount', error);
-    }
-  }
-
-  async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
-    try {
-      return changes(await this.#q('deleteAccount', ...keyValues(key)).run()) > 0;
-    } catch (error) {
-      throw storeError('unlinkAccount', error);
-    }
-  }
-
-  async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
-    try {
-      const row = await this.#q('getAccount', ...keyValues(key)).first();
-      return row ? toAccount(row) : null;
-    } catch (error) {
-      throw storeError('getAccount', error);
-    }
-  }
-
-  async getUserAccounts(userId: string): Promise<AccountRow[]> {
-    try {
-      return (await this.#q('getUserAccounts', userId).all()).results.map(toAccount);
-    } catch (error) {
-      throw storeError('getUserAccounts', error);
-    }
-  }
-
-  async listAccountsWithTokens(
-    after: Required<AccountKey> | null,
-    limit: number,
-  ): Promise<AccountRow[]> {
-    try {
-      const page = this.#q('listAccountsWithTokens', ...keyValues(after ?? FIRST_KEY), limit);
-      return (await page.all()).results.map(toAccount);
-    } catch (error) {
-      throw storeError('listAccountsWithTokens', error);
-    }
-  }
-
-  async updateAccountTokens(
-    key: Required<AccountKey>,
-    update: AccountTokensUpdate,
-  ): Promise<boolean> {
-    try {
-      const flag = update.needsReauth ? 1 : 0;
-      const cas = this.#q(
-        'updateTokens',
-        update.tokens,
-        flag,
-        ...keyValues(key),
-        update.expectedVersion,
-      );
-      return changes(await cas.run()) === 1;
-    } catch (error) {
-      throw storeError('updateAccountTokens', error);
-    }
-  }
-
-  async createSession(session: SessionRow): Promise<void> {
-    try {
-      await this.#q('insertSession', ...sessionValues(session)).run();
-    } catch (error) {
-      if (isForeignKey(error)) throw userNotFound(error);
-      throw storeError('createSession', error);
     }
   }
 
@@ -264,115 +153,11 @@ export class D1Store implements Store {
   async getSessionAndUser(sessionId: string): Promise<SessionAndUser | null> {
     let row: Row | null;
     try {
-      row = await this.#q('getSessionAndUser', sessionId).first();
+      row = await this.get('getSessionAndUser', sessionId);
     } catch (error) {
       throw storeError('getSessionAndUser', error);
     }
     return toSessionAndUser(row);
-  }
-
-  async updateSessionExpiry(
-    sessionId: string,
-    expiresAt: number,
-    lastSeenAt: number,
-  ): Promise<void> {
-    try {
-      await this.#q('updateSessionExpiry', expiresAt, lastSeenAt, sessionId).run();
-    } catch (error) {
-      throw storeError('updateSessionExpiry', error);
-    }
-  }
-
-  async getUserSessions(userId: string): Promise<SessionRow[]> {
-    try {
-      return (await this.#q('getUserSessions', userId).all()).results.map(toSession);
-    } catch (error) {
-      throw storeError('getUserSessions', error);
-    }
-  }
-
-  async deleteSession(sessionId: string): Promise<void> {
-    try {
-      await this.#q('deleteSession', sessionId).run();
-    } catch (error) {
-      throw storeError('deleteSession', error);
-    }
-  }
-
-  async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
-    try {
-      if (exceptSessionId === undefined) await this.#q('deleteUserSessions', userId).run();
-      else await this.#q('deleteUserSessionsExcept', userId, exceptSessionId).run();
-    } catch (error) {
-      throw storeError('deleteUserSessions', error);
-    }
-  }
-
-  async setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void> {
-    try {
-      await this.#q('setTemp', kind, key, value, expiresAt).run();
-    } catch (error) {
-      throw storeError('setTemp', error);
-    }
-    await this.#sweeper.afterWrite();
-  }
-
-  async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
-    let added: boolean;
-    try {
-      const add = this.#q('addTemp', kind, key, value, expiresAt, this.#now());
-      added = changes(await add.run()) > 0;
-    } catch (error) {
-      throw storeError('addTemp', error);
-    }
-    if (added) await this.#sweeper.afterWrite();
-    return added;
-  }
-
-  async getTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      const row = await this.#q('getTemp', kind, key, this.#now()).first();
-      return row ? (row.value as string) : null;
-    } catch (error) {
-      throw storeError('getTemp', error);
-    }
-  }
-
-  async takeTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      // DELETE … RETURNING is one statement: of two takers only one sees the row.
-      const row = await this.#q('takeTemp', kind, key).first();
-      if (!row || Number(row.expires_at) <= this.#now()) return null;
-      return row.value as string;
-    } catch (error) {
-      throw storeError('takeTemp', error);
-    }
-  }
-
-  async deleteTemp(kind: string, key: string): Promise<void> {
-    try {
-      await this.#q('deleteTemp', kind, key).run();
-    } catch (error) {
-      throw storeError('deleteTemp', error);
-    }
-  }
-
-  async incrementCounter(
-    kind: string,
-    key: string,
-    expiresAt: number,
-  ): Promise<{ count: number; expiresAt: number }> {
-    let counted: { count: number; expiresAt: number };
-    try {
-      const now = this.#now();
-      const row = await this.#q('incrementCounter', kind, key, expiresAt, now, now).first();
-      if (!row) throw new Error('the counter upsert returned no row');
-      counted = { count: Number(row.value), expiresAt: Number(row.expires_at) };
-    } catch (error) {
-      throw storeError('incrementCounter', error);
-    }
-    if (counted.count === 1) await this.#sweeper.afterWrite();
-    return counted;
   }
 
   async deleteExpired(now: number): Promise<number> {

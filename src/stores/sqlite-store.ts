@@ -1,29 +1,19 @@
 // The embedded default store, on Node's built-in `node:sqlite`. Every statement is prepared once
 // in the constructor; the session lookup is one synchronous JOIN, so validating a session costs
-// no promise hop and no re-prepare (see docs/performance.md: ~7 µs per lookup).
+// no promise hop and no re-prepare (see docs/performance.md: ~7 µs per lookup). The
+// single-statement methods are shared with the D1 store (sqlite-dialect-store.ts), which runs
+// the same statements; this file keeps what is node:sqlite's own: transactions and the lookup.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { AccountExistsError, LatchkeyError, StoreError } from '../core/errors.ts';
-import type { AccountKey } from '../core/types.ts';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
-import type { AccountTokensUpdate, Store } from '../store.ts';
+import { accountValues, sessionValues, type Row } from './sql-rows.ts';
+import { sqliteStatements, type SqliteStatementName } from './sqlite-statements.ts';
+import { SqliteDialectStore, storeError, type SqliteValue } from './sqlite-dialect-store.ts';
 import {
-  accountValues,
-  FIRST_KEY,
-  keyValues,
-  sessionValues,
-  toAccount,
-  toSession,
-  toUser,
-} from './sql-rows.ts';
-import { sqliteStatements } from './sqlite-statements.ts';
-import {
-  checkTablePrefix,
   migrationsFor,
   migrationsTableSql,
   tableNames,
   type MigrationResult,
 } from './migrations.ts';
-import { ExpirySweeper } from './expiry-sweep.ts';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -47,42 +37,23 @@ function errcode(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-function isUnique(error: unknown): boolean {
-  const code = errcode(error);
-  return code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
-function isForeignKey(error: unknown): boolean {
-  return errcode(error) === SQLITE_CONSTRAINT_FOREIGNKEY;
-}
-
-/** Maps a driver error to latchkey's errors; latchkey errors pass through unchanged. */
-function storeError(operation: string, error: unknown): LatchkeyError {
-  if (error instanceof LatchkeyError) return error;
-  return new StoreError(operation, { cause: error });
-}
-
 /**
  * A {@link Store} on SQLite through `node:sqlite`. Statements are prepared once; writes that
  * span rows run in `BEGIN IMMEDIATE` transactions; the session lookup is synchronous.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqliteDialectStore {
   readonly db: DatabaseSync;
-  readonly tablePrefix: string;
   /** What the migration run at open applied (`null` with `migrate: false`). */
   readonly migration: MigrationResult | null = null;
   readonly #owned: boolean;
-  readonly #now: () => number;
   readonly #s: Record<string, StatementSync>;
-  readonly #sweeper: ExpirySweeper;
 
   /**
    * @throws TypeError on a bad `tablePrefix`.
    * @throws StoreError when the database cannot be opened or migrated.
    */
   constructor(fileOrDatabase: string | DatabaseSync, options: SqliteStoreOptions = {}) {
-    this.tablePrefix = checkTablePrefix(options.tablePrefix);
-    this.#now = options.now ?? Date.now;
+    super(options);
     this.#owned = typeof fileOrDatabase === 'string';
     try {
       this.db =
@@ -104,10 +75,6 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw storeError('open', error);
     }
-    this.#sweeper = new ExpirySweeper(
-      (now, limit) => Number(this.#s.sweepTemps!.run(now, limit).changes),
-      this.#now,
-    );
   }
 
   #prepare(): Record<string, StatementSync> {
@@ -163,29 +130,31 @@ export class SqliteStore implements Store {
     }
   }
 
-  #insertAccount(account: AccountRow): void {
-    try {
-      this.#s.insertAccount!.run(...accountValues(account));
-    } catch (error) {
-      if (isUnique(error)) throw new AccountExistsError(account.providerId, { cause: error });
-      if (isForeignKey(error)) throw userNotFound(error);
-      throw error;
-    }
+  protected get(name: SqliteStatementName, ...values: SqliteValue[]): Row | null {
+    return this.#s[name]!.get(...values) ?? null;
   }
 
-  #insertSession(session: SessionRow): void {
-    try {
-      this.#s.insertSession!.run(...sessionValues(session));
-    } catch (error) {
-      if (isForeignKey(error)) throw userNotFound(error);
-      throw error;
-    }
+  protected all(name: SqliteStatementName, ...values: SqliteValue[]): Row[] {
+    return this.#s[name]!.all(...values);
+  }
+
+  protected run(name: SqliteStatementName, ...values: SqliteValue[]): number {
+    return Number(this.#s[name]!.run(...values).changes);
+  }
+
+  protected isDuplicateAccount(error: unknown): boolean {
+    const code = errcode(error);
+    return code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY;
+  }
+
+  protected isMissingUser(error: unknown): boolean {
+    return errcode(error) === SQLITE_CONSTRAINT_FOREIGNKEY;
   }
 
   async createUser(user: UserRow, account?: AccountRow, session?: SessionRow): Promise<void> {
     try {
       this.#transaction(() => {
-        this.#s.insertUser!.run(user.id, user.attributes, user.createdAt);
+        this.run('insertUser', user.id, user.attributes, user.createdAt);
         if (account) this.#insertAccount(account);
         if (session) this.#insertSession(session);
       });
@@ -194,108 +163,20 @@ export class SqliteStore implements Store {
     }
   }
 
-  async getUser(userId: string): Promise<UserRow | null> {
+  // Synchronous, inside the transaction; the errors typed as the shared inserts type them.
+  #insertAccount(account: AccountRow): void {
     try {
-      const row = this.#s.getUser!.get(userId);
-      return row ? toUser(row) : null;
+      this.run('insertAccount', ...accountValues(account));
     } catch (error) {
-      throw storeError('getUser', error);
+      throw this.accountInsertError(error, account);
     }
   }
 
-  async getUserByAccount(key: Required<AccountKey>): Promise<UserRow | null> {
+  #insertSession(session: SessionRow): void {
     try {
-      const row = this.#s.getUserByAccount!.get(...keyValues(key));
-      return row ? toUser(row) : null;
+      this.run('insertSession', ...sessionValues(session));
     } catch (error) {
-      throw storeError('getUserByAccount', error);
-    }
-  }
-
-  async updateUserAttributes(userId: string, attributes: string): Promise<boolean> {
-    try {
-      return Number(this.#s.updateUser!.run(attributes, userId).changes) > 0;
-    } catch (error) {
-      throw storeError('updateUserAttributes', error);
-    }
-  }
-
-  async deleteUser(userId: string): Promise<void> {
-    try {
-      this.#s.deleteUser!.run(userId);
-    } catch (error) {
-      throw storeError('deleteUser', error);
-    }
-  }
-
-  async linkAccount(account: AccountRow): Promise<void> {
-    try {
-      this.#insertAccount(account);
-    } catch (error) {
-      throw storeError('linkAccount', error);
-    }
-  }
-
-  async unlinkAccount(key: Required<AccountKey>): Promise<boolean> {
-    try {
-      return Number(this.#s.deleteAccount!.run(...keyValues(key)).changes) > 0;
-    } catch (error) {
-      throw storeError('unlinkAccount', error);
-    }
-  }
-
-  async getAccount(key: Required<AccountKey>): Promise<AccountRow | null> {
-    try {
-      const row = this.#s.getAccount!.get(...keyValues(key));
-      return row ? toAccount(row) : null;
-    } catch (error) {
-      throw storeError('getAccount', error);
-    }
-  }
-
-  async getUserAccounts(userId: string): Promise<AccountRow[]> {
-    try {
-      return this.#s.getUserAccounts!.all(userId).map(toAccount);
-    } catch (error) {
-      throw storeError('getUserAccounts', error);
-    }
-  }
-
-  async listAccountsWithTokens(
-    after: Required<AccountKey> | null,
-    limit: number,
-  ): Promise<AccountRow[]> {
-    try {
-      return this.#s
-        .listAccountsWithTokens!.all(...keyValues(after ?? FIRST_KEY), limit)
-        .map(toAccount);
-    } catch (error) {
-      throw storeError('listAccountsWithTokens', error);
-    }
-  }
-
-  async updateAccountTokens(
-    key: Required<AccountKey>,
-    update: AccountTokensUpdate,
-  ): Promise<boolean> {
-    try {
-      const result = this.#s.updateTokens!.run(
-        update.tokens,
-        update.needsReauth ? 1 : 0,
-        ...keyValues(key),
-        update.expectedVersion,
-      );
-      return Number(result.changes) === 1;
-    } catch (error) {
-      throw storeError('updateAccountTokens', error);
-    }
-  }
-
-  async createSession(session: SessionRow): Promise<void> {
-    try {
-      this.#insertSession(session);
-    } catch (error) {
-      throw storeError('createSession', error);
+      throw this.sessionInsertError(error);
     }
   }
 
@@ -324,114 +205,11 @@ export class SqliteStore implements Store {
     };
   }
 
-  async updateSessionExpiry(
-    sessionId: string,
-    expiresAt: number,
-    lastSeenAt: number,
-  ): Promise<void> {
-    try {
-      this.#s.updateSessionExpiry!.run(expiresAt, lastSeenAt, sessionId);
-    } catch (error) {
-      throw storeError('updateSessionExpiry', error);
-    }
-  }
-
-  async getUserSessions(userId: string): Promise<SessionRow[]> {
-    try {
-      return this.#s.getUserSessions!.all(userId).map(toSession);
-    } catch (error) {
-      throw storeError('getUserSessions', error);
-    }
-  }
-
-  async deleteSession(sessionId: string): Promise<void> {
-    try {
-      this.#s.deleteSession!.run(sessionId);
-    } catch (error) {
-      throw storeError('deleteSession', error);
-    }
-  }
-
-  async deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
-    try {
-      if (exceptSessionId === undefined) this.#s.deleteUserSessions!.run(userId);
-      else this.#s.deleteUserSessionsExcept!.run(userId, exceptSessionId);
-    } catch (error) {
-      throw storeError('deleteUserSessions', error);
-    }
-  }
-
-  async setTemp(kind: string, key: string, value: string, expiresAt: number): Promise<void> {
-    try {
-      this.#s.setTemp!.run(kind, key, value, expiresAt);
-    } catch (error) {
-      throw storeError('setTemp', error);
-    }
-    await this.#sweeper.afterWrite();
-  }
-
-  async addTemp(kind: string, key: string, value: string, expiresAt: number): Promise<boolean> {
-    let added: boolean;
-    try {
-      added = Number(this.#s.addTemp!.run(kind, key, value, expiresAt, this.#now()).changes) > 0;
-    } catch (error) {
-      throw storeError('addTemp', error);
-    }
-    if (added) await this.#sweeper.afterWrite();
-    return added;
-  }
-
-  async getTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      const row = this.#s.getTemp!.get(kind, key, this.#now());
-      return row ? (row.value as string) : null;
-    } catch (error) {
-      throw storeError('getTemp', error);
-    }
-  }
-
-  async takeTemp(kind: string, key: string): Promise<string | null> {
-    try {
-      // DELETE ... RETURNING is one statement: of two takers only one sees the row.
-      const row = this.#s.takeTemp!.get(kind, key);
-      if (!row || Number(row.expires_at) <= this.#now()) return null;
-      return row.value as string;
-    } catch (error) {
-      throw storeError('takeTemp', error);
-    }
-  }
-
-  async deleteTemp(kind: string, key: string): Promise<void> {
-    try {
-      this.#s.deleteTemp!.run(kind, key);
-    } catch (error) {
-      throw storeError('deleteTemp', error);
-    }
-  }
-
-  async incrementCounter(
-    kind: string,
-    key: string,
-    expiresAt: number,
-  ): Promise<{ count: number; expiresAt: number }> {
-    let counted: { count: number; expiresAt: number };
-    try {
-      const now = this.#now();
-      const row = this.#s.incrementCounter!.get(kind, key, expiresAt, now, now)!;
-      counted = { count: Number(row.value), expiresAt: Number(row.expires_at) };
-    } catch (error) {
-      throw storeError('incrementCounter', error);
-    }
-    // A count of 1 is a new window: a record added (or an expired one reused).
-    if (counted.count === 1) await this.#sweeper.afterWrite();
-    return counted;
-  }
-
   async deleteExpired(now: number): Promise<number> {
     try {
       return this.#transaction(() => {
-        const sessions = Number(this.#s.deleteExpiredSessions!.run(now).changes);
-        this.#s.deleteExpiredTemps!.run(now);
+        const sessions = this.run('deleteExpiredSessions', now);
+        this.run('deleteExpiredTemps', now);
         return sessions;
       });
     } catch (error) {
@@ -443,10 +221,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#owned && this.db.isOpen) this.db.close();
   }
-}
-
-function userNotFound(cause: unknown): LatchkeyError {
-  return new LatchkeyError('user_not_found', 'No such user', { cause });
 }
 
 /**
