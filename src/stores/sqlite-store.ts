@@ -5,7 +5,7 @@
 // the same statements; this file keeps what is node:sqlite's own: transactions and the lookup.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AccountRow, SessionAndUser, SessionRow, UserRow } from '../store/rows.ts';
-import { accountValues, sessionValues, type Row } from './sql-rows.ts';
+import { accountValues, sessionAndUserFromValues, sessionValues, type Row } from './sql-rows.ts';
 import { sqliteStatements, type SqliteStatementName } from './sqlite-statements.ts';
 import { SqliteDialectStore, storeError, type SqliteValue } from './sqlite-dialect-store.ts';
 import {
@@ -188,21 +188,8 @@ export class SqliteStore extends SqliteDialectStore {
     } catch (error) {
       throw storeError('getSessionAndUser', error);
     }
-    if (row === undefined) return null;
-    // Column order of the statement (rows come back as arrays: no per-row key objects).
-    return {
-      session: {
-        id: row[0] as string,
-        userId: row[1] as string,
-        secretHash: row[2] as Uint8Array,
-        createdAt: Number(row[3]),
-        lastSeenAt: Number(row[4]),
-        expiresAt: Number(row[5]),
-        absoluteExpiresAt: Number(row[6]),
-        attributes: row[7] as string,
-      },
-      user: { id: row[1] as string, attributes: row[8] as string, createdAt: Number(row[9]) },
-    };
+    // Rows come back as arrays (`setReturnArrays`): no per-row key objects.
+    return row === undefined ? null : sessionAndUserFromValues(row);
   }
 
   async deleteExpired(now: number): Promise<number> {
