@@ -1,4 +1,5 @@
 // Shared test settings: the real engines this machine runs, from the environment or defaults.
+import type { SessionRow } from '../src/store.ts';
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -6,4 +7,19 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A short random suffix, so parallel test files never share a table prefix or key space. */
 export function uniqueSuffix(): string {
   return Math.random().toString(36).slice(2, 10);
+}
+
+/** A session row of user `u` for store tests, with `overrides` on top. */
+export function sessionRowFixture(overrides: Partial<SessionRow> = {}): SessionRow {
+  return {
+    id: 'sid',
+    userId: 'u',
+    secretHash: new Uint8Array(32).fill(7),
+    createdAt: 1,
+    lastSeenAt: 2,
+    expiresAt: 3,
+    absoluteExpiresAt: 4,
+    attributes: '{"s":1}',
+    ...overrides,
+  };
 }

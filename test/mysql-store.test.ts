@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { dropTablesSql } from '../src/stores/migrations.ts';
 import { mysqlStore } from '../src/stores/mysql-store.ts';
-import { MYSQL_URL, uniqueSuffix } from './helpers.ts';
+import { MYSQL_URL, sessionRowFixture, uniqueSuffix } from './helpers.ts';
 import { storeConformance } from './store-conformance.ts';
 
 const prefixes: string[] = [];
@@ -85,16 +85,7 @@ describe('mysql store specifics', () => {
     after(() => pool.end());
     const store = mysqlStore(pool, { tablePrefix: p });
     await store.migrate();
-    const session = {
-      id: 'sid',
-      userId: 'u',
-      secretHash: new Uint8Array(32).fill(7),
-      createdAt: 1,
-      lastSeenAt: 1,
-      expiresAt: 2,
-      absoluteExpiresAt: 3,
-      attributes: '{}',
-    };
+    const session = sessionRowFixture();
     await store.createUser({ id: 'u', attributes: '{"a":1}', createdAt: 1 });
     await store.createSession(session);
     const before = calls.callback;

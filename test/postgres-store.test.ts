@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { dropTablesSql } from '../src/stores/migrations.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
-import { POSTGRES_URL, uniqueSuffix } from './helpers.ts';
+import { POSTGRES_URL, sessionRowFixture, uniqueSuffix } from './helpers.ts';
 import { storeConformance } from './store-conformance.ts';
 
 const prefixes: string[] = [];
@@ -41,16 +41,7 @@ describe('postgres store specifics', () => {
     };
     const store = postgresStore(pool, { tablePrefix: p });
     await store.migrate();
-    const session = {
-      id: 'sid',
-      userId: 'u',
-      secretHash: new Uint8Array(32).fill(9),
-      createdAt: 1,
-      lastSeenAt: 2,
-      expiresAt: 3,
-      absoluteExpiresAt: 4,
-      attributes: '{"s":1}',
-    };
+    const session = sessionRowFixture();
     await store.createUser({ id: 'u', attributes: '{"a":1}', createdAt: 5 }, undefined, session);
     seen.length = 0;
     const expected = {
