@@ -139,7 +139,7 @@ export function readNodeSession<UA extends object, SA extends object>(
   req: IncomingMessage,
 ): Promise<RequestSession<UA, SA> | null> {
   const own = originOf(req);
-  const origin = handler.requestOrigin({ url: `${own}/`, urlOrigin: own, headers: req.headers });
+  const origin = handler.requestOrigin({ url: own, urlOrigin: own, headers: req.headers });
   return readRequestSession(auth, req, origin);
 }
 
