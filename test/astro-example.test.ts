@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { UserAttributes } from '../examples/shared/auth.ts';
 import type { User } from '../src/core/types.ts';
 import type { GitHubDouble } from '../src/testing/index.ts';
-import { freePort, runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
+import { runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
+import { freePort } from './helpers.ts';
 import {
   EXAMPLE_ENV,
   signInRoundTrip,

@@ -1,17 +1,7 @@
-// Running an example app as its framework ships it, for the example tests: a free loopback port,
-// the command in its own process group (frameworks start workers that must end with it), its
-// output kept for failure messages, and a wait for its first answer.
+// Running an example app as its framework ships it, for the example tests (on a port from
+// `freePort` in helpers.ts): the command in its own process group (frameworks start workers that
+// must end with it), its output kept for failure messages, and a wait for its first answer.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A command started by {@link runExample}; everything it prints is kept in `output()`. */
 export interface ExampleProcess {

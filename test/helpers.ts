@@ -1,4 +1,5 @@
 // Shared test settings: the real engines this machine runs, from the environment or defaults.
+import { createServer } from 'node:net';
 import type { SessionRow } from '../src/store.ts';
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -22,4 +23,13 @@ export function sessionRowFixture(overrides: Partial<SessionRow> = {}): SessionR
     attributes: '{"s":1}',
     ...overrides,
   };
+}
+
+/** A TCP port free right now on 127.0.0.1 (for servers that must be told their port up front). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -4,25 +4,16 @@
 // the built package (`npm test` builds first).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
+import { freePort } from './helpers.ts';
 import { CookieJar, close, listen } from './oauth-fixtures.ts';
 
 let gh: GitHubDouble;
 let server: ServerType;
 let base: string;
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   gh = await startGitHubDouble();

@@ -17,16 +17,8 @@ import { dropTablesSql, tableNames } from '../src/stores/migrations.ts';
 import { postgresStore } from '../src/stores/postgres-store.ts';
 import { startGitHubDouble, type GitHubDouble } from '../src/testing/index.ts';
 import { generateTokenKey } from '../src/tokens/index.ts';
-import { POSTGRES_URL, uniqueSuffix } from './helpers.ts';
-import {
-  freePort,
-  Jar,
-  Recorder,
-  startApps,
-  startHAProxy,
-  type Apps,
-  type HAProxy,
-} from './multi-server.ts';
+import { freePort, POSTGRES_URL, uniqueSuffix } from './helpers.ts';
+import { Jar, Recorder, startApps, startHAProxy, type Apps, type HAProxy } from './multi-server.ts';
 import { ask, startRedisCluster, type LocalRedisCluster } from './redis-cluster-fixture.ts';
 
 const SECONDS = Number(process.env.LATCHKEY_FAULT_SECONDS ?? 24);

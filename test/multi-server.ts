@@ -3,22 +3,13 @@
 // retries, redispatch), a cookie jar per browser and a recorder of every request's outcome.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './helpers.ts';
 
 const APP = fileURLToPath(new URL('./multi-server-app.ts', import.meta.url));
-
-/** A port free right now on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const exited = (p: ChildProcess) =>
   p.exitCode !== null || p.signalCode !== null ? null : new Promise((r) => p.once('exit', r));

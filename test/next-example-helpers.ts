@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { runExample, type ExampleProcess } from './example-process.ts';
 
-export { freePort, waitFor } from './example-process.ts';
+export { waitFor } from './example-process.ts';
+export { freePort } from './helpers.ts';
 export const ROOT = join(import.meta.dirname, '..');
 export const EXAMPLE_DIR = join(ROOT, 'examples/next');
 

@@ -5,45 +5,30 @@
 // with `event.context.user` typed by the example's `H3EventContext` declaration. The build takes
 // most of this file's time (about twenty seconds; more on a busy machine).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GitHubDouble } from '../src/testing/index.ts';
+import { runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
 import { EXAMPLE_ENV, signInRoundTrip, startExamplesDouble } from './framework-example-helpers.ts';
+import { freePort } from './helpers.ts';
+import { typeProofSource } from './type-equal.ts';
 
 const root = join(import.meta.dirname, '..');
 const example = join(root, 'examples/nuxt');
 const generated = join(example, '.nuxt');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Runs a command to its end; rejects with its output unless it exits 0. */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(process.execPath, args, { cwd: example, env, stdio: 'pipe' });
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')}: ${code}\n${output}`)),
-    );
-  });
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { code, output } = await runToEnd(args, { cwd: example, env });
+  if (code !== 0) throw new Error(`${args.join(' ')}: ${code}\n${output}`);
+  return output;
 }
 
 describe('examples/nuxt (nuxt build, Nitro node-server)', () => {
   let double: GitHubDouble;
-  let child: ChildProcess;
+  let server: ExampleProcess;
   let base: string;
-  let output = '';
   const env = { ...process.env, NUXT_TELEMETRY_DISABLED: '1' };
 
   before(
@@ -52,11 +37,9 @@ describe('examples/nuxt (nuxt build, Nitro node-server)', () => {
       await run([join(root, 'node_modules/nuxt/bin/nuxt.mjs'), 'build'], env);
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      child = spawn(process.execPath, [join(example, '.output/server/index.mjs')], {
+      // Its own process group, so that stopping it ends whatever it started too.
+      server = runExample([join(example, '.output/server/index.mjs')], {
         cwd: example,
-        // Its own process group, so that closing ends whatever it started too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...env,
           ...EXAMPLE_ENV,
@@ -68,33 +51,20 @@ describe('examples/nuxt (nuxt build, Nitro node-server)', () => {
           NITRO_PORT: String(port),
         },
       });
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      for (let i = 0; i < 120; i++) {
-        const answer = await fetch(`${base}/me`).catch(() => null);
-        if (answer?.status === 200) return void (await answer.arrayBuffer());
-        await answer?.arrayBuffer();
-        if (child.exitCode !== null) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      throw new Error(`the built Nuxt server did not answer:\n${output}`);
+      await waitFor(`${base}/me`, server, 120);
     },
     { timeout: 300_000 },
   );
 
   after(async () => {
-    if (child?.pid !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await double?.close();
   });
 
   it('signs in through the server middleware; a server route reads event.context.user', async () => {
     const jar = await signInRoundTrip(base, double, '/me');
-    assert.ok(jar, output);
-    assert.doesNotMatch(output, /\[request error\]/, output);
+    assert.ok(jar, server.output());
+    assert.doesNotMatch(server.output(), /\[request error\]/, server.output());
   });
 
   it('type-checks the server (event.context.user typed by H3EventContext) and the config', async () => {
@@ -104,16 +74,13 @@ describe('examples/nuxt (nuxt build, Nitro node-server)', () => {
     // examples/nuxt/server/latchkey.d.ts must override.
     await writeFile(
       join(generated, 'latchkey-context-proof.ts'),
-      [
+      typeProofSource([
         `import type { H3Event } from 'h3';`,
         `import type { User } from 'latchkey';`,
         `import type { UserAttributes } from '../../shared/auth.ts';`,
-        `type Equal<A, B> =`,
-        `  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;`,
         `type ContextUser = H3Event['context']['user'];`,
         `export const proof: Equal<ContextUser, User<UserAttributes> | null | undefined> = true;`,
-        '',
-      ].join('\n'),
+      ]),
     );
     await writeFile(
       join(generated, 'tsconfig.latchkey-proof.json'),

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { freePort } from './example-process.ts';
+import { freePort } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..');
 const code = (text: string): string[] =>

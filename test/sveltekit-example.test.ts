@@ -8,8 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GitHubDouble } from '../src/testing/index.ts';
-import { freePort, runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
+import { runExample, runToEnd, waitFor, type ExampleProcess } from './example-process.ts';
+import { freePort } from './helpers.ts';
 import { EXAMPLE_ENV, signInRoundTrip, startExamplesDouble } from './framework-example-helpers.ts';
+import { typeProofSource } from './type-equal.ts';
 
 const root = join(import.meta.dirname, '..');
 const example = join(root, 'examples/sveltekit');
@@ -86,16 +88,13 @@ describe('examples/sveltekit (vite build, adapter-node)', () => {
     const generated = join(example, '.svelte-kit');
     await writeFile(
       join(generated, 'latchkey-locals-proof.ts'),
-      [
+      typeProofSource([
         `import type { RequestEvent } from '@sveltejs/kit';`,
         `import type { User } from 'latchkey';`,
         `import type { UserAttributes } from '../../shared/auth.ts';`,
-        `type Equal<A, B> =`,
-        `  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;`,
         `declare const event: RequestEvent;`,
         `export const proof: Equal<typeof event.locals.user, User<UserAttributes> | null> = true;`,
-        '',
-      ].join('\n'),
+      ]),
     );
     // What SvelteKit's tsconfig includes (the example's sources, generated types), and the proof.
     const { include } = JSON.parse(await readFile(join(generated, 'tsconfig.json'), 'utf8')) as {
